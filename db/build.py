@@ -1,0 +1,268 @@
+"""Build the built-in WeSemiBay expo file from the readable sources in ``db/seed/``.
+
+The seed files are JSON that people can read and edit; every fact-bearing
+record cites sources. The floor layout is schematic (no official floor plan is
+known): one schematic hall per reported zone, booths in rows with aisles; the
+booths of exhibitors that no source names are neutral "other exhibitor" booths.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import tempfile
+from pathlib import Path
+
+from . import layout, schema
+from .errors import DataError
+from .expo import open_expo
+from .search import rebuild_index
+
+SEED_DIR = Path(__file__).with_name("seed")
+SEED_FILES = ("sources", "expo", "zones", "exhibitors", "organisations", "products", "people",
+              "quotes", "topics", "events", "links", "supply_map")
+# Records of these files must cite at least one source.
+MUST_CITE = ("exhibitors", "organisations", "products", "topics", "events", "people", "quotes",
+             "links")
+
+
+def load_seed(seed_dir: Path = SEED_DIR) -> dict:
+    data = {}
+    for name in SEED_FILES:
+        path = seed_dir / f"{name}.json"
+        try:
+            data[name] = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise DataError(f"{path}: seed file missing") from None
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{path}: line {exc.lineno}: invalid JSON ({exc.msg})") from None
+    validate_seed(data, seed_dir)
+    return data
+
+
+def validate_seed(data: dict, seed_dir: Path = SEED_DIR) -> None:
+    """Check references and sources; raise DataError naming the file and record."""
+    source_ids = {s["id"] for s in data["sources"]}
+    slugs = {
+        "zone": {z["slug"] for z in data["zones"]},
+        "exhibitor": {e["slug"] for e in data["exhibitors"]},
+        "organisation": {o["slug"] for o in data["organisations"]},
+        "product": {p["slug"] for p in data["products"]},
+        "topic": {t["slug"] for t in data["topics"]},
+        "event": {e["slug"] for e in data["events"]},
+        "person": {p["slug"] for p in data["people"]},
+    }
+    for name in MUST_CITE + ("expo",):
+        records = data[name] if isinstance(data[name], list) else [data[name]]
+        for i, rec in enumerate(records):
+            label = rec.get("slug") or rec.get("id") or f"record {i + 1}"
+            srcs = rec.get("sources") or []
+            if name in MUST_CITE and not srcs:
+                raise DataError(f"{seed_dir / name}.json: {label}: cites no source")
+            for s in srcs:
+                if s not in source_ids:
+                    raise DataError(f"{seed_dir / name}.json: {label}: unknown source {s!r}")
+
+    def need(kind, slug, where):
+        if slug is not None and slug not in slugs[kind]:
+            raise DataError(f"{seed_dir / where}: unknown {kind} {slug!r}")
+
+    for e in data["exhibitors"]:
+        need("zone", e.get("zone"), f"exhibitors.json: {e['slug']}")
+    for p in data["products"]:
+        need("exhibitor", p["exhibitor"], f"products.json: {p['slug']}")
+    for q in data["quotes"]:
+        need("person", q["person"], f"quotes.json: {q['id']}")
+    for ev in data["events"]:
+        for t in ev.get("topics", []):
+            need("topic", t, f"events.json: {ev['slug']}")
+        if ev.get("side") not in ("us", "china", "expo"):
+            raise DataError(f"{seed_dir}/events.json: {ev['slug']}: side must be us, china or expo")
+    for i, ln in enumerate(data["links"]):
+        need(ln["from_kind"], ln["from"], f"links.json: link {i + 1}")
+        need(ln["to_kind"], ln["to"], f"links.json: link {i + 1}")
+
+
+def seed_fingerprint(seed_dir: Path = SEED_DIR) -> str:
+    h = hashlib.sha256()
+    for name in SEED_FILES:
+        h.update((seed_dir / f"{name}.json").read_bytes())
+    for mod in ("build.py", "layout.py", "schema.py", "search.py"):
+        h.update(Path(__file__).with_name(mod).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def builtin_layout(zones: list[dict], exhibitors: list[dict]):
+    """Halls (one per zone, 2 x 2) and booths; named exhibitors placed in their zone."""
+    rng = random.Random(2025)
+    halls, booths = [], []
+    gap = 12.0
+    for i, zone in enumerate(zones):
+        spec = layout.HallSpec(slug=f"hall-{i + 1}", name=f"Hall {i + 1}", number=i + 1,
+                               x=0, y=0, zone=zone["slug"])
+        col, row = i % 2, i // 2
+        spec.x = col * (spec.w + gap)
+        spec.y = row * (spec.h + gap)
+        halls.append({"slug": spec.slug, "name": spec.name, "level": 0, "x": spec.x,
+                      "y": spec.y, "w": spec.w, "h": spec.h, "zone": zone["slug"]})
+        hb = layout.hall_booths(spec, merge_rate=0.08, rng=rng, single_rows="BCD")
+        booths.extend(hb)
+    occupancy: list[tuple[str, str]] = []
+    by_zone: dict[str, list[dict]] = {}
+    for ex in exhibitors:
+        by_zone.setdefault(ex.get("zone"), []).append(ex)
+    for i, zone in enumerate(zones):
+        hall_no = i + 1
+        placed = by_zone.get(zone["slug"], [])
+        # Named exhibitors stand along the first aisle of their hall, spread out.
+        slots = [f"{hall_no}B{c:02d}" for c in (3, 7, 12, 16, 5, 10, 14, 18)]
+        slots += [f"{hall_no}C{c:02d}" for c in (3, 7, 12, 16, 5, 10, 14, 18)]
+        codes = {b["code"] for b in booths}
+        for ex, slot in zip(placed, [s for s in slots if s in codes]):
+            if ex["slug"] == "sicarrier":
+                # The article reports a crowd at SiCarrier's stand: an island booth
+                # (four standard booths joined); its size is schematic, not reported.
+                block = [f"{hall_no}C{c:02d}" for c in (9, 10)] + \
+                        [f"{hall_no}D{c:02d}" for c in (9, 10)]
+                if all(c in codes for c in block):
+                    booths = layout.merge_block(booths, block, block[0])
+                    occupancy.append((block[0], ex["slug"]))
+                    codes = {b["code"] for b in booths}
+                    continue
+            occupancy.append((slot, ex["slug"]))
+    booths.sort(key=lambda b: b["code"])
+    return halls, booths, occupancy
+
+
+def build(out: str | os.PathLike, seed_dir: Path = SEED_DIR) -> Path:
+    """Write the built-in expo to ``out`` (atomically: a temp file, then rename)."""
+    data = load_seed(seed_dir)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".build-", suffix=".sqlite", dir=out.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    try:
+        expo = open_expo(tmp, create=True)
+        try:
+            write_seed(expo.conn, data)
+            expo.conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            expo.close()
+        os.replace(tmp, out)
+    except BaseException:
+        for p in (tmp, tmp + "-wal", tmp + "-shm"):
+            if os.path.exists(p):
+                os.unlink(p)
+        raise
+    return out
+
+
+def write_seed(conn, data: dict) -> None:
+    def cite(kind, ref, sources):
+        for s in dict.fromkeys(sources or []):
+            conn.execute("INSERT OR IGNORE INTO cites(kind, ref, source) VALUES (?, ?, ?)",
+                         (kind, ref, s))
+
+    conn.execute("BEGIN")
+    try:
+        for s in data["sources"]:
+            conn.execute("INSERT INTO sources(id, title, publisher, author, date, url, kind, "
+                         "licence, note) VALUES (?,?,?,?,?,?,?,?,?)",
+                         (s["id"], s["title"], s.get("publisher"), s.get("author"), s.get("date"),
+                          s.get("url"), s.get("kind"), s.get("licence"), s.get("note")))
+        e = data["expo"]
+        extra = {k: e[k] for k in ("area_m2_reported", "exhibitors_reported") if k in e}
+        conn.execute("INSERT INTO expo(id, slug, name, name_zh, short_zh, edition, venue, city, "
+                     "start_date, days, summary, schematic, synthetic, extra) "
+                     "VALUES (1,?,?,?,?,?,?,?,?,?,?,?,0,?)",
+                     (e["slug"], e["name"], e.get("name_zh"), e.get("short_zh"), e.get("edition"),
+                      e.get("venue"), e.get("city"), e.get("start_date"), e.get("days"),
+                      e.get("summary"), 1 if e.get("schematic", True) else 0, json.dumps(extra)))
+        cite("expo", e["slug"], e.get("sources"))
+        for i, z in enumerate(data["zones"]):
+            conn.execute("INSERT INTO zones(slug, name, name_zh, color, sort) VALUES (?,?,?,?,?)",
+                         (z["slug"], z["name"], z.get("name_zh"), z.get("color", "#cccccc"), i))
+            cite("zone", z["slug"], z.get("sources"))
+        halls, booths, occupancy = builtin_layout(data["zones"], data["exhibitors"])
+        conn.executemany("INSERT INTO halls(slug, name, level, x, y, w, h, zone) "
+                         "VALUES (:slug, :name, :level, :x, :y, :w, :h, :zone)", halls)
+        conn.executemany("INSERT INTO booths(code, hall, zone, x, y, w, h, placed) "
+                         "VALUES (:code, :hall, :zone, :x, :y, :w, :h, 1)", booths)
+        for ex in data["exhibitors"]:
+            conn.execute("INSERT INTO exhibitors(slug, name, name_zh, pinyin, aliases, country, "
+                         "category, zone, summary) VALUES (?,?,?,?,?,?,?,?,?)",
+                         (ex["slug"], ex["name"], ex.get("name_zh"), ex.get("pinyin"),
+                          json.dumps(ex.get("aliases", []), ensure_ascii=False), ex.get("country"),
+                          ex.get("category"), ex.get("zone"), ex.get("summary")))
+            cite("exhibitor", ex["slug"], ex["sources"])
+        conn.executemany("INSERT INTO booth_exhibitors(booth, exhibitor) VALUES (?, ?)", occupancy)
+        for o in data["organisations"]:
+            conn.execute("INSERT INTO organisations(slug, name, name_zh, kind, summary) "
+                         "VALUES (?,?,?,?,?)",
+                         (o["slug"], o["name"], o.get("name_zh"), o.get("kind"), o.get("summary")))
+            cite("organisation", o["slug"], o["sources"])
+        for p in data["products"]:
+            conn.execute("INSERT INTO products(slug, exhibitor, name, name_zh, pinyin, tool_type, "
+                         "summary, specs) VALUES (?,?,?,?,?,?,?,?)",
+                         (p["slug"], p["exhibitor"], p["name"], p.get("name_zh"), p.get("pinyin"),
+                          p.get("tool_type"), p.get("summary"),
+                          json.dumps(p.get("specs", {}), ensure_ascii=False)))
+            cite("product", p["slug"], p["sources"])
+        for t in data["topics"]:
+            conn.execute("INSERT INTO topics(slug, title, summary, side) VALUES (?,?,?,?)",
+                         (t["slug"], t["title"], t.get("summary"), t.get("side")))
+            cite("topic", t["slug"], t["sources"])
+        for ev in data["events"]:
+            conn.execute("INSERT INTO events(slug, date, date_precision, title, summary, side) "
+                         "VALUES (?,?,?,?,?,?)",
+                         (ev["slug"], ev["date"], ev.get("date_precision", "day"), ev["title"],
+                          ev.get("summary"), ev["side"]))
+            for t in ev.get("topics", []):
+                conn.execute("INSERT OR IGNORE INTO event_topics(event, topic) VALUES (?, ?)",
+                             (ev["slug"], t))
+            cite("event", ev["slug"], ev["sources"])
+        for p in data["people"]:
+            conn.execute("INSERT INTO people(slug, name, name_zh, role, organisation, "
+                         "affiliation_text, note) VALUES (?,?,?,?,?,?,?)",
+                         (p["slug"], p["name"], p.get("name_zh"), p.get("role"),
+                          p.get("organisation"), p.get("affiliation_text"), p.get("note")))
+            cite("person", p["slug"], p["sources"])
+        for q in data["quotes"]:
+            conn.execute("INSERT INTO quotes(id, person, text, language, translation, "
+                         "translation_note, context) VALUES (?,?,?,?,?,?,?)",
+                         (q["id"], q["person"], q["text"], q.get("language"), q.get("translation"),
+                          q.get("translation_note"), q.get("context")))
+            cite("quote", q["id"], q["sources"])
+        for i, ln in enumerate(data["links"]):
+            lid = ln.get("id") or f"link-{i + 1:03d}"
+            conn.execute("INSERT INTO links(id, from_kind, from_slug, to_kind, to_slug, reason) "
+                         "VALUES (?,?,?,?,?,?)",
+                         (lid, ln["from_kind"], ln["from"], ln["to_kind"], ln["to"], ln["reason"]))
+            cite("link", lid, ln["sources"])
+        for tool, m in (data["supply_map"].get("tool_types") or {}).items():
+            m = m or {}
+            conn.execute("INSERT INTO supply_map(tool_type, input_id, input_name, why) "
+                         "VALUES (?,?,?,?)", (tool, m.get("input_id"), m.get("input_name"),
+                                              m.get("why")))
+        rebuild_index(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def builtin_path(cache_dir: str | os.PathLike) -> Path:
+    """The built-in expo, built once into ``cache_dir`` and reused while the seed is unchanged."""
+    cache_dir = Path(cache_dir)
+    path = cache_dir / f"builtin-{schema.SCHEMA_VERSION}-{seed_fingerprint()}.sqlite"
+    if not path.exists():
+        build(path)
+        for old in cache_dir.glob("builtin-*.sqlite"):
+            if old != path:
+                try:
+                    old.unlink()
+                except OSError:
+                    pass
+    return path

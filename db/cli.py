@@ -1,0 +1,154 @@
+"""``wesemibay-db``: the data command line (also ``python -m db``).
+
+Exit codes: 0 success, 2 wrong usage, 1 bad data or file (one line on stderr
+naming the file, the record and what is wrong; never a traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import DataError, UsageError
+from .expo import open_expo
+
+PROG = "wesemibay-db"
+
+
+def _cmd_build(args) -> int:
+    from .build import build
+    out = build(args.out)
+    with open_expo(out, readonly=True) as expo:
+        n_booths = expo.conn.execute("SELECT count(*) FROM booths").fetchone()[0]
+        n_ex = expo.conn.execute("SELECT count(*) FROM exhibitors").fetchone()[0]
+    print(f"built {out}: {n_ex} exhibitors, {n_booths} booths")
+    return 0
+
+
+def check(path: str) -> list[str]:
+    """Problems found in an expo file (empty when it is sound)."""
+    problems = []
+    with open_expo(path, readonly=True) as expo:
+        conn = expo.conn
+        for (msg,) in conn.execute("PRAGMA integrity_check"):
+            if msg != "ok":
+                problems.append(f"integrity: {msg}")
+        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+            problems.append(f"{table} row {rowid}: refers to a missing {parent} record")
+        for kind, table, key in (("exhibitor", "exhibitors", "slug"), ("product", "products", "slug"),
+                                 ("topic", "topics", "slug"), ("event", "events", "slug"),
+                                 ("quote", "quotes", "id"), ("link", "links", "id")):
+            if expo.meta().get("synthetic"):
+                break  # synthetic expos are made for tests and benchmarks, not facts
+            for (ref,) in conn.execute(
+                    f"SELECT {key} FROM {table} t WHERE NOT EXISTS "
+                    f"(SELECT 1 FROM cites c WHERE c.kind = ? AND c.ref = t.{key})", (kind,)):
+                problems.append(f"{kind} {ref}: cites no source")
+        try:
+            conn.execute("INSERT INTO search(search) VALUES('integrity-check')")
+        except Exception as exc:  # read-only connection: run the check as a query instead
+            if "readonly" not in str(exc):
+                problems.append(f"search index: {exc}")
+    return problems
+
+
+def _cmd_check(args) -> int:
+    problems = check(args.path)
+    if problems:
+        for p in problems[:50]:
+            print(f"{args.path}: {p}", file=sys.stderr)
+        return 1
+    with open_expo(args.path, readonly=True) as expo:
+        meta = expo.meta()
+        counts = {t: expo.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("booths", "exhibitors", "products", "topics", "events", "sources")}
+    flags = " (schematic layout)" if meta.get("schematic") else ""
+    flags += " (synthetic data)" if meta.get("synthetic") else ""
+    print(f"{args.path}: ok: {meta.get('name')}{flags}; "
+          + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    return 0
+
+
+def _cmd_search(args) -> int:
+    from .search import KIND_LABEL, grouped, search
+    with open_expo(args.expo, readonly=True) as expo:
+        hits = search(expo.conn, args.query, limit=args.limit)
+    if args.json:
+        print(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=1))
+        return 0
+    if not hits:
+        print("no results")
+    for kind, group in grouped(hits):
+        print(f"{KIND_LABEL.get(kind, kind)}:")
+        for h in group:
+            extra = f"  [{', '.join(h.booths)}]" if h.booths else ""
+            sub = f" — {h.subtitle}" if h.subtitle else ""
+            print(f"  {h.title}{sub}{extra}  ({h.id})")
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from .exporters import export_csv, export_json
+    with open_expo(args.expo, readonly=True) as expo:
+        out = export_json(expo, args.out) if args.format == "json" else export_csv(expo, args.out)
+    print(f"wrote {out}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=PROG, description="WeSemiBay Explorer data tools.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    b = sub.add_parser("build", help="build the built-in expo from db/seed/")
+    b.add_argument("--out", required=True, help="expo file to write")
+    b.set_defaults(func=_cmd_build)
+
+    c = sub.add_parser("check", help="check an expo file's integrity, schema and sources")
+    c.add_argument("path")
+    c.set_defaults(func=_cmd_check)
+
+    s = sub.add_parser("search", help="search an expo file")
+    s.add_argument("--expo", required=True)
+    s.add_argument("--json", action="store_true", help="print hits as JSON")
+    s.add_argument("--limit", type=int, default=50)
+    s.add_argument("query")
+    s.set_defaults(func=_cmd_search)
+
+    e = sub.add_parser("export", help="export an expo file as JSON or CSV")
+    e.add_argument("--expo", required=True)
+    e.add_argument("--format", choices=("json", "csv"), required=True)
+    e.add_argument("--out", required=True)
+    e.set_defaults(func=_cmd_export)
+    return p
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("wesemibay-explorer")
+    except Exception:
+        return "dev"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+    except DataError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        name = getattr(exc, "filename", None) or ""
+        print(f"{PROG}: {name}{': ' if name else ''}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""Expo-file schema, versions and migrations.
+
+The schema version lives in ``PRAGMA user_version``. Opening a file climbs the
+migration ladder one step at a time, each step in its own transaction. A file
+written by a newer program is refused and never touched.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from .errors import DataError
+
+APP_ID = 0x57534259  # "WSBY" in PRAGMA application_id
+SCHEMA_VERSION = 1
+
+# Kinds of record that can cite a source; the cites table keys on (kind, ref).
+CITING_KINDS = ("expo", "zone", "exhibitor", "organisation", "product", "topic", "event",
+                "person", "quote", "link")
+
+_V1 = """
+CREATE TABLE expo (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    slug TEXT NOT NULL,
+    name TEXT NOT NULL,
+    name_zh TEXT,
+    short_zh TEXT,
+    edition INTEGER,
+    venue TEXT,
+    city TEXT,
+    start_date TEXT,
+    days INTEGER,
+    summary TEXT,
+    schematic INTEGER NOT NULL DEFAULT 0,
+    synthetic INTEGER NOT NULL DEFAULT 0,
+    extra TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE sources (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    publisher TEXT,
+    author TEXT,
+    date TEXT,
+    url TEXT,
+    kind TEXT,
+    licence TEXT,
+    note TEXT
+);
+CREATE TABLE cites (
+    kind TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    source TEXT NOT NULL REFERENCES sources(id),
+    PRIMARY KEY (kind, ref, source)
+) WITHOUT ROWID;
+CREATE INDEX cites_source ON cites(source);
+CREATE TABLE zones (
+    slug TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_zh TEXT,
+    color TEXT NOT NULL DEFAULT '#cccccc',
+    sort INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE halls (
+    slug TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    level INTEGER NOT NULL DEFAULT 0,
+    x REAL NOT NULL, y REAL NOT NULL, w REAL NOT NULL, h REAL NOT NULL,
+    zone TEXT REFERENCES zones(slug)
+);
+CREATE TABLE booths (
+    code TEXT PRIMARY KEY,
+    hall TEXT REFERENCES halls(slug),
+    zone TEXT REFERENCES zones(slug),
+    x REAL, y REAL, w REAL, h REAL,
+    placed INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX booths_hall ON booths(hall);
+CREATE TABLE exhibitors (
+    slug TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_zh TEXT,
+    pinyin TEXT,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    country TEXT,
+    category TEXT,
+    zone TEXT REFERENCES zones(slug),
+    summary TEXT
+);
+CREATE TABLE booth_exhibitors (
+    booth TEXT NOT NULL REFERENCES booths(code),
+    exhibitor TEXT NOT NULL REFERENCES exhibitors(slug),
+    PRIMARY KEY (booth, exhibitor)
+) WITHOUT ROWID;
+CREATE INDEX booth_exhibitors_exhibitor ON booth_exhibitors(exhibitor);
+CREATE TABLE organisations (
+    slug TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_zh TEXT,
+    kind TEXT,
+    summary TEXT
+);
+CREATE TABLE images (
+    id INTEGER PRIMARY KEY,
+    sha1 TEXT UNIQUE,
+    data BLOB,
+    thumb BLOB,
+    width INTEGER,
+    height INTEGER,
+    mime TEXT,
+    credit TEXT
+);
+CREATE TABLE products (
+    slug TEXT PRIMARY KEY,
+    exhibitor TEXT NOT NULL REFERENCES exhibitors(slug),
+    name TEXT NOT NULL,
+    name_zh TEXT,
+    pinyin TEXT,
+    tool_type TEXT,
+    summary TEXT,
+    specs TEXT NOT NULL DEFAULT '{}',
+    image INTEGER REFERENCES images(id)
+);
+CREATE INDEX products_exhibitor ON products(exhibitor);
+CREATE TABLE topics (
+    slug TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    summary TEXT,
+    side TEXT
+);
+CREATE TABLE events (
+    slug TEXT PRIMARY KEY,
+    date TEXT NOT NULL,
+    date_precision TEXT NOT NULL DEFAULT 'day',
+    title TEXT NOT NULL,
+    summary TEXT,
+    side TEXT NOT NULL
+);
+CREATE TABLE event_topics (
+    event TEXT NOT NULL REFERENCES events(slug),
+    topic TEXT NOT NULL REFERENCES topics(slug),
+    PRIMARY KEY (event, topic)
+) WITHOUT ROWID;
+CREATE TABLE people (
+    slug TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_zh TEXT,
+    role TEXT,
+    organisation TEXT,
+    affiliation_text TEXT,
+    note TEXT
+);
+CREATE TABLE quotes (
+    id TEXT PRIMARY KEY,
+    person TEXT REFERENCES people(slug),
+    text TEXT NOT NULL,
+    language TEXT,
+    translation TEXT,
+    translation_note TEXT,
+    context TEXT
+);
+CREATE TABLE links (
+    id TEXT PRIMARY KEY,
+    from_kind TEXT NOT NULL,
+    from_slug TEXT NOT NULL,
+    to_kind TEXT NOT NULL,
+    to_slug TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX links_from ON links(from_kind, from_slug);
+CREATE INDEX links_to ON links(to_kind, to_slug);
+CREATE TABLE supply_map (
+    tool_type TEXT PRIMARY KEY,
+    input_id TEXT,
+    input_name TEXT,
+    why TEXT
+);
+CREATE VIRTUAL TABLE search USING fts5(
+    kind UNINDEXED, ref UNINDEXED, label UNINDEXED, title, body,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+# Each entry upgrades the file from version i to i + 1.
+MIGRATIONS: list[str] = [_V1]
+
+
+def file_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, path: str = "") -> int:
+    """Bring ``conn`` up to SCHEMA_VERSION, one step per transaction."""
+    version = file_version(conn)
+    if version > SCHEMA_VERSION:
+        raise DataError(f"{path}: written by a newer version of WeSemiBay Explorer "
+                        f"(schema {version}, this program reads up to {SCHEMA_VERSION}); "
+                        "it was left untouched")
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS[version]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _split(step):
+                conn.execute(statement)
+            version += 1
+            conn.execute(f"PRAGMA user_version = {version}")
+            if version == 1:
+                conn.execute(f"PRAGMA application_id = {APP_ID}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return version
+
+
+def _split(script: str) -> list[str]:
+    """Split a script into statements (sqlite3.complete_statement aware)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out

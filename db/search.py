@@ -1,0 +1,195 @@
+"""Full-text search over an expo file.
+
+One FTS5 table (``search``) indexes exhibitors, organisations, products,
+topics, events, people and quotes. The unicode61 tokenizer splits words; CJK
+text is indexed one character per token, so a Chinese substring such as
+``原子层`` is found as a phrase of single characters anywhere in a name.
+
+User input never reaches FTS5's query language: ``build_query`` keeps only
+letters and digits, quotes every term and joins them with AND, so quotes,
+``*``, ``NEAR(``, ``AND``, brackets or SQL fragments are just text.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
+
+# CJK Unified Ideographs (+ extension A, compatibility), kana, hangul.
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_CJK_RE = re.compile(f"([{_CJK}])")
+_TERM_RE = re.compile(f"[{_CJK}]+|[^\\W_]+", re.UNICODE)
+_IS_CJK = re.compile(f"[{_CJK}]")
+
+KIND_ORDER = ("exhibitor", "product", "organisation", "topic", "event", "person", "quote")
+KIND_LABEL = {
+    "exhibitor": "Exhibitors", "product": "Products", "organisation": "Organisations",
+    "topic": "Topics", "event": "Events", "person": "People", "quote": "Quotes",
+}
+CANDIDATES = 2000  # rank at most this many matches; keeps common words fast
+
+
+def index_text(*parts: str | None) -> str:
+    """Text as it goes into the index: CJK characters become separate tokens."""
+    text = " ".join(p for p in parts if p)
+    return _CJK_RE.sub(r" \1 ", text)
+
+
+def _fold(term: str) -> str:
+    term = unicodedata.normalize("NFKC", term)
+    return term.casefold()
+
+
+def build_query(text: str, prefix: bool = True) -> str | None:
+    """Turn what the user typed into a safe FTS5 MATCH expression, or None.
+
+    Every term is quoted; CJK runs become phrases of single characters; the last
+    Latin term gets a prefix star (search as you type).
+    """
+    terms = _TERM_RE.findall(_fold(text or ""))
+    if not terms:
+        return None
+    parts = []
+    for i, term in enumerate(terms):
+        if _IS_CJK.match(term):
+            parts.append('"' + " ".join(term) + '"')
+        else:
+            star = "*" if prefix and i == len(terms) - 1 else ""
+            parts.append(f'"{term}"{star}')
+    return " AND ".join(parts)
+
+
+@dataclass
+class Hit:
+    kind: str
+    id: str
+    title: str
+    subtitle: str = ""
+    score: float = 0.0
+    booths: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "id": self.id, "title": self.title,
+                "subtitle": self.subtitle, "score": round(self.score, 4), "booths": self.booths}
+
+
+def search(conn: sqlite3.Connection, text: str, limit: int = 50,
+           kinds: tuple[str, ...] | None = None) -> list[Hit]:
+    """Ranked hits for ``text``; never raises for any input string."""
+    query = build_query(text)
+    if query is None:
+        return []
+    try:
+        rows = conn.execute(
+            "SELECT kind, ref, label, bm25(search, 0, 0, 0, 8.0, 1.0) FROM search "
+            "WHERE search MATCH ? LIMIT ?", (query, CANDIDATES)).fetchall()
+    except sqlite3.OperationalError:
+        return []  # defensive: build_query should make this unreachable
+    folded = _fold(text.strip())
+    hits = []
+    for kind, ref, title, score in rows:
+        if kinds and kind not in kinds:
+            continue
+        name = title.split(" | ")[0]
+        bonus = 0.0
+        if _fold(name) == folded or ref == folded:
+            bonus = -100.0  # exact name or id first
+        elif _fold(name).startswith(folded):
+            bonus = -10.0
+        hits.append(Hit(kind, ref, name, _subtitle(title), score + bonus))
+    hits.sort(key=lambda h: (h.score, KIND_ORDER.index(h.kind) if h.kind in KIND_ORDER else 99))
+    hits = hits[:limit]
+    _attach_booths(conn, hits)
+    return hits
+
+
+def _subtitle(title: str) -> str:
+    parts = title.split(" | ")[1:]
+    return " · ".join(p for p in parts if p)
+
+
+def _attach_booths(conn: sqlite3.Connection, hits: list[Hit]) -> None:
+    for hit in hits:
+        if hit.kind == "exhibitor":
+            ex = hit.id
+        elif hit.kind == "product":
+            row = conn.execute("SELECT exhibitor FROM products WHERE slug = ?", (hit.id,)).fetchone()
+            ex = row[0] if row else None
+        else:
+            ex = None
+        if ex:
+            hit.booths = [r[0] for r in conn.execute(
+                "SELECT booth FROM booth_exhibitors WHERE exhibitor = ? ORDER BY booth", (ex,))]
+
+
+def grouped(hits: list[Hit]) -> list[tuple[str, list[Hit]]]:
+    """Hits grouped by kind, groups in the order of their best hit."""
+    groups: dict[str, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.kind, []).append(hit)
+    return list(groups.items())
+
+
+def title_field(*names: str | None) -> str:
+    """Title column: the display name first, then other names, joined by ' | '."""
+    seen, out = set(), []
+    for n in names:
+        if n and n not in seen:
+            seen.add(n)
+            out.append(n)
+    return " | ".join(out)
+
+
+def rebuild_index(conn: sqlite3.Connection) -> None:
+    """Rebuild the whole search index from the tables (inside the caller's transaction)."""
+    conn.execute("DELETE FROM search")
+    sql = "INSERT INTO search(kind, ref, label, title, body) VALUES (?, ?, ?, ?, ?)"
+
+    def ins(kind, ref, label, body):
+        conn.execute(sql, (kind, ref, label, index_text(label), body))
+
+    def pinyin_forms(p):
+        return f"{p} {p.replace(' ', '')}" if p else None
+
+    for slug, name, zh, py, aliases, country, category, summary in conn.execute(
+            "SELECT slug, name, name_zh, pinyin, aliases, country, category, summary FROM exhibitors"):
+        booths = " ".join(r[0] for r in conn.execute(
+            "SELECT booth FROM booth_exhibitors WHERE exhibitor = ?", (slug,)))
+        ins("exhibitor", slug, title_field(name, zh, py),
+            index_text(pinyin_forms(py), aliases, country, category, booths, summary, slug))
+    for slug, name, zh, kind, summary in conn.execute(
+            "SELECT slug, name, name_zh, kind, summary FROM organisations"):
+        ins("organisation", slug, title_field(name, zh), index_text(kind, summary))
+    for slug, name, zh, py, tool, summary, exname in conn.execute(
+            "SELECT p.slug, p.name, p.name_zh, p.pinyin, p.tool_type, p.summary, e.name "
+            "FROM products p LEFT JOIN exhibitors e ON e.slug = p.exhibitor"):
+        ins("product", slug, title_field(name, zh, exname),
+            index_text(pinyin_forms(py), tool, _tool_words(tool), summary))
+    for slug, title, summary in conn.execute("SELECT slug, title, summary FROM topics"):
+        ins("topic", slug, title_field(title), index_text(summary, slug))
+    for slug, date, title, summary in conn.execute("SELECT slug, date, title, summary FROM events"):
+        ins("event", slug, title_field(title, date), index_text(summary))
+    for slug, name, zh, role, aff in conn.execute(
+            "SELECT slug, name, name_zh, role, affiliation_text FROM people"):
+        ins("person", slug, title_field(name, zh, aff), index_text(role))
+    for qid, pname, text, translation in conn.execute(
+            "SELECT q.id, p.name, q.text, q.translation FROM quotes q "
+            "LEFT JOIN people p ON p.slug = q.person"):
+        short = (translation or text)[:80]
+        ins("quote", qid, title_field(short, pname), index_text(text, translation))
+
+
+# Spelled-out names of tool-type codes, so that "atomic layer" finds ALD tools.
+TOOL_WORDS = {
+    "ald": "ALD atomic layer deposition 原子层沉积",
+    "cvd": "CVD chemical vapor deposition 化学气相沉积",
+    "pvd": "PVD physical vapor deposition 物理气相沉积",
+    "epitaxy": "epitaxy epitaxial 外延",
+    "etch": "etch etching 刻蚀",
+    "pneumatic": "pneumatic compressed air 气动",
+}
+
+
+def _tool_words(tool: str | None) -> str | None:
+    return TOOL_WORDS.get((tool or "").lower())

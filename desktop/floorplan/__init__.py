@@ -1,0 +1,1 @@
+"""The floor plan: scene, hall items that paint their booths, the view."""
