@@ -29,6 +29,8 @@ class FloorView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName(tr("Floor plan"))
         self._press: QPoint | None = None
         self._fitted = False
@@ -80,8 +82,10 @@ class FloorView(QGraphicsView):
         for i in ids:
             rect = rect.united(self.floor.booth_rect(i))
         vw, vh = self.viewport().width(), self.viewport().height()
-        want = min(vw / max(rect.width() + 12, 1), vh / max(rect.height() + 12, 1))
-        target = max(min_px_per_m, min(want, 40.0))
+        # Fit the booths with some floor around them, but never closer than 20 px/m
+        # (context matters) nor farther than min_px_per_m (labels must be readable).
+        want = min(vw / max(rect.width() + 24, 1), vh / max(rect.height() + 24, 1))
+        target = max(min_px_per_m, min(want, 20.0))
         target = max(self.min_scale(), min(MAX_PX_PER_M, target))
         self.zoom_by(target / self.scale_factor())
         self.centerOn(rect.center())

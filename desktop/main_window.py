@@ -1,0 +1,355 @@
+"""The main window: floor plan in the centre, search and directory left, details right.
+
+Selection is one shared state: whatever picks an exhibitor or booth (a click on
+the plan, a list row, a search hit, ``--select``) goes through ``select()``, and
+the list, the plan and the detail panel follow it.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
+                               QMessageBox, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
+
+from db.errors import DataError
+from db.expo import Expo
+from db.userdata import UserData
+
+from .floorplan.scene import FloorScene, _mix, NEUTRAL
+from .floorplan.view import FloorView
+from .i18n import tr
+from .panels.detail import DetailPanel
+from .panels.search import SearchPanel
+
+
+def swatch(color: QColor, size: int = 12) -> QIcon:
+    pm = QPixmap(size, size)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setBrush(color)
+    p.setPen(color.darker(150))
+    p.drawRoundedRect(0.5, 0.5, size - 1, size - 1, 2, 2)
+    p.end()
+    return QIcon(pm)
+
+
+class Legend(QWidget):
+    """Zone colours; each entry toggles its zone's booths on the plan (a filter)."""
+    hiddenChanged = Signal(set)
+
+    def __init__(self, zones: list[dict], parent=None):
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(6, 2, 6, 2)
+        lay.setSpacing(4)
+        title = QLabel(tr("Zones:"))
+        lay.addWidget(title)
+        self.buttons: dict[str, QToolButton] = {}
+        for z in zones:
+            b = QToolButton()
+            b.setText(z["name"])
+            b.setIcon(swatch(QColor(z["color"])))
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            b.setCheckable(True)
+            b.setChecked(True)
+            b.setAutoRaise(True)
+            b.setToolTip(tr("Show or hide this zone's booths"))
+            b.toggled.connect(self._changed)
+            lay.addWidget(b)
+            self.buttons[z["slug"]] = b
+        neutral = QLabel()
+        neutral.setPixmap(swatch(_mix(QColor("#888888"), NEUTRAL, 0.72)).pixmap(12, 12))
+        lay.addSpacing(10)
+        lay.addWidget(neutral)
+        lay.addWidget(QLabel(tr("pale: exhibitor not named in our sources")))
+        lay.addStretch(1)
+
+    def _changed(self) -> None:
+        self.hiddenChanged.emit({s for s, b in self.buttons.items() if not b.isChecked()})
+
+
+class MainWindow(QMainWindow):
+    selectionChanged = Signal(str, str)   # kind, ref ("", "" when cleared)
+
+    def __init__(self, expo: Expo, user: UserData, settings: QSettings | None = None):
+        super().__init__()
+        self.expo = expo
+        self.user = user
+        self.settings = settings
+        self.meta = expo.meta()
+        self.expo_slug = self.meta.get("slug") or expo.path.stem
+        self.selection: tuple[str, str] | None = None
+        self.setWindowTitle(f"{self.meta.get('name', expo.path.stem)} — WeSemiBay Explorer")
+        self.resize(1400, 880)
+
+        badge = []
+        if self.meta.get("schematic"):
+            badge.append(tr("Schematic layout"))
+        if self.meta.get("synthetic"):
+            badge.append(tr("Synthetic data"))
+        self.scene = FloorScene(expo, self)
+        self.view = FloorView(self.scene, " · ".join(badge))
+        self.legend = Legend(expo.zones())
+        self.legend.hiddenChanged.connect(self.scene.set_hidden_zones)
+        # The legend may be clipped on a narrow window rather than widen it.
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        centre = QWidget()
+        cl = QVBoxLayout(centre)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        cl.addWidget(self.legend)
+        cl.addWidget(self.view, 1)
+        self.setCentralWidget(centre)
+
+        self.search = SearchPanel(expo)
+        left = QDockWidget(tr("Search and exhibitors"), self)
+        left.setObjectName("searchDock")
+        left.setWidget(self.search)
+        left.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, left)
+        self.detail = DetailPanel(expo, user)
+        right = QDockWidget(tr("Details"), self)
+        right.setObjectName("detailDock")
+        right.setWidget(self.detail)
+        right.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, right)
+        self.resizeDocks([left, right], [400, 430], Qt.Orientation.Horizontal)
+
+        self.view.boothClicked.connect(self._on_booth_clicked)
+        self.view.boothActivated.connect(self._on_booth_clicked)
+        self.search.exhibitorChosen.connect(lambda slug: self.select("exhibitor", slug))
+        self.search.hitChosen.connect(self._on_hit)
+        self.search.hitsChanged.connect(self._on_hits)
+        self.detail.favouriteToggled.connect(lambda *_: self._refresh_stars())
+
+        self._build_actions()
+        self._refresh_stars()
+        status = [self.meta.get("name", "")]
+        if self.meta.get("venue"):
+            status.append(self.meta["venue"])
+        if self.meta.get("start_date"):
+            status.append(tr("opened {date}").format(date=self.meta["start_date"]))
+        status.append(tr("{n} booths").format(n=len(self.scene.data.codes)))
+        self.statusBar().showMessage("  ·  ".join(s for s in status if s))
+        if settings is not None:
+            geo = settings.value("window/geometry")
+            if isinstance(geo, QByteArray):
+                self.restoreGeometry(geo)
+            state = settings.value("window/state")
+            if isinstance(state, QByteArray):
+                self.restoreState(state)
+
+    # -------------------------------------------------------------- actions
+    def _build_actions(self) -> None:
+        m_file = self.menuBar().addMenu(tr("&File"))
+        a_open = QAction(tr("&Open expo file…"), self)
+        a_open.setShortcut(QKeySequence.StandardKey.Open)
+        a_open.triggered.connect(self._open_dialog)
+        m_file.addAction(a_open)
+        m_file.addSeparator()
+        a_quit = QAction(tr("&Quit"), self)
+        a_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        a_quit.triggered.connect(self.close)
+        m_file.addAction(a_quit)
+
+        m_view = self.menuBar().addMenu(tr("&View"))
+        for text, keys, slot in (
+                (tr("Zoom &in"), QKeySequence.StandardKey.ZoomIn, lambda: self.view.zoom_by(1.25)),
+                (tr("Zoom &out"), QKeySequence.StandardKey.ZoomOut, lambda: self.view.zoom_by(0.8)),
+                (tr("&Fit floor plan"), QKeySequence("Ctrl+0"), self.view.fit_all)):
+            a = QAction(text, self)
+            a.setShortcut(keys)
+            a.triggered.connect(slot)
+            m_view.addAction(a)
+
+        a_find = QAction(tr("&Search"), self)
+        a_find.setShortcut(QKeySequence("Ctrl+K"))
+        a_find.triggered.connect(self.focus_search)
+        self.addAction(a_find)
+        m_view.addAction(a_find)
+        a_star = QAction(tr("Star the selection"), self)
+        a_star.setShortcut(QKeySequence("S"))
+        a_star.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        a_star.triggered.connect(self.toggle_star)
+        self.view.addAction(a_star)
+        self.search.table.addAction(a_star)
+        a_clear = QAction(tr("Clear highlight"), self)
+        a_clear.setShortcut(QKeySequence("Esc"))
+        a_clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        a_clear.triggered.connect(lambda: self.scene.set_highlight(None))
+        self.view.addAction(a_clear)
+
+        m_help = self.menuBar().addMenu(tr("&Help"))
+        a_about = QAction(tr("&About WeSemiBay Explorer"), self)
+        a_about.triggered.connect(self._about)
+        m_help.addAction(a_about)
+
+    def focus_search(self) -> None:
+        self.search.box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.box.selectAll()
+
+    def _about(self) -> None:
+        QMessageBox.about(self, tr("About WeSemiBay Explorer"), tr(
+            "WeSemiBay Explorer: an offline explorer for trade shows, their exhibitors and "
+            "the policy context around them. Every fact shown carries its source."))
+
+    def _open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open expo file"), "",
+                                              tr("Expo files (*.sqlite *.db);;All files (*)"))
+        if path:
+            self.open_requested(path)
+
+    def open_requested(self, path: str) -> None:
+        from .app import reopen_with
+        try:
+            reopen_with(self, path)
+        except DataError as exc:
+            QMessageBox.warning(self, tr("Cannot open this file"), str(exc))
+
+    # ------------------------------------------------------------- selection
+    def select(self, kind: str, ref: str, fly: bool = True) -> bool:
+        """Select an exhibitor or booth everywhere; returns False if it is unknown."""
+        d = self.scene.data
+        if kind == "booth":
+            i = d.by_code.get(ref)
+            occupants = d.occupants[i] if i is not None else []
+            if occupants:
+                kind, ref = "exhibitor", occupants[0]
+            elif i is None:
+                return False
+        if kind == "exhibitor":
+            if self.expo.exhibitor(ref) is None:
+                return False
+            ids = set(d.by_exhibitor.get(ref, []))
+            self.detail.show_exhibitor(ref)
+            self.search.select_exhibitor(ref)
+        else:  # a booth with no named exhibitor
+            ids = {d.by_code[ref]}
+            self.detail.show_booth(ref)
+            self.search.select_exhibitor(None)
+        self.selection = (kind, ref)
+        self.scene.set_selected(ids)
+        if fly and ids:
+            visible = self.view.visible_scene_rect()
+            if not all(visible.contains(self.scene.booth_rect(i)) for i in ids) \
+                    or self.view.scale_factor() < 8:
+                self.view.fly_to(ids)
+        self.selectionChanged.emit(kind, ref)
+        return True
+
+    def clear_selection(self) -> None:
+        self.selection = None
+        self.scene.set_selected(set())
+        self.detail.show_empty()
+        self.search.select_exhibitor(None)
+        self.selectionChanged.emit("", "")
+
+    def select_text(self, text: str) -> bool:
+        """``--select``: an exhibitor slug or booth code (or an exact name)."""
+        found = self.expo.resolve(text)
+        if found is None:
+            return False
+        return self.select(*found)
+
+    def _on_booth_clicked(self, i: int) -> None:
+        if i < 0:
+            self.clear_selection()
+            return
+        occupants = self.scene.data.occupants[i]
+        if occupants:
+            self.select("exhibitor", occupants[0], fly=False)
+        else:
+            self.select("booth", self.scene.data.codes[i], fly=False)
+        self.scene.overlay.focus = i
+        self.scene.overlay.update()
+
+    def _on_hit(self, kind: str, ref: str) -> None:
+        if kind == "exhibitor":
+            self.select("exhibitor", ref)
+        elif kind == "product":
+            prod = self.expo.record("product", ref)
+            if prod and self.select("exhibitor", prod["exhibitor"]):
+                self.detail.show_product_tab()
+        elif kind in ("topic", "event"):
+            self.show_policy_target(kind, ref)
+        elif kind == "person":
+            person = self.expo.record("person", ref) or {}
+            org = person.get("organisation")
+            if org and self.expo.exhibitor(org):
+                self.select("exhibitor", org)
+        elif kind == "quote":
+            q = self.expo.record("quote", ref) or {}
+            person = self.expo.record("person", q.get("person") or "") or {}
+            org = person.get("organisation")
+            if org and self.expo.exhibitor(org):
+                self.select("exhibitor", org)
+
+    def _on_hits(self, booths) -> None:
+        if booths is None:
+            self.scene.set_highlight(None)
+            return
+        d = self.scene.data
+        self.scene.set_highlight({d.by_code[b] for b in booths if b in d.by_code})
+
+    def booths_for(self, kind: str, ref: str) -> set[int]:
+        """Booth ids of the exhibitors linked to a topic or event."""
+        exhibitors = set()
+        targets = [(kind, ref)]
+        if kind == "event":
+            targets += [("topic", t) for (t,) in self.expo.conn.execute(
+                "SELECT topic FROM event_topics WHERE event = ?", (ref,))]
+        for tk, tr_ in targets:
+            for fk, fs in self.expo.conn.execute(
+                    "SELECT from_kind, from_slug FROM links WHERE to_kind = ? AND to_slug = ?",
+                    (tk, tr_)):
+                if fk == "exhibitor":
+                    exhibitors.add(fs)
+                elif fk == "product":
+                    row = self.expo.conn.execute("SELECT exhibitor FROM products WHERE slug = ?",
+                                                 (fs,)).fetchone()
+                    if row:
+                        exhibitors.add(row[0])
+        d = self.scene.data
+        return {i for ex in exhibitors for i in d.by_exhibitor.get(ex, [])}
+
+    def show_policy_target(self, kind: str, ref: str) -> None:
+        ids = self.booths_for(kind, ref)
+        self.scene.set_highlight(ids)
+        rec = self.expo.record(kind, ref) or {}
+        self.statusBar().showMessage(
+            tr("{title}: {n} booths linked").format(title=rec.get("title", ref), n=len(ids)))
+        if ids:
+            self.view.fly_to(ids, min_px_per_m=4.0)
+
+    # ------------------------------------------------------------- favourites
+    def toggle_star(self) -> None:
+        if self.selection is None:
+            return
+        self.user.toggle_favourite(self.expo_slug, *self.selection)
+        self.detail.refresh_star()
+        self._refresh_stars()
+
+    def _refresh_stars(self) -> None:
+        d = self.scene.data
+        ids = set()
+        for kind, ref in self.user.favourites(self.expo_slug):
+            if kind == "exhibitor":
+                ids.update(d.by_exhibitor.get(ref, []))
+            elif kind == "booth" and ref in d.by_code:
+                ids.add(d.by_code[ref])
+        self.scene.set_starred(ids)
+
+    # ------------------------------------------------------------------ close
+    def closeEvent(self, event) -> None:
+        self.detail.save_note()
+        if self.settings is not None:
+            self.settings.setValue("window/geometry", self.saveGeometry())
+            self.settings.setValue("window/state", self.saveState())
+            if self.selection:
+                self.settings.setValue("last/selection", f"{self.selection[0]}:{self.selection[1]}")
+            self.settings.sync()
+        super().closeEvent(event)
+
+    def sizeHint(self) -> QSize:
+        return QSize(1400, 880)

@@ -1,0 +1,109 @@
+"""The exhibitor directory: a table model over the expo file, and its filter proxy."""
+from __future__ import annotations
+
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex,
+                            QSortFilterProxyModel, Qt)
+from PySide6.QtGui import QColor
+
+from db.expo import Expo
+
+from ..i18n import tr
+
+SLUG_ROLE = Qt.ItemDataRole.UserRole + 1
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
+ZONE_ROLE = Qt.ItemDataRole.UserRole + 3
+
+
+class ExhibitorModel(QAbstractTableModel):
+    """Rows are cached once; ``data()`` never queries and never raises."""
+
+    COLUMNS = ("name", "name_zh", "booths", "zone_name", "country", "products")
+
+    def __init__(self, expo: Expo, parent=None):
+        super().__init__(parent)
+        self._headers = (tr("Exhibitor"), tr("Chinese name"), tr("Booth"), tr("Zone"),
+                         tr("Country"), tr("Products"))
+        self._zone_colors: dict[str, QColor] = {}
+        self._rows: list[dict] = []
+        self.reload(expo)
+
+    def reload(self, expo: Expo) -> None:
+        self.beginResetModel()
+        self._rows = expo.exhibitor_rows()
+        self._zone_colors = {z["slug"]: QColor(z["color"]) for z in expo.zones()}
+        for r in self._rows:
+            r["_search"] = " ".join(str(r.get(k) or "") for k in
+                                    ("name", "name_zh", "pinyin", "booths", "zone_name",
+                                     "country", "category", "slug")).casefold()
+        self._index = {r["slug"]: i for i, r in enumerate(self._rows)}
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self._headers)):
+            return self._headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
+                or not (0 <= index.column() < len(self.COLUMNS)):
+            return None
+        row = self._rows[index.row()]
+        col = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = row.get(col)
+            return "" if value is None else value
+        if role == Qt.ItemDataRole.ToolTipRole and col == "name":
+            return row.get("name")
+        if role == Qt.ItemDataRole.DecorationRole and col == "zone_name":
+            return self._zone_colors.get(row.get("zone") or "")
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == "products":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == SLUG_ROLE:
+            return row["slug"]
+        if role == SEARCH_ROLE:
+            return row["_search"]
+        if role == ZONE_ROLE:
+            return row.get("zone") or ""
+        return None
+
+    def row_of(self, slug: str) -> int:
+        return self._index.get(slug, -1)
+
+    def slug_at(self, row: int) -> str | None:
+        return self._rows[row]["slug"] if 0 <= row < len(self._rows) else None
+
+
+class ExhibitorFilter(QSortFilterProxyModel):
+    """Filters by typed text (all words must match) and by zone."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._words: list[str] = []
+        self._zones: set[str] | None = None
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setSortLocaleAware(True)
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._words = text.casefold().split()
+        self.endFilterChange()
+
+    def set_zones(self, zones: set[str] | None) -> None:
+        self.beginFilterChange()
+        self._zones = zones
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
+        model = self.sourceModel()
+        idx = model.index(source_row, 0, source_parent)
+        if self._zones is not None and model.data(idx, ZONE_ROLE) not in self._zones:
+            return False
+        hay = model.data(idx, SEARCH_ROLE) or ""
+        return all(w in hay for w in self._words)

@@ -1,0 +1,202 @@
+"""The left panel: search box (Ctrl+K), grouped hits, zone filter and the exhibitor directory."""
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLabel, QLineEdit,
+                               QTableView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from db import search as dbsearch
+from db.expo import Expo
+
+from ..i18n import tr
+from ..models.exhibitors import SLUG_ROLE, ExhibitorFilter, ExhibitorModel
+
+HIT_ROLE = Qt.ItemDataRole.UserRole + 10
+
+
+class SearchBox(QLineEdit):
+    """Down/Up move through the hits, Enter goes to the best (or the current) hit."""
+    moveHit = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.moveHit.emit(1)
+        elif event.key() == Qt.Key.Key_Up:
+            self.moveHit.emit(-1)
+        elif event.key() == Qt.Key.Key_Escape:
+            self.clear()
+        else:
+            super().keyPressEvent(event)
+
+
+class SearchPanel(QWidget):
+    hitChosen = Signal(str, str)          # kind, id
+    hitsChanged = Signal(object)          # list of booth codes lit by the hits, or None
+    exhibitorChosen = Signal(str)
+
+    def __init__(self, expo: Expo, parent=None):
+        super().__init__(parent)
+        self.expo = expo
+        self.box = SearchBox()
+        self.box.setPlaceholderText(tr("Search exhibitors, products, topics… (Ctrl+K)"))
+        self.box.setClearButtonEnabled(True)
+        self.box.setAccessibleName(tr("Search"))
+        self.results = QTreeWidget()
+        self.results.setHeaderHidden(True)
+        self.results.setRootIsDecorated(False)
+        self.results.setIndentation(8)
+        self.results.setVisible(False)
+        self.results.itemActivated.connect(self._on_item)
+        self.results.itemClicked.connect(self._on_item)
+        self.status = QLabel("")
+        self.status.setObjectName("searchStatus")
+
+        self.zone = QComboBox()
+        self.zone.addItem(tr("All zones"), None)
+        for z in expo.zones():
+            self.zone.addItem(z["name"], z["slug"])
+        self.zone.currentIndexChanged.connect(self._on_zone)
+
+        self.model = ExhibitorModel(expo, self)
+        self.proxy = ExhibitorFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in range(1, self.model.columnCount()):
+            self.table.horizontalHeader().setSectionResizeMode(
+                c, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        self.table.setAccessibleName(tr("Exhibitor directory"))
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(self.box)
+        lay.addWidget(self.results, 2)
+        lay.addWidget(self.status)
+        lay.addWidget(self.zone)
+        lay.addWidget(self.table, 3)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(60)
+        self._timer.timeout.connect(self.run_search)
+        self.box.textChanged.connect(self._on_text)
+        self.box.returnPressed.connect(self.go_to_best)
+        self.box.moveHit.connect(self._move_hit)
+        self._syncing = False
+        self.hits: list[dbsearch.Hit] = []
+
+    # ------------------------------------------------------------- searching
+    def _on_text(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._timer.start()
+
+    def run_search(self) -> None:
+        self._timer.stop()
+        text = self.box.text()
+        self.results.clear()
+        if not text.strip():
+            self.hits = []
+            self.results.setVisible(False)
+            self.status.setText("")
+            self.hitsChanged.emit(None)
+            return
+        self.hits = dbsearch.search(self.expo.conn, text, limit=60)
+        for kind, group in dbsearch.grouped(self.hits):
+            head = QTreeWidgetItem([f"{tr(dbsearch.KIND_LABEL.get(kind, kind))} ({len(group)})"])
+            head.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            f = head.font(0)
+            f.setBold(True)
+            head.setFont(0, f)
+            self.results.addTopLevelItem(head)
+            for hit in group:
+                label = hit.title + (f" — {hit.subtitle}" if hit.subtitle else "")
+                if hit.booths:
+                    label += f"  [{', '.join(hit.booths)}]"
+                item = QTreeWidgetItem(head, [label])
+                item.setData(0, HIT_ROLE, (hit.kind, hit.id))
+                item.setToolTip(0, label)
+            head.setExpanded(True)
+        self.results.setVisible(True)
+        self.status.setText(tr("{n} results").format(n=len(self.hits)) if self.hits
+                            else tr("No results for “{q}”").format(q=text.strip()))
+        first = self._hit_items()
+        if first:
+            self.results.setCurrentItem(first[0])
+        booths = sorted({b for h in self.hits for b in h.booths})
+        self.hitsChanged.emit(booths)
+
+    def _hit_items(self) -> list[QTreeWidgetItem]:
+        out = []
+        for i in range(self.results.topLevelItemCount()):
+            head = self.results.topLevelItem(i)
+            out.extend(head.child(j) for j in range(head.childCount()))
+        return out
+
+    def _move_hit(self, step: int) -> None:
+        items = self._hit_items()
+        if not items:
+            return
+        cur = self.results.currentItem()
+        i = items.index(cur) if cur in items else -1
+        self.results.setCurrentItem(items[max(0, min(len(items) - 1, i + step))])
+
+    def go_to_best(self) -> None:
+        if self._timer.isActive():
+            self.run_search()
+        item = self.results.currentItem()
+        if item is None or item.data(0, HIT_ROLE) is None:
+            items = self._hit_items()
+            item = items[0] if items else None
+        if item is not None:
+            self._on_item(item)
+
+    def _on_item(self, item: QTreeWidgetItem, _col: int = 0) -> None:
+        data = item.data(0, HIT_ROLE)
+        if data:
+            self.hitChosen.emit(*data)
+
+    # ------------------------------------------------------------- directory
+    def _on_zone(self, _i: int) -> None:
+        slug = self.zone.currentData()
+        self.proxy.set_zones(None if slug is None else {slug})
+
+    def _on_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._syncing or not current.isValid():
+            return
+        slug = current.data(SLUG_ROLE)
+        if slug:
+            self.exhibitorChosen.emit(slug)
+
+    def select_exhibitor(self, slug: str | None) -> None:
+        """Show ``slug`` as the current row without emitting a choice (shared selection)."""
+        self._syncing = True
+        try:
+            row = self.model.row_of(slug) if slug else -1
+            if row < 0:
+                self.table.clearSelection()
+                self.table.setCurrentIndex(QModelIndex())
+                return
+            idx = self.proxy.mapFromSource(self.model.index(row, 0))
+            if idx.isValid():
+                self.table.setCurrentIndex(idx)
+                self.table.selectRow(idx.row())
+                self.table.scrollTo(idx)
+            else:
+                self.table.clearSelection()
+        finally:
+            self._syncing = False
+
+    def selected_exhibitor(self) -> str | None:
+        idx = self.table.currentIndex()
+        return idx.data(SLUG_ROLE) if idx.isValid() and self.table.selectionModel().isSelected(
+            idx) else None

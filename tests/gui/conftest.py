@@ -1,0 +1,44 @@
+"""Fixtures for the window tests: the built-in expo built once, a fresh user file per test."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from db.build import build
+from db.expo import open_expo
+from db.userdata import UserData
+
+
+@pytest.fixture(scope="session")
+def builtin_file(tmp_path_factory) -> Path:
+    return build(tmp_path_factory.mktemp("gui-builtin") / "expo.sqlite")
+
+
+@pytest.fixture
+def expo(builtin_file, tmp_path):
+    path = tmp_path / "expo.sqlite"
+    shutil.copyfile(builtin_file, path)
+    handle = open_expo(path)
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
+def user(tmp_path):
+    handle = UserData(tmp_path / "data" / "user.sqlite")
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
+def window(qtbot, expo, user):
+    from desktop.main_window import MainWindow
+    win = MainWindow(expo, user, settings=None)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    win.view.fit_all()
+    return win

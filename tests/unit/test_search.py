@@ -1,0 +1,143 @@
+"""Full-text search over the built-in expo."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from db.expo import open_expo
+from db.search import build_query, grouped, search
+
+
+def _ids(hits):
+    return [(h.kind, h.id) for h in hits]
+
+
+@pytest.mark.parametrize("query, kind, ref", [
+    ("ALD", "product", "sicarrier-alishan"),
+    ("Alishan", "product", "sicarrier-alishan"),
+    ("alishan", "product", "sicarrier-alishan"),
+    ("阿里山", "product", "sicarrier-alishan"),
+    ("新凯来", "exhibitor", "sicarrier"),
+    ("原子层", "product", "sicarrier-alishan"),
+    ("atomic layer", "product", "sicarrier-alishan"),
+    ("xinkailai", "exhibitor", "sicarrier"),
+    ("Xinkailai", "exhibitor", "sicarrier"),
+    ("epi", "product", "sicarrier-emei"),
+    ("Emei", "product", "sicarrier-emei"),
+    ("峨眉", "product", "sicarrier-emei"),
+    ("Tokyo", "exhibitor", "tokyo-electron"),
+    ("David Sacks", "person", "david-sacks-cfr"),
+])
+def test_finds(expo_ro, query, kind, ref):
+    assert (kind, ref) in _ids(search(expo_ro.conn, query))
+
+
+def test_booth_code_finds_its_exhibitor(expo_ro):
+    (code,) = expo_ro.booths_of("sicarrier")
+    for q in (code, code.lower()):
+        hits = search(expo_ro.conn, q)
+        assert _ids(hits)[0] == ("exhibitor", "sicarrier"), q
+
+
+def test_exact_name_ranks_exhibitor_first(expo_ro):
+    hits = search(expo_ro.conn, "SiCarrier")
+    assert _ids(hits)[0] == ("exhibitor", "sicarrier")
+    assert hits[0].title == "SiCarrier"
+    assert hits[0].booths == expo_ro.booths_of("sicarrier")
+
+
+def test_exact_product_name_ranks_first(expo_ro):
+    assert _ids(search(expo_ro.conn, "Alishan"))[0] == ("product", "sicarrier-alishan")
+
+
+def test_product_hits_carry_their_exhibitors_booth(expo_ro):
+    hit = next(h for h in search(expo_ro.conn, "Alishan") if h.id == "sicarrier-alishan")
+    assert hit.booths == expo_ro.booths_of("sicarrier")
+
+
+def test_nonsense_finds_nothing(expo_ro):
+    assert search(expo_ro.conn, "zzqxw") == []
+
+
+def test_limit_and_kinds(expo_ro):
+    hits = search(expo_ro.conn, "SiCarrier", limit=3)
+    assert len(hits) == 3
+    products = search(expo_ro.conn, "SiCarrier", kinds=("product",))
+    assert products and all(h.kind == "product" for h in products)
+
+
+HOSTILE = ['"unbalanced', "NEAR(", "AND", "OR OR", "(((", "*",
+           "'; DROP TABLE exhibitors; --", "\x00", "", "   ", "a" * 5000, "😀", "col:val",
+           "^start", "-x", "title:SiCarrier", 'Ali"shan', "sicarrier*", "NOT sicarrier",
+           "\ud800", "新凯来 OR", "{kind}", "%", "_"]
+
+
+def test_hostile_strings_never_raise(expo_copy):
+    # A writable copy, so that a query that reached SQL could really drop a table.
+    with open_expo(expo_copy) as expo:
+        for q in HOSTILE:
+            hits = search(expo.conn, q)
+            assert isinstance(hits, list), repr(q)
+        assert expo.conn.execute("SELECT count(*) FROM exhibitors").fetchone()[0] == 9
+        assert expo.conn.execute("SELECT count(*) FROM search WHERE kind = 'exhibitor'"
+                                 ).fetchone()[0] == 9
+
+
+def test_operators_are_searched_as_words(expo_ro):
+    # "NOT sicarrier" must not mean "everything but SiCarrier": it finds texts with
+    # both words, such as the SEMICON debut ("... not yet ready for production").
+    with_not = _ids(search(expo_ro.conn, "NOT sicarrier"))
+    assert ("event", "semicon-china-2025") in with_not
+    assert set(with_not) <= set(_ids(search(expo_ro.conn, "sicarrier", limit=500)))
+    # A column filter is not honoured: "title:SiCarrier" looks for both words.
+    assert search(expo_ro.conn, "title:SiCarrier") == []
+    # A quote inside a word is just a separator.
+    assert ("product", "sicarrier-alishan") not in _ids(search(expo_ro.conn, "zzz\"alishan"))
+
+
+_SAFE = re.compile(r'"[^"\s]+(?: [^"\s]+)*"\*?(?: AND "[^"\s]+(?: [^"\s]+)*"\*?)*')
+
+
+@pytest.mark.parametrize("text", ['"unbalanced', "NEAR(", "AND", "OR OR", "col:val",
+                                  "'; DROP TABLE exhibitors; --", "^start", "-x",
+                                  "a) OR (b", "新凯来*", 'x" OR "y'])
+def test_build_query_only_quoted_terms(text):
+    query = build_query(text)
+    assert query is not None
+    assert _SAFE.fullmatch(query), query
+    # No bare FTS5 operator or syntax character outside the quotes.
+    outside = re.sub(r'"[^"]*"', "", query)
+    assert set(outside.replace("AND", "").replace("*", "").replace(" ", "")) == set()
+
+
+@pytest.mark.parametrize("text", ["", "   ", "(((", "*", "\x00", "😀", "--"])
+def test_build_query_of_nothing_is_none(text):
+    assert build_query(text) is None
+
+
+def test_build_query_examples():
+    assert build_query("NEAR(") == '"near"*'
+    assert build_query("OR OR") == '"or" AND "or"*'
+    assert build_query("原子层") == '"原 子 层"'
+    assert build_query("ALD", prefix=False) == '"ald"'
+
+
+def test_grouped_keeps_kinds_together_in_order_of_best_hit(expo_ro):
+    hits = search(expo_ro.conn, "SiCarrier")
+    groups = grouped(hits)
+    kinds = [k for k, _ in groups]
+    assert kinds[0] == "exhibitor"
+    assert len(kinds) == len(set(kinds)) >= 3
+    assert sum(len(g) for _, g in groups) == len(hits)
+    for kind, group in groups:
+        assert all(h.kind == kind for h in group)
+        # within a group the order of the ranked list is kept
+        assert [hits.index(h) for h in group] == sorted(hits.index(h) for h in group)
+    # groups are ordered by the rank of their first hit
+    firsts = [hits.index(g[0]) for _, g in groups]
+    assert firsts == sorted(firsts)
+
+
+def test_grouped_of_nothing_is_empty():
+    assert grouped([]) == []
