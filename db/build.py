@@ -139,6 +139,8 @@ def build(out: str | os.PathLike, seed_dir: Path = SEED_DIR) -> Path:
     """Write the built-in expo to ``out`` (atomically: a temp file, then rename)."""
     data = load_seed(seed_dir)
     out = Path(out)
+    if out.is_dir():
+        raise DataError(f"{out}: is a folder; give the path of the expo file to write")
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".build-", suffix=".sqlite", dir=out.parent)
     os.close(fd)

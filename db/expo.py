@@ -214,8 +214,11 @@ def open_expo(path: str | os.PathLike, *, create: bool = False, readonly: bool =
     if create and (not path.exists() or path.stat().st_size == 0):
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = _connect(path, readonly=False)
-        conn.execute("PRAGMA journal_mode = WAL")
-        schema.migrate(conn, str(path))
+        try:
+            schema.migrate(conn, str(path))
+        except BaseException:
+            conn.close()
+            raise
         return Expo(conn, path)
     _check_header(path)
     try:
@@ -240,5 +243,13 @@ def open_expo(path: str | os.PathLike, *, create: bool = False, readonly: bool =
                         "it was left untouched") from None
     conn = _connect(path, readonly=readonly)
     if not readonly and version < schema.SCHEMA_VERSION:
-        schema.migrate(conn, str(path))
+        try:
+            schema.migrate(conn, str(path))
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise DataError(f"{path}: upgrading the file failed ({exc}); "
+                            "it was left as it was") from None
+        except BaseException:
+            conn.close()
+            raise
     return Expo(conn, path)

@@ -7,6 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import DataError
 from .expo import Expo
 
 # Cells starting with these characters are read as formulas by spreadsheets.
@@ -79,6 +80,8 @@ def to_document(expo: Expo) -> dict:
 
 
 def _atomic_write(path: Path, write) -> None:
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder; give the path of the file to write")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

@@ -42,20 +42,26 @@ class UserData:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path.exists() and self.path.stat().st_size:
             _check_header(self.path)
+        self.conn = sqlite3.connect(str(self.path), isolation_level=None,
+                                    check_same_thread=False, timeout=10)
         try:
-            self.conn = sqlite3.connect(str(self.path), isolation_level=None,
-                                        check_same_thread=False, timeout=10)
+            # Check the version before anything (WAL included) touches the file.
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > USER_VERSION:
+                raise DataError(f"{self.path}: user file from a newer version "
+                                f"(schema {version}); it was left untouched")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            self.conn.close()
             raise DataError(f"{self.path}: cannot open the user file ({exc})") from None
+        except BaseException:
+            self.conn.close()
+            raise
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > USER_VERSION:
-            raise DataError(f"{self.path}: user file from a newer version "
-                            f"(schema {version}); it was left untouched")
         if version == 0:
             self.conn.execute("BEGIN IMMEDIATE")
             try:

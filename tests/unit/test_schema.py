@@ -192,3 +192,17 @@ def test_migration_failing_midway_rolls_back(tmp_path, monkeypatch):
     assert "x" not in tables and "broken" not in tables
     # The file is still a sound version-1 expo file.
     open_expo(path, readonly=True).close()
+
+
+def test_read_only_open_of_a_created_expo_leaves_no_files(tmp_path):
+    folder = tmp_path / "expos"
+    path = folder / "mine.sqlite"
+    expo = open_expo(path, create=True)
+    expo.conn.execute("INSERT INTO expo(id, slug, name) VALUES (1, 'mine', 'My expo')")
+    expo.close()
+    assert sorted(os.listdir(folder)) == ["mine.sqlite"]
+    before = sha256(path)
+    with open_expo(path, readonly=True) as expo:
+        assert expo.meta()["name"] == "My expo"
+    assert sha256(path) == before
+    assert sorted(os.listdir(folder)) == ["mine.sqlite"]

@@ -187,11 +187,6 @@ def test_user_file_from_newer_version_is_refused_and_untouched(user_path):
         conn.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "db bug: UserData.__init__ runs 'PRAGMA journal_mode = WAL' before checking the "
-    "version, so a newer user file in rollback-journal mode is rewritten (header bytes "
-    "18-19) although the error says 'it was left untouched'; the connection is also "
-    "left open"))
 def test_newer_user_file_in_rollback_journal_mode_is_untouched(user_path):
     user_path.parent.mkdir(parents=True)
     conn = sqlite3.connect(user_path)
@@ -203,9 +198,6 @@ def test_newer_user_file_in_rollback_journal_mode_is_untouched(user_path):
     _assert_refused_untouched(user_path, "newer")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "db bug: when UserData refuses a newer user file it does not close its connection; "
-    "while the exception is alive the file stays open and -wal/-shm files sit next to it"))
 def test_refused_user_file_is_closed_at_once(user_path):
     UserData(user_path).close()
     conn = sqlite3.connect(user_path)
