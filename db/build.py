@@ -89,7 +89,9 @@ def seed_fingerprint(seed_dir: Path = SEED_DIR) -> str:
     for name in SEED_FILES:
         h.update((seed_dir / f"{name}.json").read_bytes())
     for mod in ("build.py", "layout.py", "schema.py", "search.py"):
-        h.update(Path(__file__).with_name(mod).read_bytes())
+        src = Path(__file__).with_name(mod)
+        # A frozen program may ship without its sources: then the schema version stands in.
+        h.update(src.read_bytes() if src.exists() else f"{mod} {schema.SCHEMA_VERSION}".encode())
     return h.hexdigest()[:16]
 
 
