@@ -18,6 +18,7 @@ from . import layout, schema
 from .errors import DataError
 from .expo import open_expo
 from .search import rebuild_index
+from .supply import ETO_DIR, load_eto
 
 SEED_DIR = Path(__file__).with_name("seed")
 SEED_FILES = ("sources", "expo", "zones", "exhibitors", "organisations", "products", "people",
@@ -88,7 +89,9 @@ def seed_fingerprint(seed_dir: Path = SEED_DIR) -> str:
     h = hashlib.sha256()
     for name in SEED_FILES:
         h.update((seed_dir / f"{name}.json").read_bytes())
-    for mod in ("build.py", "layout.py", "schema.py", "search.py"):
+    for path in sorted(ETO_DIR.glob("*.csv")):
+        h.update(path.read_bytes())
+    for mod in ("build.py", "layout.py", "schema.py", "search.py", "supply.py"):
         src = Path(__file__).with_name(mod)
         # A frozen program may ship without its sources: then the schema version stands in.
         h.update(src.read_bytes() if src.exists() else f"{mod} {schema.SCHEMA_VERSION}".encode())
@@ -250,6 +253,7 @@ def write_seed(conn, data: dict) -> None:
             conn.execute("INSERT INTO supply_map(tool_type, input_id, input_name, why) "
                          "VALUES (?,?,?,?)", (tool, m.get("input_id"), m.get("input_name"),
                                               m.get("why")))
+        load_eto(conn)
         rebuild_index(conn)
         conn.execute("COMMIT")
     except BaseException:

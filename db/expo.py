@@ -169,8 +169,10 @@ class Expo:
 
     def links_from(self, kind: str, slug: str) -> list[dict]:
         return self.rows(
-            "SELECT * FROM links WHERE from_kind = ? AND from_slug = ? ORDER BY to_kind, to_slug",
-            (kind, slug))
+            """SELECT l.* FROM links l
+               LEFT JOIN events e ON l.to_kind = 'event' AND e.slug = l.to_slug
+               WHERE l.from_kind = ? AND l.from_slug = ?
+               ORDER BY l.to_kind = 'event', e.date, l.to_slug""", (kind, slug))
 
     # ---------------------------------------------------------------- resolve
     def resolve(self, text: str) -> tuple[str, str] | None:

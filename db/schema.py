@@ -11,7 +11,7 @@ import sqlite3
 from .errors import DataError
 
 APP_ID = 0x57534259  # "WSBY" in PRAGMA application_id
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Kinds of record that can cite a source; the cites table keys on (kind, ref).
 CITING_KINDS = ("expo", "zone", "exhibitor", "organisation", "product", "topic", "event",
@@ -179,8 +179,36 @@ CREATE VIRTUAL TABLE search USING fts5(
 );
 """
 
+# v2: market context from a supply-chain dataset (e.g. ETO), kept with its year and source.
+_V2 = """
+CREATE TABLE supply_inputs (
+    input_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    type TEXT,
+    stage TEXT,
+    year INTEGER,
+    market_size TEXT,
+    source_note TEXT
+);
+CREATE TABLE supply_providers (
+    provider_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    alias TEXT,
+    provider_type TEXT,
+    country TEXT
+);
+CREATE TABLE supply_shares (
+    input_id TEXT NOT NULL REFERENCES supply_inputs(input_id),
+    provider_id TEXT NOT NULL REFERENCES supply_providers(provider_id),
+    share REAL NOT NULL,
+    year INTEGER,
+    source_note TEXT,
+    PRIMARY KEY (input_id, provider_id)
+) WITHOUT ROWID;
+"""
+
 # Each entry upgrades the file from version i to i + 1.
-MIGRATIONS: list[str] = [_V1]
+MIGRATIONS: list[str] = [_V1, _V2]
 
 
 def file_version(conn: sqlite3.Connection) -> int:

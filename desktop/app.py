@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wesemibay: --topic {args.topic!r}: no such topic in {expo.path}",
                   file=sys.stderr)
             return 1
-        window.show_policy_target("topic", args.topic)
+        window.open_policy("topic", args.topic)
     if args.screenshot:
         app.processEvents()
         ok = window.grab().save(args.screenshot)

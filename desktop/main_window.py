@@ -19,6 +19,7 @@ from .floorplan.scene import FloorScene, _mix, NEUTRAL
 from .floorplan.view import FloorView
 from .i18n import tr
 from .panels.detail import DetailPanel
+from .panels.policy import PolicyPanel, SourcesPanel
 from .panels.search import SearchPanel
 
 
@@ -116,6 +117,23 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, right)
         self.resizeDocks([left, right], [400, 430], Qt.Orientation.Horizontal)
 
+        # Policy view and sources: bottom docks, tabbed, hidden until asked for.
+        self.policy = PolicyPanel(expo)
+        self.policy_dock = QDockWidget(tr("Policy timeline"), self)
+        self.policy_dock.setObjectName("policyDock")
+        self.policy_dock.setWidget(self.policy)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.policy_dock)
+        self.sources = SourcesPanel(expo)
+        self.sources_dock = QDockWidget(tr("Sources"), self)
+        self.sources_dock.setObjectName("sourcesDock")
+        self.sources_dock.setWidget(self.sources)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.sources_dock)
+        self.tabifyDockWidget(self.policy_dock, self.sources_dock)
+        self.policy_dock.hide()
+        self.sources_dock.hide()
+        self.policy.targetChosen.connect(self.show_policy_target)
+        self.policy.exhibitorChosen.connect(lambda slug: self.select("exhibitor", slug))
+
         self.view.boothClicked.connect(self._on_booth_clicked)
         self.view.boothActivated.connect(self._on_booth_clicked)
         self.search.exhibitorChosen.connect(lambda slug: self.select("exhibitor", slug))
@@ -162,6 +180,16 @@ class MainWindow(QMainWindow):
             a.setShortcut(keys)
             a.triggered.connect(slot)
             m_view.addAction(a)
+
+        m_view.addSeparator()
+        a_policy = self.policy_dock.toggleViewAction()
+        a_policy.setText(tr("&Policy timeline"))
+        a_policy.setShortcut(QKeySequence("Ctrl+T"))
+        m_view.addAction(a_policy)
+        a_sources = self.sources_dock.toggleViewAction()
+        a_sources.setText(tr("S&ources"))
+        m_view.addAction(a_sources)
+        m_view.addSeparator()
 
         a_find = QAction(tr("&Search"), self)
         a_find.setShortcut(QKeySequence("Ctrl+K"))
@@ -272,7 +300,7 @@ class MainWindow(QMainWindow):
             if prod and self.select("exhibitor", prod["exhibitor"]):
                 self.detail.show_product_tab()
         elif kind in ("topic", "event"):
-            self.show_policy_target(kind, ref)
+            self.open_policy(kind, ref)
         elif kind == "person":
             person = self.expo.record("person", ref) or {}
             org = person.get("organisation")
@@ -312,6 +340,15 @@ class MainWindow(QMainWindow):
                         exhibitors.add(row[0])
         d = self.scene.data
         return {i for ex in exhibitors for i in d.by_exhibitor.get(ex, [])}
+
+    def open_policy(self, kind: str, ref: str) -> None:
+        """Show the Policy view on a topic or event (its booths light up on the plan)."""
+        if not self.policy_dock.isVisible():
+            self.policy_dock.show()
+            self.resizeDocks([self.policy_dock], [int(self.height() * 0.42)],
+                             Qt.Orientation.Vertical)
+        self.policy_dock.raise_()
+        self.policy.choose(kind, ref)
 
     def show_policy_target(self, kind: str, ref: str) -> None:
         ids = self.booths_for(kind, ref)

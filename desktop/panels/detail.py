@@ -9,13 +9,15 @@ import html
 import json
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QTabWidget, QTextBrowser,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QSplitter, QTabWidget,
+                               QTextBrowser,
                                QToolButton, QVBoxLayout, QWidget)
 
 from db.expo import Expo
 from db.userdata import UserData
 
 from ..i18n import tr
+from .market import MarketChart
 
 COUNTRY_NAMES = {"CN": "China", "US": "United States", "JP": "Japan", "DE": "Germany",
                  "GB": "United Kingdom", "KR": "South Korea", "TW": "Taiwan", "NL": "Netherlands"}
@@ -96,7 +98,13 @@ class DetailPanel(QWidget):
         nl.addWidget(self.note_status)
         self.tabs.addTab(self.info, tr("Exhibitor"))
         self.tabs.addTab(self.products, tr("Products"))
-        self.tabs.addTab(self.policy, tr("Policy context"))
+        self.market = MarketChart(expo.conn)
+        policy_box = QSplitter(Qt.Orientation.Vertical)
+        policy_box.addWidget(self.policy)
+        policy_box.addWidget(self.market)
+        policy_box.setStretchFactor(0, 3)
+        policy_box.setStretchFactor(1, 2)
+        self.tabs.addTab(policy_box, tr("Policy context"))
         self.tabs.addTab(notes_box, tr("Notes"))
 
         self._save_timer = QTimer(self)
@@ -142,6 +150,7 @@ class DetailPanel(QWidget):
         self.info.setHtml(STYLE + about + f"<p class='muted'>{hint}</p>")
         self.products.setHtml(STYLE + f"<p class='muted'>{hint}</p>")
         self.policy.setHtml(STYLE + f"<p class='muted'>{hint}</p>")
+        self.market.set_tool_types([])
         self._set_note_target(None, None)
 
     def show_exhibitor(self, slug: str) -> None:
@@ -177,6 +186,8 @@ class DetailPanel(QWidget):
         self.info.setHtml(STYLE + body)
         self.products.setHtml(STYLE + self._products_html(slug))
         self.policy.setHtml(STYLE + self._policy_html("exhibitor", slug))
+        tools = [p["tool_type"] for p in self.expo.products_of(slug) if p.get("tool_type")]
+        self.market.set_tool_types(list(dict.fromkeys(tools)))
         self._set_note_target("exhibitor", slug)
 
     def show_booth(self, code: str) -> None:
@@ -194,6 +205,7 @@ class DetailPanel(QWidget):
         self.info.setHtml(STYLE + body)
         self.products.setHtml(STYLE + f"<p class='muted'>{esc(tr('No products recorded.'))}</p>")
         self.policy.setHtml(STYLE + f"<p class='muted'>{esc(tr('No policy links recorded.'))}</p>")
+        self.market.set_tool_types([])
         self._set_note_target("booth", code)
 
     def show_product_tab(self) -> None:

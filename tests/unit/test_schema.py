@@ -163,34 +163,37 @@ def test_folder_is_refused(tmp_path):
 
 
 # --------------------------------------------------------------- migrations
-def _v1_file(tmp_path) -> Path:
-    path = tmp_path / "v1.sqlite"
+def _current_file(tmp_path) -> Path:
+    path = tmp_path / "old.sqlite"
     open_expo(path, create=True).close()
-    assert _pragmas(path)[0] == 1
+    assert _pragmas(path)[0] == schema.SCHEMA_VERSION
     return path
 
 
 def test_migration_step_upgrades_an_old_file(tmp_path, monkeypatch):
-    path = _v1_file(tmp_path)
-    monkeypatch.setattr(schema, "MIGRATIONS", [schema.MIGRATIONS[0], "CREATE TABLE x(a);"])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    """A file one version behind climbs one step (a future step is simulated here)."""
+    path = _current_file(tmp_path)
+    current = schema.SCHEMA_VERSION
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS + ["CREATE TABLE x(a);"])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", current + 1)
     open_expo(path).close()
-    assert _pragmas(path) == (2, schema.APP_ID)
+    assert _pragmas(path) == (current + 1, schema.APP_ID)
     assert "x" in _tables(path)
 
 
 def test_migration_failing_midway_rolls_back(tmp_path, monkeypatch):
-    path = _v1_file(tmp_path)
+    path = _current_file(tmp_path)
+    current = schema.SCHEMA_VERSION
     monkeypatch.setattr(schema, "MIGRATIONS",
-                        [schema.MIGRATIONS[0], "CREATE TABLE x(a); CREATE TABLE broken("])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    with pytest.raises((DataError, sqlite3.Error)):
+                        schema.MIGRATIONS + ["CREATE TABLE x(a); CREATE TABLE broken("])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", current + 1)
+    with pytest.raises(DataError):
         open_expo(path)
     monkeypatch.undo()
-    assert _pragmas(path) == (1, schema.APP_ID)
+    assert _pragmas(path) == (current, schema.APP_ID)
     tables = _tables(path)
     assert "x" not in tables and "broken" not in tables
-    # The file is still a sound version-1 expo file.
+    # The file is still a sound expo file of the current version.
     open_expo(path, readonly=True).close()
 
 

@@ -1,0 +1,169 @@
+"""Market-context chart: global market shares for a tool type, by country and by firm.
+
+The figures come straight from the supply-chain dataset (``db.supply``); the
+chart always shows the data's year, source and licence under it, marks Chinese
+providers, and says so plainly where the data has no figure.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from db.supply import MarketContext, market_context, tool_label
+
+from ..i18n import tr
+
+BAR = QColor("#5b7db1")
+BAR_CN = QColor("#c92a2a")
+TOP_FIRMS = 8
+
+
+class ShareBars(QWidget):
+    """Two bar groups (countries, firms); Chinese providers in red and tagged "CN"."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.ctx: MarketContext | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumHeight(10)
+
+    def rows(self) -> list[tuple[str, str, float, bool]]:
+        """(group, name, share, chinese) in drawing order: what the chart shows."""
+        if self.ctx is None:
+            return []
+        out = [("country", s.name, s.share, s.chinese) for s in self.ctx.by_country]
+        firms = self.ctx.by_firm[:TOP_FIRMS]
+        out += [("firm", s.name, s.share, s.chinese) for s in firms]
+        return out
+
+    def set_context(self, ctx: MarketContext | None) -> None:
+        self.ctx = ctx
+        n = len(self.rows())
+        self.setFixedHeight(0 if n == 0 else 18 * n + 2 * 22 + 6)
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, self.height())
+
+    def paintEvent(self, event) -> None:
+        rows = self.rows()
+        if not rows:
+            return
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = QFont(self.font())
+        font.setPixelSize(12)
+        bold = QFont(font)
+        bold.setBold(True)
+        fm = QFontMetricsF(font)
+        label_w = min(max(fm.horizontalAdvance(r[1]) for r in rows) + 34, self.width() * 0.45)
+        bar_x = label_w + 6
+        bar_w = max(40.0, self.width() - bar_x - 52)
+        y = 2.0
+        group = None
+        for g, name, share, cn in rows:
+            if g != group:
+                group = g
+                p.setFont(bold)
+                p.setPen(QColor("#1f2328"))
+                p.drawText(QRectF(0, y, self.width(), 20), Qt.AlignmentFlag.AlignVCenter,
+                           tr("By country or region") if g == "country"
+                           else tr("Leading firms (top {n})").format(n=TOP_FIRMS))
+                y += 22
+            p.setFont(font)
+            p.setPen(BAR_CN if cn else QColor("#1f2328"))
+            text = fm.elidedText(name, Qt.TextElideMode.ElideRight, label_w - 30)
+            p.drawText(QRectF(0, y, label_w - 28, 16),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
+            if cn:
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(BAR_CN)
+                p.drawRoundedRect(QRectF(label_w - 24, y + 2, 20, 12), 2, 2)
+                p.setPen(QColor("white"))
+                small = QFont(font)
+                small.setPixelSize(9)
+                small.setBold(True)
+                p.setFont(small)
+                p.drawText(QRectF(label_w - 24, y + 2, 20, 12), Qt.AlignmentFlag.AlignCenter, "CN")
+                p.setFont(font)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor("#e9ecef"))
+            p.drawRect(QRectF(bar_x, y + 3, bar_w, 10))
+            p.setBrush(BAR_CN if cn else BAR)
+            p.drawRect(QRectF(bar_x, y + 3, bar_w * max(0.0, min(share, 100.0)) / 100.0, 10))
+            p.setPen(QColor("#1f2328"))
+            p.drawText(QRectF(bar_x + bar_w + 4, y, 48, 16), Qt.AlignmentFlag.AlignVCenter,
+                       f"{share:.1f}%")
+            y += 18
+        p.end()
+
+
+class MarketChart(QWidget):
+    """Tool-type picker, bars, and the caption with year, source and licence."""
+
+    def __init__(self, conn, parent=None):
+        super().__init__(parent)
+        self.conn = conn
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.picker = QComboBox()
+        self.picker.currentIndexChanged.connect(self._on_pick)
+        self.bars = ShareBars()
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setObjectName("marketCaption")
+        self.caption.setStyleSheet("color: #556; font-size: 11px;")
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.title)
+        lay.addWidget(self.picker)
+        lay.addWidget(self.bars)
+        lay.addWidget(self.caption)
+        self.set_tool_types([])
+
+    def set_tool_types(self, tool_types: list[str]) -> None:
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for t in tool_types:
+            self.picker.addItem(tool_label(t), t)
+        self.picker.blockSignals(False)
+        self.picker.setVisible(len(tool_types) > 1)
+        self.setVisible(bool(tool_types))
+        self._on_pick(0)
+
+    def _on_pick(self, _i: int) -> None:
+        tool = self.picker.currentData()
+        if tool is None:
+            self.bars.set_context(None)
+            return
+        self.show_tool_type(tool)
+
+    def show_tool_type(self, tool: str) -> None:
+        ctx = market_context(self.conn, tool)
+        self.bars.set_context(ctx if ctx.has_data else None)
+        head = tr("Market context: {tool}").format(tool=tool_label(tool))
+        if ctx.has_data:
+            self.title.setText(f"<b>{head}</b><br>" + tr(
+                "Global market shares for “{input}”, {year}").format(
+                input=ctx.input_name, year=ctx.year))
+            parts = [tr("Data year: {year}").format(year=ctx.year)]
+            if ctx.market_size:
+                parts.append(tr("global market: {size}").format(size=ctx.market_size))
+            parts.append(tr("Source: ETO Advanced Semiconductor Supply Chain Dataset "
+                            "(Emerging Technology Observatory, CSET)") +
+                         (f"; {ctx.source_note}" if ctx.source_note else ""))
+            parts.append(tr("Licence: {licence}").format(licence=ctx.licence))
+            if ctx.why:
+                parts.append(tr("Why this category: {why}").format(why=ctx.why))
+            parts.append(tr("Shares describe the global market, not any exhibitor. "
+                            "Chinese providers are marked CN."))
+            self.caption.setText(" · ".join(parts[:4]) + "\n" + "\n".join(parts[4:]))
+        else:
+            self.title.setText(f"<b>{head}</b>")
+            msg = tr("The supply-chain data has no market-share figure for this tool type.")
+            if ctx.why:
+                msg += " " + ctx.why
+            self.caption.setText(msg)

@@ -1,0 +1,402 @@
+"""The Policy view: topics, a zoomable timeline (US and China lanes, the expo), the exhibits
+a topic or event concerns, and every text with its sources."""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QWheelEvent
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsScene, QGraphicsView, QLabel, QListWidget,
+                               QListWidgetItem, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
+
+from db.expo import Expo
+
+from ..i18n import tr
+from .detail import STYLE, esc, sources_html
+
+LANES = ("us", "china", "expo")
+LANE_LABEL = {"us": "United States", "china": "China", "expo": "Expo and reporting"}
+LANE_COLOR = {"us": QColor("#1c5fa8"), "china": QColor("#c92a2a"), "expo": QColor("#2b8a3e")}
+LANE_H = 88.0
+PX_PER_YEAR = 110.0
+TOP = 30.0
+
+
+def _year_fraction(date: str) -> float:
+    d = dt.date.fromisoformat(date)
+    start = dt.date(d.year, 1, 1)
+    days = (dt.date(d.year + 1, 1, 1) - start).days
+    return d.year + (d - start).days / days
+
+
+class EventItem(QGraphicsItem):
+    """A dot on its lane; the title is drawn in screen pixels when there is room."""
+
+    def __init__(self, event: dict, x: float, y: float, label_row: int):
+        super().__init__()
+        self.event = event
+        self.color = LANE_COLOR.get(event["side"], QColor("#555"))
+        self.label_row = label_row
+        self.selected = False
+        self.lit = True
+        self.setPos(x, y)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(f"{event['date']} — {event['title']}")
+        self.show_label = True
+        self._font = QFont()
+        self._font.setPixelSize(11)
+        fm = QFontMetricsF(self._font)
+        self.label = fm.elidedText(event["title"], Qt.TextElideMode.ElideRight, 170)
+        self._label_w = fm.horizontalAdvance(self.label) + 4
+        self.setZValue(2)
+
+    def boundingRect(self) -> QRectF:
+        dy = -34 + self.label_row * 17
+        if not self.show_label:
+            return QRectF(-8, -8, 16, 16)
+        return QRectF(-7, min(-7, dy - 2), self._label_w + 14, max(14, abs(dy) + 18))
+
+    def shape(self):
+        from PySide6.QtGui import QPainterPath
+        path = QPainterPath()
+        path.addEllipse(QPointF(0, 0), 7, 7)
+        if self.show_label:
+            dy = -34 + self.label_row * 17
+            path.addRect(QRectF(6, dy - 1, self._label_w, 15))
+        return path
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        color = self.color if self.lit else QColor("#c4c8ce")
+        painter.setPen(QPen(QColor("#000") if self.selected else color.darker(130),
+                            2.5 if self.selected else 1))
+        painter.setBrush(color)
+        r = 6.5 if self.selected else 5
+        painter.drawEllipse(QPointF(0, 0), r, r)
+        if self.show_label:
+            dy = -34 + self.label_row * 17
+            painter.setPen(QPen(QColor("#adb5bd"), 1))
+            painter.drawLine(QPointF(0, -5 if dy < 0 else 5), QPointF(6, dy + 7))
+            painter.setFont(self._font)
+            painter.setPen(QColor("#1f2328") if self.lit else QColor("#9aa0a8"))
+            if self.selected:
+                f = QFont(self._font)
+                f.setBold(True)
+                painter.setFont(f)
+            painter.drawText(QRectF(8, dy, self._label_w + 20, 14), Qt.AlignmentFlag.AlignVCenter,
+                             self.label)
+
+    def mousePressEvent(self, event) -> None:
+        view = self.scene().views()[0] if self.scene().views() else None
+        if view is not None:
+            view.eventClicked.emit(self.event["slug"])
+        event.accept()
+
+
+class TimelineView(QGraphicsView):
+    """Years along x; one lane each for the US, China and the expo; wheel zooms in time."""
+    eventClicked = Signal(str)
+
+    def __init__(self, events: list[dict], parent=None):
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setAccessibleName(tr("Policy timeline"))
+        self.events = sorted(events, key=lambda e: (e["date"], e["slug"]))
+        years = [int(e["date"][:4]) for e in self.events] or [2014, 2026]
+        self.y0, self.y1 = min(years), max(years) + 1
+        self.items: dict[str, EventItem] = {}
+        self._fitted = False
+        self._span: tuple[int, int] | None = None
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._build()
+
+    def x_of(self, date: str) -> float:
+        return (_year_fraction(date) - self.y0) * PX_PER_YEAR
+
+    def _build(self) -> None:
+        sc = self.scene()
+        width = (self.y1 - self.y0) * PX_PER_YEAR
+        for i, lane in enumerate(LANES):
+            top = TOP + i * LANE_H
+            sc.addRect(QRectF(-40, top, width + 80, LANE_H),
+                       QPen(Qt.PenStyle.NoPen), QBrush(QColor("#f8f9fa" if i % 2 else "#ffffff")))
+            sc.addLine(-40, top + LANE_H * 0.62, width + 40, top + LANE_H * 0.62,
+                       QPen(LANE_COLOR[lane].lighter(150), 2))
+        bottom = TOP + len(LANES) * LANE_H
+        font = QFont()
+        font.setPixelSize(11)
+        for year in range(self.y0, self.y1 + 1):
+            x = (year - self.y0) * PX_PER_YEAR
+            sc.addLine(x, TOP - 6, x, bottom, QPen(QColor("#dee2e6"), 1))
+            t = sc.addSimpleText(str(year), font)
+            t.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+            t.setPos(x + 3, TOP - 22)
+            t.setBrush(QColor("#495057"))
+        # Stagger labels of events that are close in time on the same lane.
+        last_x: dict[str, list[float]] = {lane: [-1e9, -1e9, -1e9] for lane in LANES}
+        for ev in self.events:
+            lane = ev["side"] if ev["side"] in LANES else "expo"
+            x = self.x_of(ev["date"])
+            rows = last_x[lane]
+            row = min(range(3), key=lambda r: rows[r])
+            rows[row] = x
+            y = TOP + LANES.index(lane) * LANE_H + LANE_H * 0.62
+            item = EventItem(ev, x, y, row)
+            sc.addItem(item)
+            self.items[ev["slug"]] = item
+        self.setSceneRect(QRectF(-40, 0, width + 80 + 220, bottom + 10))
+
+    def lane_names(self) -> list[str]:
+        return [tr(LANE_LABEL[lane]) for lane in LANES]
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.save()
+        painter.resetTransform()
+        font = QFont()
+        font.setPixelSize(11)
+        font.setBold(True)
+        painter.setFont(font)
+        for i, lane in enumerate(LANES):
+            y = self.mapFromScene(QPointF(0, TOP + i * LANE_H + 4)).y()
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 220))
+            painter.drawRoundedRect(QRectF(4, y, 150, 18), 3, 3)
+            painter.setPen(LANE_COLOR[lane])
+            painter.drawText(QRectF(8, y, 150, 18), Qt.AlignmentFlag.AlignVCenter,
+                             tr(LANE_LABEL[lane]))
+        painter.restore()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120.0
+        if not steps:
+            return super().wheelEvent(event)
+        factor = 1.2 ** steps
+        new = self.transform().m11() * factor
+        if 0.25 <= new <= 12:
+            self._span = None
+            self.scale(factor, 1.0)
+        event.accept()
+
+    def set_selected(self, slug: str | None) -> None:
+        for s, item in self.items.items():
+            item.selected = s == slug
+            item.update()
+        if slug in self.items:
+            self.ensureVisible(self.items[slug].sceneBoundingRect(), 80, 20)
+
+    def set_lit(self, slugs: set[str] | None) -> None:
+        """Grey out events outside ``slugs`` (None: all lit); only lit events keep labels."""
+        for s, item in self.items.items():
+            item.prepareGeometryChange()
+            item.lit = slugs is None or s in slugs
+            item.show_label = item.lit
+            item.update()
+        lit = [self.items[s].event["date"] for s in (slugs or ()) if s in self.items]
+        if lit:
+            self.fit_years(int(min(lit)[:4]), int(max(lit)[:4]))
+        else:
+            self.fit_years(self.y0, self.y1 - 1)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            self.fit_years(self.y0, self.y1 - 1)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._span is not None:
+            self.fit_years(*self._span)
+
+    def fit_years(self, first: int, last: int) -> None:
+        """Show the years ``first`` to ``last`` across the width, all lanes in height."""
+        self._span = (first, last)
+        x0 = (first - self.y0) * PX_PER_YEAR - 30
+        x1 = (last + 1 - self.y0) * PX_PER_YEAR + 150  # room for the last labels
+        self.fitInView(QRectF(x0, 0, x1 - x0, TOP + len(LANES) * LANE_H + 4),
+                       Qt.AspectRatioMode.IgnoreAspectRatio)
+
+    def visible_years(self) -> tuple[float, float]:
+        r = self.mapToScene(self.viewport().rect()).boundingRect()
+        return (self.y0 + r.left() / PX_PER_YEAR, self.y0 + r.right() / PX_PER_YEAR)
+
+
+class PolicyPanel(QWidget):
+    """Topics list, timeline, and a text pane for the chosen topic or event."""
+    targetChosen = Signal(str, str)   # kind ("topic"/"event"), slug
+    exhibitorChosen = Signal(str)
+
+    def __init__(self, expo: Expo, parent=None):
+        super().__init__(parent)
+        self.expo = expo
+        self.topics = QListWidget()
+        self.topics.setAccessibleName(tr("Policy topics"))
+        for t in expo.rows("SELECT slug, title, side FROM topics ORDER BY title"):
+            item = QListWidgetItem(t["title"])
+            item.setData(Qt.ItemDataRole.UserRole, t["slug"])
+            self.topics.addItem(item)
+        self.topics.currentItemChanged.connect(self._on_topic)
+        events = expo.rows("SELECT slug, date, date_precision, title, side FROM events")
+        self.timeline = TimelineView(events)
+        self.timeline.eventClicked.connect(lambda slug: self.choose("event", slug))
+        self.text = QTextBrowser()
+        self.text.setOpenLinks(False)
+        self.text.anchorClicked.connect(self._on_anchor)
+        self.header = QLabel(tr("Pick a topic, or click an event on the timeline: the booths "
+                                "it concerns light up on the floor plan."))
+        self.header.setWordWrap(True)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.topics)
+        top.addWidget(self.timeline)
+        top.setStretchFactor(1, 4)
+        top.setSizes([270, 900])
+        main = QSplitter(Qt.Orientation.Vertical)
+        main.addWidget(top)
+        main.addWidget(self.text)
+        main.setSizes([400, 260])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.header)
+        lay.addWidget(main, 1)
+        self.current: tuple[str, str] | None = None
+
+    def _on_topic(self, item: QListWidgetItem | None, _prev=None) -> None:
+        if item is not None:
+            self.choose("topic", item.data(Qt.ItemDataRole.UserRole))
+
+    def _on_anchor(self, url) -> None:
+        target = url.toString()
+        if target.startswith("exhibitor:"):
+            self.exhibitorChosen.emit(target.split(":", 1)[1])
+        elif target.startswith(("topic:", "event:")):
+            kind, slug = target.split(":", 1)
+            self.choose(kind, slug)
+
+    def linked_exhibitors(self, kind: str, slug: str) -> list[dict]:
+        """Exhibitors linked to this topic or event (directly or through a product)."""
+        rows = self.expo.rows(
+            """SELECT DISTINCT e.slug, e.name, l.reason FROM links l
+               JOIN exhibitors e ON (l.from_kind = 'exhibitor' AND e.slug = l.from_slug)
+                  OR (l.from_kind = 'product' AND e.slug =
+                      (SELECT exhibitor FROM products WHERE slug = l.from_slug))
+               WHERE l.to_kind = ? AND l.to_slug = ? ORDER BY e.name""", (kind, slug))
+        return rows
+
+    def choose(self, kind: str, slug: str) -> None:
+        rec = self.expo.record(kind, slug)
+        if rec is None:
+            return
+        self.current = (kind, slug)
+        if kind == "topic":
+            events = {r[0] for r in self.expo.conn.execute(
+                "SELECT event FROM event_topics WHERE topic = ?", (slug,))}
+            self.timeline.set_lit(events)
+            self.timeline.set_selected(None)
+            for i in range(self.topics.count()):
+                if self.topics.item(i).data(Qt.ItemDataRole.UserRole) == slug:
+                    self.topics.blockSignals(True)
+                    self.topics.setCurrentRow(i)
+                    self.topics.blockSignals(False)
+        else:
+            self.timeline.set_lit(None)
+            self.timeline.set_selected(slug)
+        self.text.setHtml(STYLE + self._html(kind, slug, rec))
+        self.targetChosen.emit(kind, slug)
+
+    def _html(self, kind: str, slug: str, rec: dict) -> str:
+        out = f"<h2>{esc(rec['title'])}</h2>"
+        if kind == "event":
+            side = LANE_LABEL.get(rec["side"], rec["side"])
+            prec = rec.get("date_precision") or "day"
+            when = rec["date"] if prec == "day" else (
+                rec["date"][:7] if prec == "month" else rec["date"][:4] if prec == "year"
+                else tr("during the expo (day not reported)"))
+            out += f"<div class='muted'>{esc(when)} · {esc(tr(side))}</div>"
+        out += f"<p>{esc(rec.get('summary') or '')}</p>"
+        out += sources_html(self.expo.sources_of(kind, slug))
+        linked = self.linked_exhibitors(kind, slug)
+        out += f"<h3>{esc(tr('Exhibits it concerns'))}</h3>"
+        if linked:
+            for r in linked:
+                out += (f"<p><a href='exhibitor:{esc(r['slug'])}'>{esc(r['name'])}</a> — "
+                        f"{esc(r['reason'])}</p>")
+        else:
+            out += f"<p class='muted'>{esc(tr('No exhibit is linked directly.'))}</p>"
+        if kind == "topic":
+            events = self.expo.rows(
+                "SELECT e.slug, e.date, e.title FROM event_topics et JOIN events e "
+                "ON e.slug = et.event WHERE et.topic = ? ORDER BY e.date", (slug,))
+            if events:
+                out += f"<h3>{esc(tr('On the timeline'))}</h3>"
+                out += "".join(f"<p>{esc(e['date'])} · <a href='event:{esc(e['slug'])}'>"
+                               f"{esc(e['title'])}</a></p>" for e in events)
+        else:
+            topics = self.expo.rows(
+                "SELECT t.slug, t.title FROM event_topics et JOIN topics t ON t.slug = et.topic "
+                "WHERE et.event = ? ORDER BY t.title", (slug,))
+            if topics:
+                out += f"<h3>{esc(tr('Topics'))}</h3>" + "".join(
+                    f"<p><a href='topic:{esc(t['slug'])}'>{esc(t['title'])}</a></p>" for t in topics)
+        return out
+
+
+class SourcesPanel(QWidget):
+    """Every source, with the records that cite it (View > Sources)."""
+
+    def __init__(self, expo: Expo, parent=None):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels([tr("Source"), tr("Publisher"), tr("Date"), tr("Address")])
+        self.tree.setAccessibleName(tr("Sources"))
+        self.tree.setColumnWidth(0, 360)
+        titles = {}
+        for kind, table, key, col in (("exhibitor", "exhibitors", "slug", "name"),
+                                      ("organisation", "organisations", "slug", "name"),
+                                      ("product", "products", "slug", "name"),
+                                      ("topic", "topics", "slug", "title"),
+                                      ("event", "events", "slug", "title"),
+                                      ("person", "people", "slug", "name"),
+                                      ("quote", "quotes", "id", "translation"),
+                                      ("link", "links", "id", "reason"),
+                                      ("expo", "expo", "slug", "name"),
+                                      ("zone", "zones", "slug", "name")):
+            for ref, title in expo.conn.execute(f"SELECT {key}, {col} FROM {table}"):
+                titles[(kind, ref)] = title or ref
+        cites: dict[str, list[tuple[str, str]]] = {}
+        for kind, ref, src in expo.conn.execute("SELECT kind, ref, source FROM cites"):
+            cites.setdefault(src, []).append((kind, ref))
+        for s in expo.rows("SELECT * FROM sources ORDER BY date IS NULL, date, title"):
+            refs = cites.get(s["id"], [])
+            top = QTreeWidgetItem([f"{s['title']} ({len(refs)})", s.get("publisher") or "",
+                                   s.get("date") or tr("undated"), s.get("url") or ""])
+            top.setToolTip(0, s["title"])
+            top.setToolTip(3, s.get("url") or "")
+            for kind, ref in sorted(refs):
+                text = str(titles.get((kind, ref), ref))
+                child = QTreeWidgetItem([f"{tr(kind)}: {text[:120]}"])
+                top.addChild(child)
+            self.tree.addTopLevelItem(top)
+        note = QLabel(tr("Addresses are shown to copy; nothing is fetched. Select a row and "
+                         "press Ctrl+C to copy it."))
+        note.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(note)
+        lay.addWidget(self.tree)
+
+    def keyPressEvent(self, event) -> None:
+        from PySide6.QtGui import QKeySequence
+        from PySide6.QtWidgets import QApplication
+        if event.matches(QKeySequence.StandardKey.Copy) and self.tree.currentItem():
+            item = self.tree.currentItem()
+            QApplication.clipboard().setText(" · ".join(
+                item.text(c) for c in range(4) if item.text(c)))
+            return
+        super().keyPressEvent(event)

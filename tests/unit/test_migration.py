@@ -1,0 +1,35 @@
+"""A real expo file of schema v1 (kept as a fixture) upgrades step by step, data intact."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+from db import schema
+from db.expo import open_expo
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "expo-v1.sqlite"
+
+
+def test_v1_file_upgrades_to_current(tmp_path):
+    path = tmp_path / "old.sqlite"
+    shutil.copyfile(FIXTURE, path)
+    with sqlite3.connect(path) as c:
+        assert c.execute("PRAGMA user_version").fetchone()[0] == 1
+        before = c.execute("SELECT slug, name FROM exhibitors ORDER BY slug").fetchall()
+    with open_expo(path) as expo:
+        assert expo.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+        after = expo.conn.execute("SELECT slug, name FROM exhibitors ORDER BY slug").fetchall()
+        assert after == before
+        # The v2 tables exist (empty: the old file had no market data).
+        assert expo.conn.execute("SELECT count(*) FROM supply_shares").fetchone()[0] == 0
+
+
+def test_read_only_open_of_old_file_does_not_upgrade_it(tmp_path):
+    path = tmp_path / "old.sqlite"
+    shutil.copyfile(FIXTURE, path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with open_expo(path, readonly=True) as expo:
+        assert expo.conn.execute("SELECT count(*) FROM exhibitors").fetchone()[0] == 9
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
