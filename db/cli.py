@@ -96,6 +96,39 @@ def _cmd_export(args) -> int:
     return 0
 
 
+def _cmd_demo(args) -> int:
+    from .synthetic import make_demo
+    info = make_demo(args.out, booths=args.booths, products=args.products,
+                     exhibitors=args.exhibitors, seed=args.seed)
+    print(f"wrote {info['out']}: synthetic data, {info['booths']} booths in {info['halls']} halls "
+          f"on {info['levels']} levels, {info['exhibitors']} exhibitors, {info['products']} "
+          f"products (seed {info['seed']}, {info['total_s']:.1f} s)")
+    return 0
+
+
+def _cmd_route(args) -> int:
+    from .routing import ENTRANCE, RouteGraph, UnknownBooth, plan_route
+    stops = [c.strip() for c in args.stops.split(",") if c.strip()]
+    if not stops:
+        raise UsageError("--stops needs at least one booth code")
+    with open_expo(args.expo, readonly=True) as expo:
+        graph = RouteGraph.from_expo(expo)
+    start = ENTRANCE if args.start.lower() == ENTRANCE else args.start
+    try:
+        route = plan_route(graph, start, stops, optimise=not args.keep_order)
+    except UnknownBooth as exc:
+        raise DataError(f"{args.expo}: {exc}") from None
+    doc = route.as_dict()
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False))
+        return 0
+    for i, leg in enumerate(doc["legs"], 1):
+        print(f"{i:3d}. {leg['from']} -> {leg['to']}: {leg['distance_m']:.0f} m")
+    print(f"total {doc['distance_m']:.0f} m, about {doc['walk_min']:.0f} min at "
+          f"{doc['walk_speed_m_s']} m/s" + ("" if route.exact else " (heuristic order)"))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=PROG, description="WeSemiBay Explorer data tools.")
     p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -121,6 +154,25 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=("json", "csv"), required=True)
     e.add_argument("--out", required=True)
     e.set_defaults(func=_cmd_export)
+
+    d = sub.add_parser("demo", help="make a synthetic expo (marked synthetic) of any size")
+    d.add_argument("--booths", type=int, default=2000)
+    d.add_argument("--products", type=int, default=10000)
+    d.add_argument("--exhibitors", type=int, default=None,
+                   help="default: 40%% of the booths")
+    d.add_argument("--seed", type=int, default=1)
+    d.add_argument("--out", required=True)
+    d.set_defaults(func=_cmd_demo)
+
+    r = sub.add_parser("route", help="a walking route through booths, along the aisles")
+    r.add_argument("--expo", required=True)
+    r.add_argument("--from", dest="start", default="entrance",
+                   help="booth code to start at, or 'entrance' (default)")
+    r.add_argument("--stops", required=True, help="booth codes, comma-separated")
+    r.add_argument("--keep-order", action="store_true",
+                   help="walk the stops in the order given instead of the best order")
+    r.add_argument("--json", action="store_true", help="print the route as JSON")
+    r.set_defaults(func=_cmd_route)
     return p
 
 

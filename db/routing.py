@@ -1,0 +1,678 @@
+"""Walking routes along the aisles: a walkable graph built from hall geometry.
+
+The graph (all units metres, x to the right, y downwards):
+
+* **Aisles inside a hall.** Booths stand in blocks; every horizontal band of a
+  hall that no booth covers (the y-projection gaps of its booths, the margins
+  along the walls included) is an aisle, walked along its centre line across
+  the whole hall; likewise every vertical band no booth covers is a cross
+  aisle. Such a line can never pass through a booth of that hall, by
+  construction. Nodes sit where the lines cross.
+* **Booth fronts.** A booth is entered from the aisle its longest open side
+  faces (ties: the main, horizontal aisles first, then the top or left side);
+  the route runs from the middle of that side straight into the aisle centre.
+  A booth that faces no aisle (enclosed in a block of three or more rows) is
+  reached from the nearest aisle line, and is marked ``enclosed``.
+* **Doors.** Each hall has four doors, one per wall, where the aisle closest to
+  the middle of that wall meets it.
+* **Streets between halls.** The same projection-gap rule applied to the halls'
+  footprints gives streets between halls, plus a ring ``OUTSIDE_M`` metres
+  outside the site. Doors connect straight to the nearest street on their side.
+* **Levels.** Streets are on the ground (level 0). A hall on level ``L`` is
+  reached by stairs or escalators just outside each of its doors; every storey
+  up or down counts as ``LEVEL_CHANGE_M`` metres of walking.
+* **Entrance.** The street crossing on the south side of the site nearest to
+  its middle.
+
+Shortest paths are Dijkstra over this graph (booth fronts are points on aisle
+edges, added per query, never stored); the visiting order is exact (Held-Karp)
+up to ``EXACT_MAX`` stops and nearest neighbour improved by 2-opt and Or-opt
+beyond. The route is open: it starts at the entrance or a chosen booth and ends
+at the last stop. Walking time assumes ``WALK_SPEED_M_S`` (1.2 m/s, about
+4.3 km/h: an unhurried pace in a busy hall), with no time for the stops
+themselves.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from .errors import DataError
+
+WALK_SPEED_M_S = 1.2
+LEVEL_CHANGE_M = 30.0
+OUTSIDE_M = 6.0
+MIN_AISLE_M = 1.0
+EXACT_MAX = 10
+ENTRANCE = "entrance"
+_TOL = 0.01
+
+
+class UnknownBooth(DataError):
+    """A booth code that the expo does not have (or that has no place on the floor)."""
+
+
+def walk_minutes(distance_m: float) -> float:
+    return distance_m / WALK_SPEED_M_S / 60.0
+
+
+# ---------------------------------------------------------------------------
+# Geometry helpers
+def _gaps(intervals: list[tuple[float, float]], lo: float, hi: float) -> list[tuple[float, float]]:
+    """Parts of [lo, hi] that no interval covers and that are wide enough to walk."""
+    out = []
+    cur = lo
+    for a, b in sorted(intervals):
+        if a > cur + _TOL:
+            out.append((cur, a))
+        cur = max(cur, b)
+    if hi > cur + _TOL:
+        out.append((cur, hi))
+    return [(a, b) for a, b in out if b - a >= MIN_AISLE_M - 1e-9]
+
+
+def _key(v: float) -> int:
+    return int(round(v * 100))
+
+
+@dataclass
+class Line:
+    """An aisle or street centre line; points on it are kept sorted."""
+    horizontal: bool
+    c: float          # the fixed coordinate (y of a horizontal line, x of a vertical one)
+    lo: float
+    hi: float
+    level: int
+    hall: int         # index of the hall, -1 for a street
+    pos: list[float] = field(default_factory=list)
+    nodes: list[int] = field(default_factory=list)
+
+    def xy(self, t: float) -> tuple[float, float]:
+        return (t, self.c) if self.horizontal else (self.c, t)
+
+
+@dataclass
+class Anchor:
+    """Where a route can start or stop: a booth's front on an aisle, or a street node."""
+    label: str
+    point: tuple[float, float]              # on the aisle centre line (or the node)
+    level: int
+    head: list[tuple[float, float]]         # from the booth's front to ``point``
+    seeds: list[tuple[int, float]]          # (graph node, metres from the front)
+    line: int = -1
+    t: float = 0.0
+    segment: int = -1                       # index of the edge on ``line`` holding it
+    enclosed: bool = False
+    stub: float = 0.0                       # metres from the booth's front to ``point``
+
+
+@dataclass
+class Leg:
+    frm: str
+    to: str
+    distance_m: float
+    points: list[tuple[float, float]]       # polyline, metres
+    levels: list[int]
+
+    def as_dict(self) -> dict:
+        return {"from": self.frm, "to": self.to, "distance_m": round(self.distance_m, 1)}
+
+
+@dataclass
+class Route:
+    start: str
+    order: list[str]
+    legs: list[Leg]
+    exact: bool = True
+
+    @property
+    def distance_m(self) -> float:
+        return sum(leg.distance_m for leg in self.legs)
+
+    @property
+    def walk_min(self) -> float:
+        return walk_minutes(self.distance_m)
+
+    def as_dict(self) -> dict:
+        return {"from": self.start, "order": self.order, "legs": [g.as_dict() for g in self.legs],
+                "distance_m": round(self.distance_m, 1), "walk_min": round(self.walk_min, 1),
+                "walk_speed_m_s": WALK_SPEED_M_S, "exact": self.exact}
+
+
+# ---------------------------------------------------------------------------
+class RouteGraph:
+    """The walkable graph of one expo."""
+
+    def __init__(self) -> None:
+        self.xs: list[float] = []
+        self.ys: list[float] = []
+        self.levels: list[int] = []
+        self.adj: list[list[tuple[int, float]]] = []
+        self.lines: list[Line] = []
+        self.halls: list[dict] = []
+        self.booths: dict[str, tuple[int, float, float, float, float]] = {}
+        self.entrance: int = -1
+        # per hall: gap edge (rounded) -> line index, for finding booth fronts
+        self._above: list[dict[int, int]] = []   # key: bottom of a gap (a booth's top)
+        self._below: list[dict[int, int]] = []   # key: top of a gap (a booth's bottom)
+        self._left: list[dict[int, int]] = []
+        self._right: list[dict[int, int]] = []
+        self._hall_lines: list[list[int]] = []
+
+    # ------------------------------------------------------------ building
+    @classmethod
+    def from_expo(cls, expo) -> "RouteGraph":
+        halls = [dict(zip(("slug", "level", "x", "y", "w", "h"), r)) for r in expo.conn.execute(
+            "SELECT slug, COALESCE(level, 0), x, y, w, h FROM halls "
+            "WHERE w > 0 AND h > 0 ORDER BY slug")]
+        booths = expo.conn.execute(
+            "SELECT code, hall, x, y, w, h FROM booths WHERE placed AND w > 0 AND h > 0")
+        return cls.build(halls, booths)
+
+    @classmethod
+    def build(cls, halls: list[dict], booths) -> "RouteGraph":
+        """``halls``: dicts with slug, level, x, y, w, h; ``booths``: (code, hall, x, y, w, h)."""
+        g = cls()
+        g.halls = [dict(h, level=int(h.get("level") or 0)) for h in halls]
+        index = {h["slug"]: i for i, h in enumerate(g.halls)}
+        per_hall: list[list[tuple[float, float, float, float]]] = [[] for _ in g.halls]
+        loose = []
+        for code, hall, x, y, w, h in booths:
+            hi = index.get(hall, -1)
+            if hi < 0:
+                hi = g._hall_containing(x + w / 2, y + h / 2)
+            if hi < 0:
+                loose.append(code)
+                continue
+            g.booths[code] = (hi, x, y, w, h)
+            per_hall[hi].append((x, y, w, h))
+        for hi, hall in enumerate(g.halls):
+            g._build_hall(hi, hall, per_hall[hi])
+        g._build_streets()
+        g._connect_lines()
+        return g
+
+    def _hall_containing(self, x: float, y: float) -> int:
+        for i, h in enumerate(self.halls):
+            if h["x"] <= x <= h["x"] + h["w"] and h["y"] <= y <= h["y"] + h["h"]:
+                return i
+        return -1
+
+    def _node(self, x: float, y: float, level: int) -> int:
+        self.xs.append(x)
+        self.ys.append(y)
+        self.levels.append(level)
+        self.adj.append([])
+        return len(self.xs) - 1
+
+    def _line(self, horizontal, c, lo, hi, level, hall) -> int:
+        self.lines.append(Line(horizontal, c, lo, hi, level, hall))
+        return len(self.lines) - 1
+
+    def _put(self, li: int, t: float) -> int:
+        """The node at ``t`` on line ``li`` (made if new)."""
+        line = self.lines[li]
+        line.pos.append(t)
+        x, y = line.xy(t)
+        n = self._node(x, y, line.level)
+        line.nodes.append(n)
+        return n
+
+    def _build_hall(self, hi: int, hall: dict, rects) -> None:
+        x0, y0, x1, y1 = hall["x"], hall["y"], hall["x"] + hall["w"], hall["y"] + hall["h"]
+        lvl = hall["level"]
+        if rects:
+            ygaps = _gaps([(y, y + h) for _, y, _, h in rects], y0, y1)
+            xgaps = _gaps([(x, x + w) for x, _, w, _ in rects], x0, x1)
+        else:
+            ygaps, xgaps = [], []
+        if not ygaps:
+            ygaps = [((y0 + y1) / 2, (y0 + y1) / 2)]
+        if not xgaps:
+            xgaps = [((x0 + x1) / 2, (x0 + x1) / 2)]
+        above, below, left, right = {}, {}, {}, {}
+        hlines, vlines = [], []
+        for a, b in ygaps:
+            li = self._line(True, (a + b) / 2, x0, x1, lvl, hi)
+            hlines.append(li)
+            above[_key(b)] = li
+            below[_key(a)] = li
+        for a, b in xgaps:
+            li = self._line(False, (a + b) / 2, y0, y1, lvl, hi)
+            vlines.append(li)
+            left[_key(b)] = li
+            right[_key(a)] = li
+        for hl in hlines:
+            for vl in vlines:
+                n = self._put(hl, self.lines[vl].c)
+                self.lines[vl].pos.append(self.lines[hl].c)
+                self.lines[vl].nodes.append(n)
+        # Doors: where the aisle nearest each wall's middle meets that wall.
+        mid_h = min(hlines, key=lambda li: abs(self.lines[li].c - (y0 + y1) / 2))
+        mid_v = min(vlines, key=lambda li: abs(self.lines[li].c - (x0 + x1) / 2))
+        hall["doors"] = [("W", self._put(mid_h, x0)), ("E", self._put(mid_h, x1)),
+                         ("N", self._put(mid_v, y0)), ("S", self._put(mid_v, y1))]
+        self._above.append(above)
+        self._below.append(below)
+        self._left.append(left)
+        self._right.append(right)
+        self._hall_lines.append(hlines + vlines)
+
+    def _build_streets(self) -> None:
+        if not self.halls:
+            n = self._node(0.0, 0.0, 0)
+            self.entrance = n
+            return
+        bx0 = min(h["x"] for h in self.halls) - OUTSIDE_M
+        by0 = min(h["y"] for h in self.halls) - OUTSIDE_M
+        bx1 = max(h["x"] + h["w"] for h in self.halls) + OUTSIDE_M
+        by1 = max(h["y"] + h["h"] for h in self.halls) + OUTSIDE_M
+        inner_x = _gaps([(h["x"], h["x"] + h["w"]) for h in self.halls], bx0 + OUTSIDE_M,
+                        bx1 - OUTSIDE_M)
+        inner_y = _gaps([(h["y"], h["y"] + h["h"]) for h in self.halls], by0 + OUTSIDE_M,
+                        by1 - OUTSIDE_M)
+        # (gap low, gap high, centre): the outer ring is a gap reaching the halls' outline
+        xs = [(bx0 - OUTSIDE_M, bx0 + OUTSIDE_M, bx0)] + [(a, b, (a + b) / 2) for a, b in inner_x] \
+            + [(bx1 - OUTSIDE_M, bx1 + OUTSIDE_M, bx1)]
+        ys = [(by0 - OUTSIDE_M, by0 + OUTSIDE_M, by0)] + [(a, b, (a + b) / 2) for a, b in inner_y] \
+            + [(by1 - OUTSIDE_M, by1 + OUTSIDE_M, by1)]
+        hs = [self._line(True, c, bx0, bx1, 0, -1) for _, _, c in ys]
+        vs = [self._line(False, c, by0, by1, 0, -1) for _, _, c in xs]
+        for hl in hs:
+            for vl in vs:
+                n = self._put(hl, self.lines[vl].c)
+                self.lines[vl].pos.append(self.lines[hl].c)
+                self.lines[vl].nodes.append(n)
+        self._street_x = [(a, b, li) for (a, b, _), li in zip(xs, vs)]
+        self._street_y = [(a, b, li) for (a, b, _), li in zip(ys, hs)]
+        # Entrance: the crossing on the south street nearest the middle of the site.
+        south = self.lines[hs[-1]]
+        mid = (bx0 + bx1) / 2
+        k = min(range(len(south.pos)), key=lambda i: abs(south.pos[i] - mid))
+        self.entrance = south.nodes[k]
+        for hi, hall in enumerate(self.halls):
+            for side, door in hall["doors"]:
+                self._door_to_street(hi, hall, side, door)
+
+    def _door_to_street(self, hi: int, hall: dict, side: str, door: int) -> None:
+        dx, dy = self.xs[door], self.ys[door]
+        if side in ("W", "E"):
+            edge = hall["x"] if side == "W" else hall["x"] + hall["w"]
+            cands = [(a, b, li) for a, b, li in self._street_x
+                     if (self.lines[li].c < edge if side == "W" else self.lines[li].c > edge)]
+            a, b, li = (max if side == "W" else min)(cands, key=lambda s: self.lines[s[2]].c)
+            t = dy
+            adjacent = abs((b if side == "W" else a) - edge) < _TOL
+        else:
+            edge = hall["y"] if side == "N" else hall["y"] + hall["h"]
+            cands = [(a, b, li) for a, b, li in self._street_y
+                     if (self.lines[li].c < edge if side == "N" else self.lines[li].c > edge)]
+            a, b, li = (max if side == "N" else min)(cands, key=lambda s: self.lines[s[2]].c)
+            t = dx
+            adjacent = abs((b if side == "N" else a) - edge) < _TOL
+        line = self.lines[li]
+        fx, fy = line.xy(t)
+        if not adjacent and self._blocked(dx, dy, fx, fy, hi):
+            return  # another hall stands between this door and the street: a closed door
+        foot = self._put(li, t)
+        w = math.hypot(fx - dx, fy - dy) + LEVEL_CHANGE_M * abs(hall["level"])
+        self.adj[door].append((foot, w))
+        self.adj[foot].append((door, w))
+
+    def _blocked(self, x0, y0, x1, y1, own: int) -> bool:
+        lo_x, hi_x, lo_y, hi_y = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+        for i, h in enumerate(self.halls):
+            if i == own:
+                continue
+            if (lo_x < h["x"] + h["w"] - _TOL and hi_x > h["x"] + _TOL
+                    and lo_y < h["y"] + h["h"] - _TOL and hi_y > h["y"] + _TOL):
+                return True
+        return False
+
+    def _connect_lines(self) -> None:
+        for line in self.lines:
+            order = sorted(range(len(line.pos)), key=line.pos.__getitem__)
+            line.pos = [line.pos[i] for i in order]
+            line.nodes = [line.nodes[i] for i in order]
+            for k in range(len(order) - 1):
+                a, b = line.nodes[k], line.nodes[k + 1]
+                w = line.pos[k + 1] - line.pos[k]
+                if w < 1e-9:
+                    # the same place twice (a door on a crossing): join them for free
+                    w = 0.0
+                self.adj[a].append((b, w))
+                self.adj[b].append((a, w))
+
+    # ------------------------------------------------------------- anchors
+    @property
+    def node_count(self) -> int:
+        return len(self.xs)
+
+    def has_booth(self, code: str) -> bool:
+        return code in self.booths
+
+    def anchor(self, label: str) -> Anchor:
+        """The entrance (``"entrance"``) or a booth's front, as a route end."""
+        if label == ENTRANCE:
+            n = self.entrance
+            return Anchor(ENTRANCE, (self.xs[n], self.ys[n]), self.levels[n], [], [(n, 0.0)])
+        try:
+            hi, x, y, w, h = self.booths[label]
+        except KeyError:
+            raise UnknownBooth(f"unknown booth code {label!r}") from None
+        cx, cy = x + w / 2, y + h / 2
+        # (side length, horizontal first, order) -> (line, position, front point)
+        cands = []
+        for key, table, horiz, fx, fy, rank in (
+                (_key(y), self._above[hi], True, cx, y, 0),
+                (_key(y + h), self._below[hi], True, cx, y + h, 1),
+                (_key(x), self._left[hi], False, x, cy, 2),
+                (_key(x + w), self._right[hi], False, x + w, cy, 3)):
+            li = table.get(key)
+            if li is not None:
+                cands.append(((w if horiz else h), -rank, li, fx, fy))
+        enclosed = not cands
+        if enclosed:
+            li = min(self._hall_lines[hi],
+                     key=lambda i: abs(self.lines[i].c - (cy if self.lines[i].horizontal else cx)))
+            fx, fy = cx, cy
+        else:
+            _, _, li, fx, fy = max(cands)
+        line = self.lines[li]
+        t = min(max(cx if line.horizontal else cy, line.lo), line.hi)
+        point = line.xy(t)
+        k = bisect_right(line.pos, t)
+        k = min(max(k, 1), len(line.pos) - 1) if len(line.pos) > 1 else 0
+        stub = math.hypot(point[0] - fx, point[1] - fy)
+        if len(line.pos) == 1:
+            seeds = [(line.nodes[0], stub + abs(t - line.pos[0]))]
+            seg = -1
+        else:
+            seeds = [(line.nodes[k - 1], stub + abs(t - line.pos[k - 1])),
+                     (line.nodes[k], stub + abs(line.pos[k] - t))]
+            seg = k
+        head = [(fx, fy)] if stub > 0 else []
+        return Anchor(label, point, line.level, head, seeds, li, t, seg, enclosed, stub)
+
+    # ------------------------------------------------------------ searching
+    def _dijkstra(self, src: Anchor, targets: list[Anchor]):
+        n = len(self.xs)
+        dist = [math.inf] * n
+        pred = [-1] * n
+        heap = []
+        for node, d in src.seeds:
+            if d < dist[node]:
+                dist[node] = d
+                heap.append((d, node))
+        heapq.heapify(heap)
+        want = {node for t in targets for node, _ in t.seeds}
+        adj = self.adj
+        while heap and want:
+            d, u = heapq.heappop(heap)
+            if d > dist[u]:
+                continue
+            want.discard(u)
+            for v, w in adj[u]:
+                nd = d + w
+                if nd < dist[v]:
+                    dist[v] = nd
+                    pred[v] = u
+                    heapq.heappush(heap, (nd, v))
+        return dist, pred
+
+    @staticmethod
+    def _join(a: Anchor, b: Anchor, dist) -> tuple[float, int]:
+        """Distance from the search's source ``a`` to ``b``, and b's seed used (-1: direct)."""
+        best, via = math.inf, -1
+        for node, off in b.seeds:
+            if dist[node] + off < best:
+                best, via = dist[node] + off, node
+        if a.line >= 0 and a.line == b.line:  # a line is free from end to end
+            direct = abs(a.t - b.t) + a.stub + b.stub
+            if direct <= best:
+                best, via = direct, -1
+        return best, via
+
+    def distances(self, anchors: list[Anchor]):
+        """Symmetric matrix of walking distances, and the searches (for the paths)."""
+        m = len(anchors)
+        D = [[0.0] * m for _ in range(m)]
+        searches = []
+        for i in range(m):
+            if i == m - 1:
+                searches.append(None)
+                break
+            dist, pred = self._dijkstra(anchors[i], anchors[i + 1:])
+            searches.append((dist, pred))
+            for j in range(i + 1, m):
+                d, _ = self._join(anchors[i], anchors[j], dist)
+                D[i][j] = D[j][i] = d
+        return D, searches
+
+    def path(self, a: Anchor, b: Anchor, search=None) -> Leg:
+        """The leg from ``a`` to ``b`` along the aisles, with its polyline."""
+        if search is None:
+            search = self._dijkstra(a, [b])
+        dist, pred = search
+        d, via = self._join(a, b, dist)
+        if math.isinf(d):
+            raise DataError(f"no walkable way from {a.label} to {b.label}")
+        pts: list[tuple[float, float, int]] = [(x, y, a.level) for x, y in a.head]
+        pts.append((a.point[0], a.point[1], a.level))
+        if via >= 0:
+            chain = []
+            u = via
+            while u >= 0:
+                chain.append(u)
+                u = pred[u]
+            chain.reverse()
+            pts.extend((self.xs[u], self.ys[u], self.levels[u]) for u in chain)
+        pts.append((b.point[0], b.point[1], b.level))
+        pts.extend((x, y, b.level) for x, y in reversed(b.head))
+        pts = _simplify(pts)
+        return Leg(a.label, b.label, d, [(x, y) for x, y, _ in pts], [lv for _, _, lv in pts])
+
+
+def _simplify(pts):
+    out = []
+    for p in pts:
+        if out and abs(out[-1][0] - p[0]) < 1e-9 and abs(out[-1][1] - p[1]) < 1e-9 \
+                and out[-1][2] == p[2]:
+            continue
+        if len(out) >= 2:
+            (ax, ay, al), (bx, by, bl) = out[-2], out[-1]
+            cross = (bx - ax) * (p[1] - ay) - (by - ay) * (p[0] - ax)
+            forward = (bx - ax) * (p[0] - bx) + (by - ay) * (p[1] - by)
+            if abs(cross) < 1e-9 and forward >= 0 and al == bl == p[2]:
+                out[-1] = p
+                continue
+        out.append(p)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Visiting order. D is a symmetric matrix; index 0 is the start; the path is
+# open (it ends at the last stop).
+def path_length(D, order: list[int]) -> float:
+    return sum(D[a][b] for a, b in zip([0] + order, order))
+
+
+def held_karp(D) -> list[int]:
+    """The exact shortest open path from 0 through all other indices."""
+    n = len(D) - 1
+    if n <= 0:
+        return []
+    full = 1 << n
+    INF = math.inf
+    cost = [[INF] * n for _ in range(full)]
+    back = [[-1] * n for _ in range(full)]
+    for j in range(n):
+        cost[1 << j][j] = D[0][j + 1]
+    for mask in range(1, full):
+        row = cost[mask]
+        for j in range(n):
+            cj = row[j]
+            if cj == INF:
+                continue
+            Dj = D[j + 1]
+            for k in range(n):
+                bit = 1 << k
+                if mask & bit:
+                    continue
+                nm = mask | bit
+                c = cj + Dj[k + 1]
+                if c < cost[nm][k]:
+                    cost[nm][k] = c
+                    back[nm][k] = j
+    last = full - 1
+    j = min(range(n), key=lambda k: cost[last][k])
+    order = []
+    mask = last
+    while j >= 0:
+        order.append(j + 1)
+        pj = back[mask][j]
+        mask ^= 1 << j
+        j = pj
+    order.reverse()
+    return order
+
+
+def brute_force(D) -> tuple[float, list[int]]:
+    """Every order tried (for tests and benchmarks only)."""
+    n = len(D) - 1
+    best, best_order = math.inf, []
+    for perm in itertools.permutations(range(1, n + 1)):
+        c = D[0][perm[0]] if perm else 0.0
+        for a, b in zip(perm, perm[1:]):
+            c += D[a][b]
+            if c >= best:
+                break
+        else:
+            if c < best:
+                best, best_order = c, list(perm)
+    return best, best_order
+
+
+def heuristic_order(D, rounds: int = 50) -> list[int]:
+    """Nearest neighbour, then 2-opt and Or-opt moves until none helps."""
+    n = len(D) - 1
+    left = set(range(1, n + 1))
+    order, cur = [], 0
+    while left:
+        nxt = min(left, key=lambda k: (D[cur][k], k))
+        order.append(nxt)
+        left.discard(nxt)
+        cur = nxt
+    for _ in range(rounds):
+        improved = _two_opt(D, order)
+        improved = _or_opt(D, order) or improved
+        if not improved:
+            break
+    return order
+
+
+def _two_opt(D, order: list[int]) -> bool:
+    p = [0] + order
+    m = len(p)
+    improved = False
+    for i in range(1, m - 1):
+        for j in range(i + 1, m):
+            a, b = p[i - 1], p[i]
+            c = p[j]
+            before = D[a][b]
+            after = D[a][c]
+            if j + 1 < m:
+                d = p[j + 1]
+                before += D[c][d]
+                after += D[b][d]
+            if after < before - 1e-9:
+                p[i:j + 1] = reversed(p[i:j + 1])
+                improved = True
+    order[:] = p[1:]
+    return improved
+
+
+def _or_opt(D, order: list[int]) -> bool:
+    improved = False
+    for seg in (1, 2, 3):
+        i = 0
+        while i + seg <= len(order):
+            p = [0] + order
+            s, e = i + 1, i + seg          # segment p[s..e]
+            prev = p[s - 1]
+            nxt = p[e + 1] if e + 1 < len(p) else None
+            removed = D[prev][p[s]] + (D[p[e]][nxt] - D[prev][nxt] if nxt is not None else 0.0)
+            segment = p[s:e + 1]
+            rest = p[:s] + p[e + 1:]
+            best, where, flip = 0.0, -1, False
+            for k in range(len(rest)):
+                a = rest[k]
+                b = rest[k + 1] if k + 1 < len(rest) else None
+                for rev in (False, True):
+                    first, last = (segment[-1], segment[0]) if rev else (segment[0], segment[-1])
+                    add = D[a][first] + (D[last][b] - D[a][b] if b is not None else 0.0)
+                    gain = removed - add
+                    if gain > best + 1e-9:
+                        best, where, flip = gain, k, rev
+            if where >= 0:
+                ins = segment[::-1] if flip else segment
+                new = rest[:where + 1] + ins + rest[where + 1:]
+                order[:] = new[1:]
+                improved = True
+            else:
+                i += 1
+    return improved
+
+
+def best_order(D, exact_max: int = EXACT_MAX) -> tuple[list[int], bool]:
+    """The visiting order (indices into D) and whether it is proven optimal."""
+    n = len(D) - 1
+    if n <= exact_max:
+        return held_karp(D), True
+    return heuristic_order(D), False
+
+
+def plan_route(graph: RouteGraph, start: str, stops: list[str], optimise: bool = True) -> Route:
+    """A route from ``start`` (``"entrance"`` or a booth code) through the booths ``stops``.
+
+    With ``optimise`` the stops are put in the best order; without, they are
+    walked in the order given (a visitor's own order). Repeated stops and the
+    start itself are dropped from the stops.
+    """
+    seen = {start}
+    codes = []
+    for c in stops:
+        if c not in seen:
+            seen.add(c)
+            codes.append(c)
+    anchors = [graph.anchor(start)] + [graph.anchor(c) for c in codes]
+    if not codes:
+        return Route(start, [], [], True)
+    D, searches = graph.distances(anchors)
+    if optimise:
+        order, exact = best_order(D)
+    else:
+        order, exact = list(range(1, len(anchors))), False
+    legs = []
+    for a, b in zip([0] + order, order):
+        if a < b:
+            leg = graph.path(anchors[a], anchors[b], searches[a])
+        else:
+            leg = graph.path(anchors[b], anchors[a], searches[b])
+            leg = Leg(anchors[a].label, anchors[b].label, leg.distance_m, leg.points[::-1],
+                      leg.levels[::-1])
+        legs.append(leg)
+    return Route(start, [anchors[i].label for i in order], legs, exact and optimise)
+
+
+def entrance_point(graph: RouteGraph) -> tuple[float, float]:
+    n = graph.entrance
+    return graph.xs[n], graph.ys[n]
+
+
+__all__ = ["RouteGraph", "Route", "Leg", "Anchor", "UnknownBooth", "plan_route", "held_karp",
+           "brute_force", "heuristic_order", "best_order", "path_length", "walk_minutes",
+           "WALK_SPEED_M_S", "LEVEL_CHANGE_M", "EXACT_MAX", "ENTRANCE"]
