@@ -1,0 +1,216 @@
+"""Build everything this platform can build, into dist/:
+
+    python installer/build.py            # bundle + installers of this platform
+    python installer/build.py --no-bundle  # reuse dist/wesemibay-explorer/ (installers only)
+
+- every platform: the one-folder bundle ``dist/wesemibay-explorer/`` (PyInstaller, build.spec)
+- Linux: ``dist/wesemibay-explorer_<version>_<arch>.deb`` (dpkg-deb) and
+  ``dist/wesemibay-explorer-<version>-linux-<machine>.tar.gz``
+- Windows: ``dist/WeSemiBay-Explorer-<version>-setup.exe`` (Inno Setup's ``iscc`` on PATH)
+- macOS: ``dist/WeSemiBay Explorer.app`` and ``dist/WeSemiBay-Explorer-<version>.dmg``
+
+Needs the package extra: ``pip install -e ".[package]"``. See docs/packaging.md.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tarfile
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+ICONS = ROOT / "desktop" / "assets" / "icons"
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+EXE = "wesemibay"
+APP_NAME = "WeSemiBay Explorer"
+# What Qt's xcb platform plugin needs from the system beyond what the bundle carries.
+DEB_DEPENDS = ("libxcb-cursor0", "libxkbcommon-x11-0", "libxcb-icccm4", "libxcb-keysyms1",
+               "libxcb-image0", "libxcb-render-util0", "libxcb-shape0", "libegl1", "libgl1",
+               "libfontconfig1")
+DEB_RECOMMENDS = ("fonts-wqy-microhei | fonts-noto-cjk",)
+
+
+def project() -> dict:
+    """``[project]`` of pyproject.toml (name, version, description, ...)."""
+    with open(ROOT / "pyproject.toml", "rb") as fh:
+        return tomllib.load(fh)["project"]
+
+
+def run(cmd: list, **kw) -> None:
+    print("+", " ".join(map(str, cmd)), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, **kw)
+
+
+def tree_size_kib(path: Path) -> int:
+    """Size of the files under ``path`` in KiB (symbolic links count as nothing)."""
+    total = sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    return (total + 1023) // 1024
+
+
+def build_bundle(dist: Path, work: Path) -> Path:
+    run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
+         "--distpath", dist, "--workpath", work, ROOT / "build.spec"])
+    bundle = dist / project()["name"]
+    if sys.platform == "darwin":
+        return dist / f"{APP_NAME}.app"
+    return bundle
+
+
+# ---------------------------------------------------------------- Linux
+def deb_arch() -> str:
+    try:
+        return subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+
+
+def deb_control(meta: dict, installed_kib: int, arch: str) -> str:
+    """The DEBIAN/control text; libc6 at least the build host's (the bundle links to it)."""
+    depends = list(DEB_DEPENDS)
+    libc, ver = platform.libc_ver()
+    if libc == "glibc" and ver:
+        depends.insert(0, f"libc6 (>= {ver})")
+    summary = "offline explorer for trade shows (built-in: WeSemiBay 2025)"
+    long = meta["description"]
+    body = "\n".join(" " + line for line in _wrap(long, 78))
+    return (f"Package: {meta['name']}\n"
+            f"Version: {meta['version']}\n"
+            "Section: misc\n"
+            "Priority: optional\n"
+            f"Architecture: {arch}\n"
+            f"Installed-Size: {installed_kib}\n"
+            f"Depends: {', '.join(depends)}\n"
+            f"Recommends: {', '.join(DEB_RECOMMENDS)}\n"
+            "Maintainer: WeSemiBay Explorer developers <wesemibay-explorer@users.noreply.github.com>\n"
+            f"Description: {summary}\n{body}\n"
+            " .\n"
+            " The program and its Python runtime live in /opt/wesemibay-explorer; your\n"
+            " notes and favourites in ~/.local/share/wesemibay-explorer. It never uses\n"
+            " the network.\n")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+    return textwrap.wrap(text, width)
+
+
+def stage_deb(bundle: Path, root: Path, meta: dict, arch: str | None = None) -> Path:
+    """Lay out the package tree under ``root`` (emptied first) from the one-folder bundle."""
+    if root.exists():
+        shutil.rmtree(root)
+    opt = root / "opt" / meta["name"]
+    shutil.copytree(bundle, opt, symlinks=True)
+    bindir = root / "usr" / "bin"
+    bindir.mkdir(parents=True)
+    shutil.copy2(HERE / "linux" / EXE, bindir / EXE)
+    (bindir / EXE).chmod(0o755)
+    apps = root / "usr" / "share" / "applications"
+    apps.mkdir(parents=True)
+    shutil.copy2(HERE / "linux" / f"{meta['name']}.desktop", apps / f"{meta['name']}.desktop")
+    for n in ICON_SIZES:
+        d = root / "usr" / "share" / "icons" / "hicolor" / f"{n}x{n}" / "apps"
+        d.mkdir(parents=True)
+        shutil.copy2(ICONS / f"wesemibay-{n}.png", d / f"{meta['name']}.png")
+    doc = root / "usr" / "share" / "doc" / meta["name"]
+    doc.mkdir(parents=True)
+    (doc / "copyright").write_text(
+        "WeSemiBay Explorer\n\nCode: MIT licence.\nData of the built-in expo: see "
+        "/opt/wesemibay-explorer/_internal/db/seed/README.md; market data from the ETO "
+        "Advanced Semiconductor Supply Chain Dataset is CC BY-NC 4.0 (Emerging Technology "
+        "Observatory, CSET).\nThe bundle carries Qt 6 and PySide6 (LGPLv3) and Python "
+        "(PSF licence) unmodified.\n", encoding="utf-8")
+    for p in [root, *root.rglob("*")]:   # regular permissions whatever the umask was
+        if p.is_symlink():
+            continue
+        if p.is_dir() or os.access(p, os.X_OK):
+            p.chmod(0o755)
+        else:
+            p.chmod(0o644)
+    debian = root / "DEBIAN"
+    debian.mkdir()
+    (debian / "control").write_text(deb_control(meta, tree_size_kib(root), arch or deb_arch()),
+                                    encoding="utf-8")
+    return root
+
+
+def build_deb(bundle: Path, dist: Path, work: Path) -> Path:
+    meta = project()
+    arch = deb_arch()
+    root = stage_deb(bundle, work / "deb-root", meta, arch)
+    out = dist / f"{meta['name']}_{meta['version']}_{arch}.deb"
+    # xz: every dpkg reads it (zstd only from Debian 12 / Ubuntu 21.10).
+    run(["dpkg-deb", "--root-owner-group", "-Zxz", "-z6", "--build", root, out])
+    return out
+
+
+def build_tar(bundle: Path, dist: Path) -> Path:
+    meta = project()
+    out = dist / f"{meta['name']}-{meta['version']}-linux-{platform.machine()}.tar.gz"
+    print(f"+ tar czf {out} {bundle.name}", flush=True)
+    with tarfile.open(out, "w:gz", compresslevel=6) as tar:
+        tar.add(bundle, arcname=bundle.name)
+    return out
+
+
+# ---------------------------------------------------------------- Windows, macOS
+def build_inno(dist: Path) -> Path | None:
+    iscc = shutil.which("iscc") or shutil.which("ISCC")
+    if iscc is None:
+        print("Inno Setup (iscc) not on PATH: no setup.exe (see docs/packaging.md)")
+        return None
+    meta = project()
+    run([iscc, f"/DAppVersion={meta['version']}", f"/DSourceDir={dist / meta['name']}",
+         f"/DOutputDir={dist}", HERE / "windows" / "wesemibay.iss"])
+    return dist / f"WeSemiBay-Explorer-{meta['version']}-setup.exe"
+
+
+def build_dmg(app: Path, dist: Path) -> Path:
+    out = dist / f"WeSemiBay-Explorer-{project()['version']}.dmg"
+    run(["bash", HERE / "macos" / "make_dmg.sh", app, out])
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (dist/)")
+    p.add_argument("--work", type=Path, default=ROOT / "build", help="scratch folder (build/)")
+    p.add_argument("--no-bundle", action="store_true",
+                   help="reuse the existing one-folder bundle instead of running PyInstaller")
+    args = p.parse_args(argv)
+    dist, work = args.dist.resolve(), args.work.resolve()
+    dist.mkdir(parents=True, exist_ok=True)
+    meta = project()
+    if args.no_bundle:
+        bundle = dist / (f"{APP_NAME}.app" if sys.platform == "darwin" else meta["name"])
+        if not bundle.is_dir():
+            p.error(f"{bundle}: no bundle to reuse; run without --no-bundle")
+    else:
+        bundle = build_bundle(dist, work)
+    made = [bundle]
+    if sys.platform.startswith("linux"):
+        if shutil.which("dpkg-deb"):
+            made.append(build_deb(bundle, dist, work))
+        else:
+            print("dpkg-deb not found: no .deb")
+        made.append(build_tar(bundle, dist))
+    elif sys.platform == "win32":
+        made.append(build_inno(dist))
+    elif sys.platform == "darwin":
+        made.append(build_dmg(bundle, dist))
+    print("\nbuilt:")
+    for m in filter(None, made):
+        size = tree_size_kib(m) if m.is_dir() else (m.stat().st_size + 1023) // 1024
+        print(f"  {m}  ({size / 1024:.1f} MiB{' unpacked' if m.is_dir() else ''})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
