@@ -129,6 +129,39 @@ def _cmd_route(args) -> int:
     return 0
 
 
+def _cmd_import(args) -> int:
+    from .importers import ImportFailed, import_files, parse_mapping
+    mapping = parse_mapping(args.map)
+
+    def progress(frac, message):
+        if args.progress:
+            print(f"{frac * 100:5.1f}% {message}", file=sys.stderr)
+    try:
+        report = import_files(args.expo, args.files, encoding=args.encoding, mapping=mapping,
+                              strict=args.strict, progress=progress)
+    except ImportFailed as exc:
+        rep = exc.report
+        for e in rep.errors:
+            print(f"{PROG}: error: {e}", file=sys.stderr)
+        if rep.more_errors:
+            print(f"{PROG}: … and {rep.more_errors} more errors", file=sys.stderr)
+        n = len(rep.errors) + rep.more_errors
+        print(f"{PROG}: {n} error{'s' if n != 1 else ''}; nothing was imported, "
+              f"{args.expo} is unchanged", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        return 0
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if report.more_warnings:
+        print(f"warning: … and {report.more_warnings} more", file=sys.stderr)
+    print(f"imported {', '.join(report.files)} into {args.expo} "
+          f"({report.rows} rows, {report.seconds:.1f} s)")
+    print(report.summary())
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=PROG, description="WeSemiBay Explorer data tools.")
     p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -148,6 +181,20 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--limit", type=int, default=50)
     s.add_argument("query")
     s.set_defaults(func=_cmd_search)
+
+    i = sub.add_parser("import", help="import exhibitor lists and catalogues (CSV/TSV/JSON), "
+                       "all or nothing")
+    i.add_argument("files", nargs="+", metavar="FILE", help="CSV, TSV or JSON file(s)")
+    i.add_argument("--expo", required=True, help="expo file to import into (made if missing)")
+    i.add_argument("--encoding", help="text encoding of CSV files (default: UTF-8 or GB18030, "
+                   "detected)")
+    i.add_argument("--map", action="append", default=[], metavar="HEADER=field",
+                   help="read column HEADER as field (repeatable); see docs/catalogue-format.md")
+    i.add_argument("--strict", action="store_true",
+                   help="refuse booth codes that are not on the floor plan")
+    i.add_argument("--json", action="store_true", help="print the summary as JSON")
+    i.add_argument("--progress", action="store_true", help="print progress on stderr")
+    i.set_defaults(func=_cmd_import)
 
     e = sub.add_parser("export", help="export an expo file as JSON or CSV")
     e.add_argument("--expo", required=True)

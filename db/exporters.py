@@ -1,6 +1,7 @@
 """Export an expo file as one JSON document or as CSV files."""
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import os
@@ -55,8 +56,16 @@ def to_document(expo: Expo) -> dict:
     exhibitors = table("SELECT * FROM exhibitors ORDER BY slug", "exhibitor", json_cols=("aliases",))
     for ex in exhibitors:
         ex["booths"] = expo.booths_of(ex["slug"])
-    products = table("SELECT slug, exhibitor, name, name_zh, pinyin, tool_type, summary, specs "
-                     "FROM products ORDER BY slug", "product", json_cols=("specs",))
+    products = table("SELECT p.slug, p.exhibitor, p.name, p.name_zh, p.pinyin, p.tool_type, "
+                     "p.summary, p.specs, i.sha1 AS image FROM products p "
+                     "LEFT JOIN images i ON i.id = p.image ORDER BY p.slug", "product",
+                     json_cols=("specs",))
+    # Pictures travel inside the document (base64), so that export then import is faithful.
+    images = [{"sha1": sha, "mime": mime, "width": w, "height": h, "credit": credit,
+               "data": base64.b64encode(data).decode("ascii")}
+              for sha, mime, w, h, credit, data in expo.conn.execute(
+                  "SELECT sha1, mime, width, height, credit, data FROM images "
+                  "WHERE id IN (SELECT image FROM products) AND data IS NOT NULL ORDER BY sha1")]
     links = table("SELECT id, from_kind, from_slug AS 'from', to_kind, to_slug AS 'to', reason "
                   "FROM links ORDER BY id", "link", key="id")
     return {
@@ -69,6 +78,7 @@ def to_document(expo: Expo) -> dict:
         "exhibitors": exhibitors,
         "organisations": table("SELECT * FROM organisations ORDER BY slug", "organisation"),
         "products": products,
+        "images": images,
         "topics": table("SELECT * FROM topics ORDER BY slug", "topic"),
         "events": events,
         "people": table("SELECT * FROM people ORDER BY slug", "person"),

@@ -161,11 +161,6 @@ def rebuild_index(conn: sqlite3.Connection) -> None:
     for slug, name, zh, kind, summary in conn.execute(
             "SELECT slug, name, name_zh, kind, summary FROM organisations"):
         ins("organisation", slug, title_field(name, zh), index_text(kind, summary))
-    for slug, name, zh, py, tool, summary, exname in conn.execute(
-            "SELECT p.slug, p.name, p.name_zh, p.pinyin, p.tool_type, p.summary, e.name "
-            "FROM products p LEFT JOIN exhibitors e ON e.slug = p.exhibitor"):
-        ins("product", slug, title_field(name, zh, exname),
-            index_text(pinyin_forms(py), tool, _tool_words(tool), summary))
     for slug, title, summary in conn.execute("SELECT slug, title, summary FROM topics"):
         ins("topic", slug, title_field(title), index_text(summary, slug))
     for slug, date, title, summary in conn.execute("SELECT slug, date, title, summary FROM events"):
@@ -178,6 +173,12 @@ def rebuild_index(conn: sqlite3.Connection) -> None:
             "LEFT JOIN people p ON p.slug = q.person"):
         short = (translation or text)[:80]
         ins("quote", qid, title_field(short, pname), index_text(text, translation))
+    # Products last: they are the bulk (up to millions), and search takes its bounded
+    # candidate set in index order, so the few exhibitors, topics and events come first.
+    for slug, name, zh, py, tool, summary, exname in conn.execute(
+            "SELECT p.slug, p.name, p.name_zh, p.pinyin, p.tool_type, p.summary, e.name "
+            "FROM products p LEFT JOIN exhibitors e ON e.slug = p.exhibitor"):
+        conn.execute(sql, product_index_row(slug, name, zh, py, tool, summary, exname))
 
 
 # Spelled-out names of tool-type codes, so that "atomic layer" finds ALD tools.
@@ -193,3 +194,21 @@ TOOL_WORDS = {
 
 def _tool_words(tool: str | None) -> str | None:
     return TOOL_WORDS.get((tool or "").lower())
+
+
+def _pinyin_forms(p: str | None) -> str | None:
+    return f"{p} {p.replace(' ', '')}" if p else None
+
+
+def product_index_row(slug, name, zh, py, tool, summary, exname) -> tuple:
+    """The search row of one product: (kind, ref, label, title, body), as rebuild_index makes it."""
+    label = title_field(name, zh, exname)
+    return ("product", slug, label, index_text(label),
+            index_text(_pinyin_forms(py), tool, _tool_words(tool), summary))
+
+
+def exhibitor_index_row(slug, name, zh, py, aliases, country, category, booths, summary) -> tuple:
+    """The search row of one exhibitor (``booths``: codes joined by spaces)."""
+    label = title_field(name, zh, py)
+    return ("exhibitor", slug, label, index_text(label),
+            index_text(_pinyin_forms(py), aliases, country, category, booths, summary, slug))

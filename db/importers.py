@@ -1,0 +1,1464 @@
+"""Import exhibitor lists and catalogues into an expo file: all or nothing.
+
+Formats (documented with examples in ``docs/catalogue-format.md``):
+
+- CSV/TSV: comma, semicolon, tab or bar, sniffed from the header line; UTF-8
+  with or without BOM, or GB18030 (detected; ``encoding=`` forces one).
+  Headers are matched by name ignoring case, spaces and punctuation, with the
+  common English and Chinese variants (``HEADERS``); ``mapping`` covers any
+  other header. One flat file (one row per product) or several files
+  (exhibitors, booths, products) that each carry the exhibitor's name.
+- JSON: the document that ``export --format json`` writes.
+
+How an import runs (``prepare_import`` then ``PreparedImport.commit``):
+
+1. The expo file is copied (SQLite backup API) to a temporary file beside it.
+2. Every row of every file is read and checked; good rows go to a scratch
+   (TEMP) table, never to the expo's tables. All errors are collected, each
+   naming the file, line and column and saying what to fix.
+3. If there is any error, or the user cancels, the copy is deleted: the expo
+   file was never opened for writing and is byte for byte as it was.
+4. Otherwise one transaction writes the staged rows into the copy with set
+   operations (``INSERT … SELECT``), the copy is flushed to disk, and
+   ``commit()`` renames it over the expo file (atomic on one file system).
+   A killed process leaves at worst a stray ``.import-*`` file, which the
+   next import removes.
+
+Records keep stable ids: a file's own id column, else a slug derived from
+the name (the same name always gives the same slug), else an existing
+exhibitor with the same name. Re-importing updates those records; notes and
+favourites, kept by id in the user file, survive.
+"""
+from __future__ import annotations
+
+import base64
+import codecs
+import csv
+import datetime as _dt
+import hashlib
+import io
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import images, schema
+from .errors import DataError
+from .search import exhibitor_index_row, index_text, rebuild_index, title_field, _tool_words
+
+# --------------------------------------------------------------------- fields
+# Canonical field -> header names that mean it (compared after ``norm_header``).
+HEADERS: dict[str, tuple[str, ...]] = {
+    "exhibitor_id": ("exhibitor_id", "exhibitor id", "company id", "exhibitor slug",
+                     "展商编号", "展商id", "公司编号", "企业编号"),
+    "company": ("company", "exhibitor", "company name", "exhibitor name", "exhibiting company",
+                "公司名称", "展商名称", "公司", "展商", "企业名称", "参展商", "参展商名称",
+                "参展企业", "公司名"),
+    "company_en": ("company name (english)", "english name", "company english name",
+                   "英文名称", "公司英文名称", "英文名", "英文公司名称"),
+    "company_zh": ("company_zh", "company name (chinese)", "chinese name", "company chinese name",
+                   "中文名称", "公司中文名称", "中文名"),
+    "pinyin": ("pinyin", "拼音"),
+    "country": ("country", "country/region", "country or region", "nation", "国家/地区",
+                "国家", "国家和地区", "国别", "国家或地区"),
+    "category": ("category", "sector", "industry", "exhibitor category", "类别", "行业",
+                 "展商类别", "企业类别"),
+    "zone": ("zone", "area", "展区", "区域"),
+    "booth": ("booth", "booth no.", "booth no", "booth number", "booth code", "booths", "stand",
+              "stand no.", "stand number", "展位号", "展位", "摊位号", "展台号"),
+    "hall": ("hall", "hall no.", "展馆", "馆号", "展厅"),
+    "x": ("x", "booth x"), "y": ("y", "booth y"),
+    "w": ("w", "width", "booth width"), "h": ("h", "height", "depth", "booth depth"),
+    "exhibitor_summary": ("company profile", "company description", "exhibitor description",
+                          "exhibitor summary", "about the company", "公司简介", "企业简介",
+                          "展商简介", "公司介绍"),
+    "description": ("description", "summary", "简介", "描述", "介绍", "product description",
+                    "产品简介", "产品描述", "产品介绍"),
+    "product_id": ("product_id", "product id", "sku", "model no.", "产品编号", "产品id"),
+    "product": ("product", "product name", "产品", "产品名称", "展品", "展品名称"),
+    "product_zh": ("product_zh", "product name (chinese)", "product chinese name", "产品中文名称"),
+    "product_pinyin": ("product pinyin", "产品拼音"),
+    "tool_type": ("tool type", "tool_type", "product type", "equipment type", "设备类型",
+                  "产品类型", "工艺类型"),
+    "specs": ("specs", "specifications", "规格", "参数", "技术参数", "规格参数"),
+    "image": ("image", "picture", "photo", "image file", "image path", "图片", "产品图片",
+              "图片文件", "照片"),
+    "image_credit": ("image credit", "photo credit", "picture credit", "图片来源", "图片版权"),
+    "sources": ("sources", "source", "来源"),
+}
+FIELDS = tuple(HEADERS)
+EXHIBITOR_FIELDS = ("company", "company_en", "company_zh", "pinyin", "country", "category", "zone",
+                    "exhibitor_summary")
+PRODUCT_FIELDS = ("product", "product_id", "product_zh", "product_pinyin", "tool_type", "specs",
+                  "image", "image_credit")
+
+# Limits: longer values are refused with the line and column.
+MAX_ID = 120
+MAX_NAME = 300
+MAX_SHORT = 300
+MAX_TEXT = 20_000
+MAX_ERRORS = 200           # listed in full up to this many; then counted
+MAX_WARNINGS = 200
+
+COUNTRIES = {
+    "cn": "CN", "china": "CN", "prc": "CN", "peoplesrepublicofchina": "CN", "中国": "CN",
+    "中国大陆": "CN", "chinamainland": "CN", "mainlandchina": "CN",
+    "us": "US", "usa": "US", "unitedstates": "US", "unitedstatesofamerica": "US", "美国": "US",
+    "jp": "JP", "japan": "JP", "日本": "JP", "de": "DE", "germany": "DE", "德国": "DE",
+    "kr": "KR", "korea": "KR", "southkorea": "KR", "republicofkorea": "KR", "韩国": "KR",
+    "tw": "TW", "taiwan": "TW", "taiwanchina": "TW", "chinesetaipei": "TW", "中国台湾": "TW",
+    "台湾": "TW", "nl": "NL", "netherlands": "NL", "thenetherlands": "NL", "荷兰": "NL",
+    "gb": "GB", "uk": "GB", "unitedkingdom": "GB", "英国": "GB", "sg": "SG", "singapore": "SG",
+    "新加坡": "SG", "fr": "FR", "france": "FR", "法国": "FR", "ch": "CH", "switzerland": "CH",
+    "瑞士": "CH", "il": "IL", "israel": "IL", "以色列": "IL", "hk": "HK", "hongkong": "HK",
+    "hongkongchina": "HK", "中国香港": "HK", "香港": "HK", "it": "IT", "italy": "IT", "意大利": "IT",
+    "at": "AT", "austria": "AT", "奥地利": "AT", "be": "BE", "belgium": "BE", "比利时": "BE",
+    "my": "MY", "malaysia": "MY", "马来西亚": "MY", "in": "IN", "india": "IN", "印度": "IN",
+}
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WS_RE = re.compile(r"\s+")
+_CTRL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BOOTH_SPLIT = re.compile(r"[,;/|、，；\s]+")
+
+
+def norm_header(text: str) -> str:
+    """Header as compared: NFKC, case-folded, without spaces and punctuation."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text or "").casefold())
+
+
+_ALIASES = {norm_header(alias): f for f, names in HEADERS.items() for alias in names + (f,)}
+
+
+def slugify(text: str, fallback_prefix: str = "x") -> str:
+    """A stable ASCII id from a name; names with no Latin letters get a hash-based id."""
+    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:80].strip("-")
+    if slug:
+        return slug
+    digest = hashlib.sha1(unicodedata.normalize("NFKC", text or "").encode()).hexdigest()[:10]
+    return f"{fallback_prefix}-{digest}"
+
+
+def col_letter(i: int) -> str:
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+# ------------------------------------------------------------------- results
+@dataclass
+class Problem:
+    file: str
+    message: str
+    line: int | None = None
+    column: str | None = None     # e.g. 'C ("Booth No.")' or a JSON path
+    fix: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f": line {self.line}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}" + (f"; {self.fix}" if self.fix else "")
+
+
+@dataclass
+class ImportReport:
+    files: list[str] = field(default_factory=list)
+    added: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    rejected: dict[str, int] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    more_warnings: int = 0
+    more_errors: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+
+    def count(self, what: str, kind: str, n: int = 1) -> None:
+        d = getattr(self, what)
+        d[kind] = d.get(kind, 0) + n
+
+    def total(self, what: str) -> int:
+        return sum(getattr(self, what).values())
+
+    def warn(self, problem: Problem) -> None:
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(problem)
+        else:
+            self.more_warnings += 1
+
+    def error(self, problem: Problem) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(problem)
+        else:
+            self.more_errors += 1
+
+    def summary(self) -> str:
+        def fmt(d):
+            return ", ".join(f"{v} {plural(k, v)}" for k, v in sorted(d.items()) if v) or "none"
+        lines = [f"added: {fmt(self.added)}", f"updated: {fmt(self.updated)}",
+                 f"unchanged: {fmt(self.unchanged)}", f"rejected: {fmt(self.rejected)}"]
+        n = len(self.warnings) + self.more_warnings
+        if n:
+            lines.append(f"{n} warning{'s' if n != 1 else ''}")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict:
+        return {"files": self.files, "added": self.added, "updated": self.updated,
+                "unchanged": self.unchanged, "rejected": self.rejected, "rows": self.rows,
+                "warnings": [str(w) for w in self.warnings], "more_warnings": self.more_warnings,
+                "errors": [str(e) for e in self.errors], "more_errors": self.more_errors,
+                "seconds": round(self.seconds, 3)}
+
+
+def plural(kind: str, n: int) -> str:
+    if n == 1:
+        return kind
+    return {"person": "people", "supply entry": "supply entries", "duplicate row": "duplicate rows"
+            }.get(kind, kind + "s")
+
+
+class ImportFailed(DataError):
+    """The files have errors; nothing was imported. ``report.errors`` lists them all."""
+
+    def __init__(self, report: ImportReport):
+        self.report = report
+        n = len(report.errors) + report.more_errors
+        first = str(report.errors[0]) if report.errors else "import failed"
+        more = f" (and {n - 1} more error{'s' if n > 2 else ''})" if n > 1 else ""
+        super().__init__(first + more + "; nothing was imported")
+
+
+class ImportCancelled(Exception):
+    """The user cancelled; nothing was imported."""
+
+
+Progress = Callable[[float, str], None]
+
+
+# ------------------------------------------------------------------ decoding
+def detect_encoding(path: Path, data_head: bytes | None = None) -> tuple[str, str | None]:
+    """(encoding, note) for a text file: UTF-8 (BOM or not), else GB18030; DataError if neither."""
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig", None
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16", None
+        fh.seek(0)
+        bad_at = _first_bad(fh, "utf-8")
+        if bad_at is None:
+            return "utf-8", None
+        fh.seek(0)
+        if _first_bad(fh, "gb18030") is None:
+            return "gb18030", "read as GB18030 (not valid UTF-8)"
+        fh.seek(0)
+        line = fh.read(bad_at).count(b"\n") + 1
+    raise _DecodeProblem(line, "the text is neither UTF-8 nor GB18030",
+                         "save the file as UTF-8 (or pass --encoding with its encoding)")
+
+
+class _DecodeProblem(Exception):
+    def __init__(self, line, message, fix):
+        super().__init__(message)
+        self.line, self.message, self.fix = line, message, fix
+
+
+def _first_bad(fh, encoding: str) -> int | None:
+    dec = codecs.getincrementaldecoder(encoding)("strict")
+    pos = 0
+    while True:
+        chunk = fh.read(1 << 20)
+        try:
+            dec.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            return pos + max(0, exc.start)
+        if not chunk:
+            return None
+        pos += len(chunk)
+
+
+def sniff_delimiter(first_line: str, suffix: str = "") -> str:
+    if suffix.lower() in (".tsv", ".tab"):
+        return "\t"
+    counts = {d: 0 for d in (",", ";", "\t", "|")}
+    quoted = False
+    for ch in first_line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+# -------------------------------------------------------------- staging rows
+@dataclass
+class _Exhibitor:
+    slug: str
+    name: str
+    line: int
+    file: str
+    explicit_id: bool
+    values: dict = field(default_factory=dict)       # field -> value (first non-empty wins)
+    booths: dict = field(default_factory=dict)       # code -> (file, line, col) (ordered)
+    sources: list = field(default_factory=list)
+
+
+@dataclass
+class _Context:
+    """What the target expo already holds, loaded once (small tables only)."""
+    booths: dict[str, str]                     # casefolded code -> code
+    halls: dict[str, str]                      # casefolded slug or name -> slug
+    zones: dict[str, str]                      # casefolded slug/name/name_zh -> slug
+    exhibitors: dict[str, dict]                # slug -> row
+    exhibitor_names: dict[str, str]            # casefolded name / name_zh -> slug
+    sources: set[str]
+    products_empty: bool
+
+
+def _load_context(conn: sqlite3.Connection) -> _Context:
+    booths = {c.casefold(): c for (c,) in conn.execute("SELECT code FROM booths")}
+    halls = {}
+    for slug, name in conn.execute("SELECT slug, name FROM halls"):
+        halls[slug.casefold()] = slug
+        halls.setdefault(name.casefold(), slug)
+        halls.setdefault(norm_header(name), slug)
+    zones = {}
+    for slug, name, zh in conn.execute("SELECT slug, name, name_zh FROM zones"):
+        for key in (slug, name, zh):
+            if key:
+                zones.setdefault(norm_header(key), slug)
+    cols = ("slug", "name", "name_zh", "pinyin", "aliases", "country", "category", "zone", "summary")
+    exhibitors = {r[0]: dict(zip(cols, r)) for r in conn.execute(
+        f"SELECT {', '.join(cols)} FROM exhibitors")}
+    names = {}
+    for slug, ex in exhibitors.items():
+        for key in (ex["name"], ex["name_zh"]):
+            if key:
+                names.setdefault(_name_key(key), slug)
+    sources = {s for (s,) in conn.execute("SELECT id FROM sources")}
+    empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM products)").fetchone()[0] == 1
+    return _Context(booths, halls, zones, exhibitors, names, sources, bool(empty))
+
+
+def _name_key(name: str) -> str:
+    return norm_header(name)
+
+
+_STAGE_COLS = ("slug", "exhibitor", "name", "name_zh", "pinyin", "tool_type", "summary", "specs",
+               "image_sha1", "sources", "label", "title", "body", "file", "line")
+
+
+class _Importer:
+    def __init__(self, conn: sqlite3.Connection, *, encoding: str | None,
+                 mapping: dict[str, str] | None, strict: bool, progress: Progress | None,
+                 cancel: Callable[[], bool] | None):
+        self.conn = conn
+        self.encoding = encoding
+        self.mapping = {norm_header(k): v for k, v in (mapping or {}).items()}
+        self.strict = strict
+        self.progress = progress or (lambda f, m: None)
+        self.cancel = cancel or (lambda: False)
+        self.report = ImportReport()
+        self.ctx = _load_context(conn)
+        self.exhibitors: dict[str, _Exhibitor] = {}
+        self.new_booths: dict[str, dict] = {}           # code -> booth row (unplaced or placed)
+        self.booth_geometry: dict[str, dict] = {}       # existing code -> new geometry
+        self.product_col: dict[str, str] = {}           # file -> product id / name column
+        self.images: dict[str, tuple] = {}              # sha1 -> (path, Inspected, credit)
+        self.image_by_path: dict[str, str | None] = {}
+        self.import_sources: dict[str, dict] = {}       # file -> source row
+        self.staged = 0
+        self._stage_buf: list[tuple] = []
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_products(" +
+                     ", ".join(_STAGE_COLS) + ")")
+        conn.execute("DELETE FROM stage_products")
+
+    # ------------------------------------------------------------ problems
+    def error(self, file, message, line=None, column=None, fix=""):
+        self.report.error(Problem(file, message, line, column, fix))
+
+    def warn(self, file, message, line=None, column=None, fix=""):
+        self.report.warn(Problem(file, message, line, column, fix))
+
+    # ------------------------------------------------------------ CSV files
+    def read_csv(self, path: Path, file_no: int, n_files: int) -> None:
+        name = path.name
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            self.error(name, f"cannot read the file ({exc.strerror or exc})")
+            return
+        if size == 0:
+            self.error(name, "the file is empty", fix="export the list again with a header row")
+            return
+        encoding = self.encoding
+        if encoding is None:
+            try:
+                encoding, note = detect_encoding(path)
+            except _DecodeProblem as exc:
+                self.error(name, exc.message, exc.line, fix=exc.fix)
+                return
+            if note:
+                self.warn(name, note, fix="pass --encoding if this is wrong")
+        else:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                self.error(name, f"unknown encoding {encoding!r}",
+                           fix="use e.g. utf-8, utf-8-sig or gb18030")
+                return
+        raw = open(path, "rb")
+        try:
+            text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+            try:
+                first = text.readline()
+                text.seek(0)
+            except UnicodeDecodeError:
+                self.error(name, f"line 1 is not valid {encoding}", 1,
+                           fix="save the file as UTF-8 or pass the right --encoding")
+                return
+            delimiter = sniff_delimiter(first, path.suffix)
+            reader = csv.reader(text, delimiter=delimiter, quotechar='"', doublequote=True,
+                                skipinitialspace=False, strict=False)
+            self._read_rows(reader, name, path, raw, size, file_no, n_files, encoding)
+        finally:
+            raw.close()
+
+    def _header(self, header: list[str], name: str) -> dict[str, int] | None:
+        cols: dict[str, int] = {}
+        specs: dict[str, int] = {}
+        ignored = []
+        for i, h in enumerate(header):
+            h_clean = (h or "").strip().lstrip("\ufeff")
+            key = norm_header(h_clean)
+            if not key:
+                continue
+            target = self.mapping.get(key) or _ALIASES.get(key)
+            if target in ("ignore", "-"):
+                continue
+            if target is None:
+                ignored.append(f'{col_letter(i)} ("{h_clean}")')
+                continue
+            if target.startswith("specs."):
+                specs[target[6:]] = i
+                continue
+            if target in cols:
+                j = cols[target]
+                self.error(name, f'columns {col_letter(j)} ("{header[j].strip()}") and '
+                           f'{col_letter(i)} ("{h_clean}") both mean "{target}"', 1,
+                           fix="rename or remove one of them, or use --map to say which is which")
+                continue
+            cols[target] = i
+        if ignored:
+            self.warn(name, "columns not recognised, ignored: " + ", ".join(ignored), 1,
+                      fix='use --map "HEADER=field" to import one (see docs/catalogue-format.md)')
+        if "company" not in cols and "company_en" not in cols:
+            if "exhibitor_id" in cols and "product" in cols:
+                pass  # a product file that names exhibitors by id only
+            else:
+                found = ", ".join(f'"{h.strip()}"' for h in header if h.strip()) or "none"
+                self.error(name, "no exhibitor name column (e.g. Company, Exhibitor, 公司名称, "
+                           f"展商名称); headers found: {found}", 1,
+                           fix='rename the column or pass --map "YOUR HEADER=company"')
+                return None
+        self._specs_cols = specs
+        return cols
+
+    def _read_rows(self, reader, name, path, raw, size, file_no, n_files, encoding) -> None:
+        line_start = 1
+        try:
+            header = next(reader)
+        except StopIteration:
+            self.error(name, "the file is empty", fix="export the list again with a header row")
+            return
+        except UnicodeDecodeError:
+            self.error(name, f"the header is not valid {encoding}", 1,
+                       fix="save the file as UTF-8 or pass the right --encoding")
+            return
+        except csv.Error as exc:
+            self.error(name, f"cannot read the header ({exc})", 1)
+            return
+        cols = self._header(header, name)
+        if cols is None:
+            return
+        header = [h.strip().lstrip("\ufeff") for h in header]
+        ncols = len(header)
+        base = Path(path).parent
+        ci = cols.get
+        get_idx = {f: cols[f] for f in cols}
+        width_warned = False
+        rows = 0
+        line_start = reader.line_num + 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except UnicodeDecodeError:
+                self.error(name, f"text that is not valid {encoding} (at or after this line)",
+                           reader.line_num + 1,
+                           fix="save the file as UTF-8 or pass the right --encoding")
+                return
+            except csv.Error as exc:
+                self.error(name, f"cannot read this row ({exc})", reader.line_num,
+                           fix="check the quotes on this line")
+                line_start = reader.line_num + 1
+                continue
+            line = line_start
+            line_start = reader.line_num + 1
+            rows += 1
+            if rows % 2000 == 0:
+                if self.cancel():
+                    raise ImportCancelled()
+                frac = (file_no + min(1.0, raw.tell() / size)) / n_files
+                self.progress(0.75 * frac, f"{name}: line {line}")
+            if len(row) > ncols and any(c.strip() for c in row[ncols:]) and not width_warned:
+                width_warned = True
+                self.warn(name, f"this row has {len(row)} cells but the header {ncols}; "
+                          "the extra cells were ignored", line,
+                          fix="check the delimiter and the quotes")
+            vals = {}
+            for f, i in get_idx.items():
+                if i < len(row):
+                    v = row[i]
+                    if v:
+                        v = v.strip()
+                        if v:
+                            if v[0] == "'" and len(v) > 1 and v[1] in _FORMULA_START:
+                                v = v[1:]   # undo the formula guard of our CSV export
+                            vals[f] = v
+            if not vals:
+                continue
+            if self._specs_cols:
+                specs = {k: row[i].strip() for k, i in self._specs_cols.items()
+                         if i < len(row) and row[i].strip()}
+                if specs:
+                    vals["_specs_extra"] = specs
+            self._row(vals, name, line, header, cols, base)
+        self.report.rows += rows
+
+    def _col(self, cols, header, f) -> str:
+        i = cols.get(f)
+        if i is None:
+            return f
+        return f'{col_letter(i)} ("{header[i]}")'
+
+    def _text(self, vals, f, limit, name, line, cols, header, single_line=True):
+        v = vals.get(f)
+        if v is None:
+            return None
+        if not v.isprintable():       # fast path: most cells are plain printable text
+            if "\x00" in v:
+                self.error(name, "contains a NUL character", line, self._col(cols, header, f),
+                           fix="remove it (the file may be binary or damaged)")
+                return None
+            v = _CTRL_RE.sub("", v)
+            if single_line:
+                v = _WS_RE.sub(" ", v)
+        if len(v) > limit:
+            self.error(name, f"too long ({len(v)} characters; at most {limit})", line,
+                       self._col(cols, header, f), fix="shorten it")
+            return None
+        return v
+
+    def _row(self, vals: dict, name: str, line: int, header, cols, base: Path) -> None:
+        T = self._text
+        company = T(vals, "company", MAX_NAME, name, line, cols, header)
+        company_en = T(vals, "company_en", MAX_NAME, name, line, cols, header)
+        company_zh = T(vals, "company_zh", MAX_NAME, name, line, cols, header)
+        ex_id = T(vals, "exhibitor_id", MAX_ID, name, line, cols, header)
+        display = company_en or company
+        if company_en and company and _CJK_RE.search(company) and not company_zh:
+            company_zh = company
+        if not display and not ex_id:
+            self.error(name, "the exhibitor's name is empty", line,
+                       self._col(cols, header, "company"), fix="fill in the company name")
+            return
+        # --- which exhibitor
+        if ex_id:
+            slug = ex_id
+            explicit = True
+        else:
+            slug = None
+            explicit = False
+            for key in (display, company_zh):
+                if key:
+                    slug = self.ctx.exhibitor_names.get(_name_key(key))
+                    if slug:
+                        break
+            if slug is None:
+                base_name = display if not _CJK_RE.search(display or "") or not vals.get("pinyin") \
+                    else vals["pinyin"]
+                slug = slugify(base_name or display, "ex")
+        ex = self.exhibitors.get(slug)
+        if ex is None:
+            existing = self.ctx.exhibitors.get(slug)
+            if display is None and existing is None:
+                self.error(name, f"exhibitor id {slug!r} is not in this file or the expo, and "
+                           "the row has no exhibitor name", line,
+                           self._col(cols, header, "exhibitor_id"),
+                           fix="add the exhibitor's name or correct the id")
+                return
+            ex = _Exhibitor(slug, display or existing["name"], line, name, explicit)
+            self.exhibitors[slug] = ex
+        elif display and norm_header(display) != norm_header(ex.name):
+            if explicit and ex.explicit_id:
+                self.error(name, f"exhibitor id {slug!r} was used for “{ex.name}” on line "
+                           f"{ex.line} of {ex.file}, here for “{display}”", line,
+                           self._col(cols, header, "exhibitor_id"),
+                           fix="give each exhibitor its own id (conflicting duplicate id)")
+                return
+        # exhibitor attributes (first non-empty value wins; a different one is a warning)
+        ev = ex.values
+        for f, limit, single in (("company_zh", MAX_NAME, True), ("pinyin", MAX_NAME, True),
+                                 ("country", MAX_SHORT, True), ("category", MAX_SHORT, True),
+                                 ("zone", MAX_SHORT, True), ("exhibitor_summary", MAX_TEXT, False)):
+            v = company_zh if f == "company_zh" else (
+                T(vals, f, limit, name, line, cols, header, single) if f in vals else None)
+            if v is None:
+                continue
+            if f == "country":
+                v = COUNTRIES.get(norm_header(v), v)
+            elif f == "zone":
+                z = self.ctx.zones.get(norm_header(v))
+                if z is None:
+                    self.warn(name, f"zone “{v}” is not a zone of this expo; left empty", line,
+                              self._col(cols, header, "zone"),
+                              fix="use one of: " + ", ".join(sorted(set(self.ctx.zones.values()))))
+                    ev.setdefault("zone", None)
+                    continue
+                v = z
+            old = ev.get(f)
+            if old is None:
+                ev[f] = v
+            elif old != v and f != "exhibitor_summary":
+                self.warn(name, f"{f} “{v}” differs from “{old}” given earlier for "
+                          f"{ex.name}; kept the first", line, self._col(cols, header, f))
+        product = T(vals, "product", MAX_NAME, name, line, cols, header)
+        desc = T(vals, "description", MAX_TEXT, name, line, cols, header, single_line=False)
+        if desc and not product and "exhibitor_summary" not in ev:
+            ev["exhibitor_summary"] = desc
+        srcs = vals.get("sources")
+        src_list = None
+        if srcs:
+            src_list = [s for s in _BOOTH_SPLIT.split(srcs) if s]
+            unknown = [s for s in src_list if s not in self.ctx.sources]
+            if unknown:
+                self.warn(name, "unknown source ids ignored: " + ", ".join(unknown), line,
+                          self._col(cols, header, "sources"))
+                src_list = [s for s in src_list if s in self.ctx.sources] or None
+        if src_list and not product:
+            ex.sources.extend(s for s in src_list if s not in ex.sources)
+        # --- booths
+        booth_cell = T(vals, "booth", MAX_SHORT, name, line, cols, header)
+        if booth_cell:
+            geometry = self._geometry(vals, name, line, cols, header)
+            codes = [c for c in _BOOTH_SPLIT.split(booth_cell) if c]
+            for code in codes:
+                if len(code) > 40:
+                    self.error(name, f"booth code “{code[:40]}…” is too long", line,
+                               self._col(cols, header, "booth"), fix="check the booth column")
+                    continue
+                self._booth(ex, code, vals, geometry if len(codes) == 1 else None,
+                            name, line, cols, header)
+        elif any(f in vals for f in ("x", "y", "w", "h")):
+            self.error(name, "booth position given without a booth code", line,
+                       self._col(cols, header, "booth"), fix="fill in the booth code")
+        # --- product
+        if product is None:
+            for f in ("product_id", "tool_type", "image", "product_zh", "specs"):
+                if f in vals:
+                    self.error(name, "product details without a product name", line,
+                               self._col(cols, header, "product"),
+                               fix="fill in the product name or clear the product columns")
+                    break
+            return
+        self._product(ex, product, desc, vals, src_list, name, line, cols, header, base)
+
+    def _geometry(self, vals, name, line, cols, header):
+        if not any(f in vals for f in ("x", "y", "w", "h")):
+            return None
+        out = {}
+        for f in ("x", "y", "w", "h"):
+            v = vals.get(f)
+            if v is None:
+                self.error(name, f"booth position needs x, y, w and h; {f} is empty", line,
+                           self._col(cols, header, f), fix="fill in all four or none")
+                return None
+            try:
+                num = float(v.replace(",", ".")) if v.count(",") == 1 and "." not in v \
+                    else float(v)
+            except ValueError:
+                self.error(name, f"“{v}” is not a number", line, self._col(cols, header, f),
+                           fix="write a number in metres, e.g. 12.5")
+                return None
+            if num != num or num in (float("inf"), float("-inf")) or abs(num) > 1e6 \
+                    or (f in ("w", "h") and num <= 0):
+                self.error(name, f"{f} = {v} is out of range", line, self._col(cols, header, f),
+                           fix="width and depth must be positive metres")
+                return None
+            out[f] = num
+        return out
+
+    def _booth(self, ex, code, vals, geometry, name, line, cols, header):
+        known = self.ctx.booths.get(code.casefold())
+        if known:
+            code = known
+            if geometry:
+                self.booth_geometry[code] = geometry
+        else:
+            pending = self.new_booths.get(code.casefold())
+            if pending is not None:
+                code = pending["code"]
+            else:
+                hall = None
+                hv = vals.get("hall")
+                if hv:
+                    hall = self.ctx.halls.get(hv.casefold()) or self.ctx.halls.get(norm_header(hv))
+                row = {"code": code, "hall": hall, "zone": None, "placed": 0,
+                       "x": None, "y": None, "w": None, "h": None, "exhibitor": ex.slug}
+                if geometry:
+                    row.update(geometry, placed=1)
+                elif self.strict:
+                    self.error(name, f"booth {code} is not on the floor plan", line,
+                               self._col(cols, header, "booth"),
+                               fix="correct the booth code, add x, y, w, h columns, or import "
+                                   "without --strict to list it as an unplaced booth")
+                    return
+                else:
+                    self.warn(name, f"booth {code} is not on the floor plan; imported as an "
+                              "unplaced booth", line, self._col(cols, header, "booth"),
+                              fix="correct the code or give its position (x, y, w, h)")
+                self.new_booths[code.casefold()] = row
+        ex.booths.setdefault(code, (name, line))
+
+    def _product(self, ex, product, desc, vals, src_list, name, line, cols, header, base):
+        T = self._text
+        pid = T(vals, "product_id", MAX_ID, name, line, cols, header)
+        zh = T(vals, "product_zh", MAX_NAME, name, line, cols, header)
+        py = T(vals, "product_pinyin", MAX_NAME, name, line, cols, header)
+        tool = T(vals, "tool_type", MAX_SHORT, name, line, cols, header)
+        specs_text = T(vals, "specs", MAX_TEXT, name, line, cols, header, single_line=False)
+        specs = {}
+        if specs_text:
+            specs = self._specs(specs_text, name, line, cols, header)
+            if specs is None:
+                return
+        if vals.get("_specs_extra"):
+            specs.update(vals["_specs_extra"])
+        slug = pid or f"{ex.slug}-{slugify(product, 'p')}"
+        tool_key = tool.lower() if tool else None
+        image_sha1 = None
+        img = vals.get("image")
+        if img:
+            image_sha1 = self._image(img, vals.get("image_credit"), name, line, cols, header, base)
+        if self.report.errors:
+            return  # keep checking, but stage nothing more
+        if name not in self.product_col:
+            self.product_col[name] = self._col(cols, header, "product_id" if pid else "product")
+        exname = ex.name
+        label = title_field(product, zh, exname)
+        body = index_text(f"{py} {py.replace(' ', '')}" if py else None, tool, _tool_words(tool),
+                          desc)
+        self._stage_buf.append((
+            slug, ex.slug, product, zh, py, tool_key, desc,
+            json.dumps(specs, ensure_ascii=False) if specs else "{}", image_sha1,
+            " ".join(src_list) if src_list else None, label, index_text(label), body, name, line))
+        if len(self._stage_buf) >= 5000:
+            self.flush_stage()
+
+    def check_duplicates(self) -> None:
+        """Products given twice: identical rows are skipped, differing ones are errors."""
+        self.flush_stage()
+        if not self.staged:
+            return
+        dups = [r[0] for r in self.conn.execute(
+            "SELECT slug FROM stage_products GROUP BY slug HAVING count(*) > 1 LIMIT 1000")]
+        for slug in dups:
+            rows = self.conn.execute(
+                "SELECT rowid, file, line, exhibitor, name, name_zh, pinyin, tool_type, summary, "
+                "specs, image_sha1 FROM stage_products WHERE slug = ? ORDER BY rowid",
+                (slug,)).fetchall()
+            first = rows[0]
+            for r in rows[1:]:
+                if r[3:] == first[3:]:
+                    self.report.count("rejected", "duplicate row")
+                    self.warn(r[1], f"the same product as on line {first[2]} of {first[1]}; "
+                              "skipped", r[2])
+                    self.conn.execute("DELETE FROM stage_products WHERE rowid = ?", (r[0],))
+                    self.staged -= 1
+                else:
+                    self.error(r[1], f"product {slug!r} also on line {first[2]} of {first[1]} "
+                               "with different details", r[2], self.product_col.get(r[1]),
+                               fix="give each product its own id or name, or remove the "
+                                   "duplicate (conflicting duplicate id)")
+
+    def flush_stage(self) -> None:
+        if self._stage_buf:
+            self.conn.executemany(
+                f"INSERT INTO stage_products VALUES ({', '.join('?' * len(_STAGE_COLS))})",
+                self._stage_buf)
+            self.staged += len(self._stage_buf)
+            self._stage_buf.clear()
+
+    def _specs(self, text, name, line, cols, header):
+        if text.startswith("{"):
+            try:
+                val = json.loads(text)
+            except json.JSONDecodeError as exc:
+                self.error(name, f"specs are not valid JSON ({exc.msg})", line,
+                           self._col(cols, header, "specs"),
+                           fix='write {"key": "value"} or key: value; key: value')
+                return None
+            if not isinstance(val, dict):
+                self.error(name, "specs must be an object", line, self._col(cols, header, "specs"))
+                return None
+            return {str(k): v for k, v in val.items()}
+        out = {}
+        for part in re.split(r"[;\n；]", text):
+            if not part.strip():
+                continue
+            pieces = re.split(r"[:：=]", part, maxsplit=1)
+            if len(pieces) < 2:
+                self.error(name, f"spec “{part.strip()[:40]}” has no value", line,
+                           self._col(cols, header, "specs"),
+                           fix="write key: value pairs separated by semicolons")
+                return None
+            out[pieces[0].strip()] = pieces[1].strip()
+        return out
+
+    def _image(self, img, credit, name, line, cols, header, base: Path) -> str | None:
+        key = img
+        if key in self.image_by_path:
+            return self.image_by_path[key]
+        p = Path(img)
+        if not p.is_absolute():
+            p = base / p
+        col = self._col(cols, header, "image")
+        sha = None
+        try:
+            data = images.read_file(p)
+            info = images.inspect(data)
+            sha = info.sha1
+            if sha not in self.images:
+                credit = credit or f"Supplied in the catalogue file {name}"
+                self.images[sha] = (p, info, credit[:MAX_SHORT])
+        except images.ImageProblem as exc:
+            self.report.count("rejected", "picture")
+            missing = str(exc) in ("file not found", "not a file")
+            self.warn(name, f"picture {img}: {exc}; imported without a picture", line, col,
+                      fix="check the path (relative to the catalogue file)" if missing else
+                      "replace it with a JPEG or PNG under "
+                      f"{images.MAX_PIXELS // 1_000_000} Mpx")
+        self.image_by_path[key] = sha
+        return sha
+
+    # --------------------------------------------------------------- JSON
+    def read_json(self, path: Path) -> dict | None:
+        name = path.name
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.error(name, f"cannot read the file ({exc.strerror or exc})")
+            return None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[:exc.start].count(b"\n") + 1
+            self.error(name, "not valid UTF-8", line, fix="save the JSON file as UTF-8")
+            return None
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            self.error(name, f"invalid JSON ({exc.msg})", exc.lineno, f"{exc.colno}",
+                       fix="check the brackets, quotes and commas there")
+            return None
+        if not isinstance(doc, dict) or doc.get("format") != "wesemibay-expo":
+            self.error(name, 'not an expo document (no "format": "wesemibay-expo")',
+                       fix="import the JSON that `wesemibay-db export --format json` writes, "
+                           "or a CSV file")
+            return None
+        if doc.get("format_version", 1) > 1:
+            self.error(name, f"format_version {doc.get('format_version')} is newer than this "
+                       "program reads (1)", fix="update WeSemiBay Explorer")
+            return None
+        return doc
+
+
+# ------------------------------------------------------------------ JSON docs
+_JSON_SECTIONS = {
+    # section: (key, required fields, table, columns)
+    "zones": ("slug", ("slug", "name"), "zones", ("slug", "name", "name_zh", "color", "sort")),
+    "halls": ("slug", ("slug", "name", "x", "y", "w", "h"), "halls",
+              ("slug", "name", "level", "x", "y", "w", "h", "zone")),
+    "booths": ("code", ("code",), "booths", ("code", "hall", "zone", "x", "y", "w", "h", "placed")),
+    "exhibitors": ("slug", ("slug", "name"), "exhibitors",
+                   ("slug", "name", "name_zh", "pinyin", "aliases", "country", "category", "zone",
+                    "summary")),
+    "organisations": ("slug", ("slug", "name"), "organisations",
+                      ("slug", "name", "name_zh", "kind", "summary")),
+    "products": ("slug", ("slug", "exhibitor", "name"), "products",
+                 ("slug", "exhibitor", "name", "name_zh", "pinyin", "tool_type", "summary",
+                  "specs", "image")),
+    "topics": ("slug", ("slug", "title"), "topics", ("slug", "title", "summary", "side")),
+    "events": ("slug", ("slug", "date", "title", "side"), "events",
+               ("slug", "date", "date_precision", "title", "summary", "side")),
+    "people": ("slug", ("slug", "name"), "people",
+               ("slug", "name", "name_zh", "role", "organisation", "affiliation_text", "note")),
+    "quotes": ("id", ("id", "text"), "quotes",
+               ("id", "person", "text", "language", "translation", "translation_note", "context")),
+    "links": ("id", ("id", "from_kind", "from", "to_kind", "to", "reason"), "links",
+              ("id", "from_kind", "from_slug", "to_kind", "to_slug", "reason")),
+    "supply_map": ("tool_type", ("tool_type",), "supply_map",
+                   ("tool_type", "input_id", "input_name", "why")),
+    "sources": ("id", ("id", "title"), "sources",
+                ("id", "title", "publisher", "author", "date", "url", "kind", "licence", "note")),
+}
+_CITE_KIND = {"zones": "zone", "exhibitors": "exhibitor", "organisations": "organisation",
+              "products": "product", "topics": "topic", "events": "event", "people": "person",
+              "quotes": "quote", "links": "link"}
+_NUMERIC = {"x", "y", "w", "h", "level", "sort"}
+
+
+def _check_document(imp: _Importer, doc: dict, name: str) -> None:
+    """Validate a JSON document: required fields, types, duplicates, references."""
+    keys: dict[str, set] = {}
+    for section, (key, required, _t, cols) in _JSON_SECTIONS.items():
+        recs = doc.get(section, [])
+        if not isinstance(recs, list):
+            imp.error(name, f'"{section}" must be a list', column=section)
+            continue
+        seen = set()
+        for i, rec in enumerate(recs):
+            where = f"{section}[{i}]"
+            if not isinstance(rec, dict):
+                imp.error(name, "must be an object", column=where)
+                continue
+            ident = rec.get(key)
+            if ident is not None:
+                where += f" ({key} {ident!r})"
+            for f in required:
+                v = rec.get(f)
+                if v is None or (isinstance(v, str) and not v.strip()):
+                    imp.error(name, f'"{f}" is missing or empty', column=where,
+                              fix=f"fill in {f}")
+            for f in cols:
+                v = rec.get(f)
+                if f in _NUMERIC and v is not None and (
+                        isinstance(v, bool) or not isinstance(v, (int, float))):
+                    imp.error(name, f'"{f}" must be a number, not {v!r}', column=where)
+                elif isinstance(v, str):
+                    limit = MAX_TEXT if f in ("summary", "text", "translation", "reason", "why",
+                                              "note", "context", "translation_note") else \
+                        MAX_ID if f == key else MAX_NAME * 4
+                    if len(v) > limit:
+                        imp.error(name, f'"{f}" too long ({len(v)} characters; at most {limit})',
+                                  column=where, fix="shorten it")
+            if ident is not None:
+                if ident in seen:
+                    imp.error(name, f"duplicate {key} {ident!r}", column=where,
+                              fix="each record needs its own id (conflicting duplicate id)")
+                seen.add(ident)
+        keys[section] = seen
+    srcs = keys.get("sources", set()) | imp.ctx.sources
+    ex_ids = keys.get("exhibitors", set()) | set(imp.ctx.exhibitors)
+    for i, p in enumerate(doc.get("products", []) or []):
+        if isinstance(p, dict) and p.get("exhibitor") and p["exhibitor"] not in ex_ids:
+            imp.error(name, f"unknown exhibitor {p['exhibitor']!r}",
+                      column=f"products[{i}] (slug {p.get('slug')!r})",
+                      fix="add the exhibitor or correct the reference")
+    for section, kind in _CITE_KIND.items():
+        for i, rec in enumerate(doc.get(section, []) or []):
+            if isinstance(rec, dict):
+                for s in rec.get("sources") or []:
+                    if s not in srcs:
+                        imp.error(name, f"unknown source {s!r}", column=f"{section}[{i}]",
+                                  fix='add it to "sources" or remove the reference')
+    img_ids = set()
+    for i, im in enumerate(doc.get("images", []) or []):
+        if not isinstance(im, dict) or not isinstance(im.get("sha1"), str):
+            imp.error(name, "image record without sha1", column=f"images[{i}]")
+            continue
+        img_ids.add(im["sha1"])
+
+
+def _write_document(imp: _Importer, doc: dict, name: str) -> None:
+    conn = imp.conn
+    rep = imp.report
+    meta = doc.get("expo") or {}
+    if conn.execute("SELECT count(*) FROM expo").fetchone()[0] == 0 and meta.get("slug"):
+        std = ("slug", "name", "name_zh", "short_zh", "edition", "venue", "city", "start_date",
+               "days", "summary", "schematic", "synthetic")
+        extra = {k: v for k, v in meta.items() if k not in std + ("sources",)}
+        conn.execute("INSERT INTO expo(id, slug, name, name_zh, short_zh, edition, venue, city, "
+                     "start_date, days, summary, schematic, synthetic, extra) "
+                     "VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                     tuple(meta.get(k) for k in std[:10])
+                     + (1 if meta.get("schematic") else 0, 1 if meta.get("synthetic") else 0,
+                        json.dumps(extra, ensure_ascii=False)))
+        rep.count("added", "expo")
+    # images first (products refer to them by sha1)
+    image_ids = {}
+    for i, im in enumerate(doc.get("images", []) or []):
+        try:
+            data = base64.b64decode(im.get("data") or "", validate=True)
+            info = images.inspect(data)
+        except (ValueError, images.ImageProblem) as exc:
+            rep.count("rejected", "picture")
+            imp.warn(name, f"picture {im.get('sha1')}: {exc}; imported without it",
+                     column=f"images[{i}]")
+            continue
+        image_ids[im["sha1"]] = _store_image(conn, data, info, im.get("credit"))
+    for section, (key, _req, table, cols) in _JSON_SECTIONS.items():
+        recs = doc.get(section, []) or []
+        if not recs:
+            continue
+        kind = {"people": "person", "supply_map": "supply entry"}.get(section, section[:-1])
+        existing = {r[0]: r[1:] for r in conn.execute(
+            f"SELECT {key}, {', '.join(cols[1:])} FROM {table}")}
+        for sort_i, rec in enumerate(recs):
+            row = []
+            for c in cols:
+                src = {"from_slug": "from", "to_slug": "to"}.get(c, c)
+                v = rec.get(src)
+                if c == "aliases":
+                    v = json.dumps(v or [], ensure_ascii=False)
+                elif c == "specs":
+                    v = json.dumps(v or {}, ensure_ascii=False)
+                elif c == "placed":
+                    v = 1 if v in (None, True, 1) else 0
+                elif c == "sort" and v is None:
+                    v = sort_i
+                elif c == "color" and v is None:
+                    v = "#cccccc"
+                elif c == "image":
+                    v = image_ids.get(v) if v else None
+                elif c == "date_precision" and v is None:
+                    v = "day"
+                elif c == "level" and v is None:
+                    v = 0
+                row.append(v)
+            ident = row[0]
+            old = existing.get(ident)
+            if old is None:
+                rep.count("added", kind)
+            elif tuple(old) == tuple(row[1:]):
+                rep.count("unchanged", kind)
+                continue
+            else:
+                rep.count("updated", kind)
+            conn.execute(f"INSERT INTO {table}({', '.join(cols)}) VALUES "
+                         f"({', '.join('?' * len(cols))}) ON CONFLICT({key}) DO UPDATE SET "
+                         + ", ".join(f"{c} = excluded.{c}" for c in cols[1:]), row)
+    # relations
+    for b in doc.get("booths", []) or []:
+        if "exhibitors" in b:
+            conn.execute("DELETE FROM booth_exhibitors WHERE booth = ?", (b["code"],))
+            for ex in b.get("exhibitors") or []:
+                conn.execute("INSERT OR IGNORE INTO booth_exhibitors(booth, exhibitor) "
+                             "VALUES (?, ?)", (b["code"], ex))
+    for ex in doc.get("exhibitors", []) or []:
+        for code in ex.get("booths") or []:
+            if conn.execute("SELECT 1 FROM booths WHERE code = ?", (code,)).fetchone() is None:
+                conn.execute("INSERT INTO booths(code, zone, placed) VALUES (?, ?, 0)",
+                             (code, ex.get("zone")))
+                imp.warn(name, f"booth {code} is not on the floor plan; imported as an "
+                         "unplaced booth", column=f"exhibitor {ex['slug']!r}")
+            conn.execute("INSERT OR IGNORE INTO booth_exhibitors(booth, exhibitor) VALUES (?, ?)",
+                         (code, ex["slug"]))
+    for ev in doc.get("events", []) or []:
+        for t in ev.get("topics") or []:
+            conn.execute("INSERT OR IGNORE INTO event_topics(event, topic) VALUES (?, ?)",
+                         (ev["slug"], t))
+    for section, kind in _CITE_KIND.items():
+        key = _JSON_SECTIONS[section][0]
+        for rec in doc.get(section, []) or []:
+            for s in rec.get("sources") or []:
+                conn.execute("INSERT OR IGNORE INTO cites(kind, ref, source) VALUES (?, ?, ?)",
+                             (kind, rec[key], s))
+    for s in meta.get("sources") or []:
+        if meta.get("slug"):
+            conn.execute("INSERT OR IGNORE INTO cites(kind, ref, source) VALUES (?, ?, ?)",
+                         ("expo", meta["slug"], s))
+
+
+def _store_image(conn, data: bytes, info: images.Inspected, credit: str | None) -> int:
+    row = conn.execute("SELECT id FROM images WHERE sha1 = ?", (info.sha1,)).fetchone()
+    if row:
+        if credit:
+            conn.execute("UPDATE images SET credit = COALESCE(credit, ?) WHERE id = ?",
+                         (credit, row[0]))
+        return row[0]
+    cur = conn.execute("INSERT INTO images(sha1, data, thumb, width, height, mime, credit) "
+                       "VALUES (?,?,?,?,?,?,?)", (info.sha1, data, info.thumb, info.width,
+                                                  info.height, info.mime, credit))
+    return cur.lastrowid
+
+
+# --------------------------------------------------------------- the writing
+def _write_csv_records(imp: _Importer, files: list[Path]) -> bool:
+    """Write staged exhibitors, booths and products; True when the search index needs a rebuild."""
+    conn = imp.conn
+    rep = imp.report
+    ctx = imp.ctx
+    rebuild = False
+    today = _dt.date.today().isoformat()
+    # one source per imported file, cited by records that name no source of their own
+    src_ids = {}
+    for p in files:
+        digest = hashlib.sha1(p.name.encode()).hexdigest()[:8]
+        sid = f"import-{slugify(p.stem, 'file')[:40]}-{digest}"
+        src_ids[p.name] = sid
+        conn.execute("INSERT OR IGNORE INTO sources(id, title, date, kind, note) "
+                     "VALUES (?,?,?,?,?)",
+                     (sid, f"Imported from the file {p.name}", today, "import",
+                      "Records imported from an exhibitor list or catalogue supplied by the user."))
+    # booths
+    for code, geo in imp.booth_geometry.items():
+        conn.execute("UPDATE booths SET x = ?, y = ?, w = ?, h = ?, placed = 1 WHERE code = ?",
+                     (geo["x"], geo["y"], geo["w"], geo["h"], code))
+        rep.count("updated", "booth")
+    for row in imp.new_booths.values():
+        ex = imp.exhibitors.get(row["exhibitor"])
+        zone = (ex.values.get("zone") if ex else None) or \
+            (ctx.exhibitors.get(row["exhibitor"]) or {}).get("zone")
+        conn.execute("INSERT INTO booths(code, hall, zone, x, y, w, h, placed) "
+                     "VALUES (?,?,?,?,?,?,?,?)", (row["code"], row["hall"], zone, row["x"],
+                                                  row["y"], row["w"], row["h"], row["placed"]))
+        rep.count("added", "booth")
+    # exhibitors
+    ex_rows_new = []
+    for slug, ex in imp.exhibitors.items():
+        v = ex.values
+        old = ctx.exhibitors.get(slug)
+        new = {"name": ex.name, "name_zh": v.get("company_zh"), "pinyin": v.get("pinyin"),
+               "country": v.get("country"), "category": v.get("category"), "zone": v.get("zone"),
+               "summary": v.get("exhibitor_summary")}
+        if old is None:
+            conn.execute("INSERT INTO exhibitors(slug, name, name_zh, pinyin, country, category, "
+                         "zone, summary) VALUES (?,?,?,?,?,?,?,?)",
+                         (slug, new["name"], new["name_zh"], new["pinyin"], new["country"],
+                          new["category"], new["zone"], new["summary"]))
+            rep.count("added", "exhibitor")
+            ex_rows_new.append(slug)
+            sources = ex.sources or [src_ids[ex.file]]
+        else:
+            merged = {k: (val if val is not None else old.get(k)) for k, val in new.items()}
+            changed = any(merged[k] != old.get(k) for k in merged)
+            if changed:
+                conn.execute("UPDATE exhibitors SET name = ?, name_zh = ?, pinyin = ?, "
+                             "country = ?, category = ?, zone = ?, summary = ? WHERE slug = ?",
+                             (merged["name"], merged["name_zh"], merged["pinyin"],
+                              merged["country"], merged["category"], merged["zone"],
+                              merged["summary"], slug))
+                rep.count("updated", "exhibitor")
+                rebuild = True
+            sources = ex.sources
+        for s in sources:
+            conn.execute("INSERT OR IGNORE INTO cites(kind, ref, source) VALUES (?, ?, ?)",
+                         ("exhibitor", slug, s))
+        if ex.booths:
+            before = [r[0] for r in conn.execute(
+                "SELECT booth FROM booth_exhibitors WHERE exhibitor = ? ORDER BY booth", (slug,))]
+            after = sorted(ex.booths)
+            if before != after:
+                conn.execute("DELETE FROM booth_exhibitors WHERE exhibitor = ?", (slug,))
+                conn.executemany("INSERT INTO booth_exhibitors(booth, exhibitor) VALUES (?, ?)",
+                                 [(c, slug) for c in after])
+                if old is not None:
+                    if not changed:
+                        rep.count("updated", "exhibitor")
+                        changed = True
+                    rebuild = True
+        if old is not None and not changed:
+            rep.count("unchanged", "exhibitor")
+    # exhibitor search rows for new exhibitors (before their products: index order)
+    if not rebuild:
+        for slug in ex_rows_new:
+            ex = imp.exhibitors[slug]
+            v = ex.values
+            conn.execute("INSERT INTO search(kind, ref, label, title, body) VALUES (?,?,?,?,?)",
+                         exhibitor_index_row(slug, ex.name, v.get("company_zh"), v.get("pinyin"),
+                                             None, v.get("country"), v.get("category"),
+                                             " ".join(sorted(ex.booths)),
+                                             v.get("exhibitor_summary")))
+    # pictures
+    if imp.images:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_images(sha1 TEXT PRIMARY KEY, id)")
+        conn.execute("DELETE FROM stage_images")
+        for sha, (path, info, credit) in imp.images.items():
+            try:
+                data = images.read_file(path)
+            except images.ImageProblem as exc:
+                raise DataError(f"{path}: {exc} (it changed during the import)") from None
+            if images.sha1_of(data) != sha:
+                raise DataError(f"{path}: the picture changed during the import; try again")
+            conn.execute("INSERT INTO stage_images(sha1, id) VALUES (?, ?)",
+                         (sha, _store_image(conn, data, info, credit)))
+        img_expr = "(SELECT id FROM stage_images i WHERE i.sha1 = s.image_sha1)"
+    else:
+        img_expr = "NULL"
+    # products: set operations from the staging table
+    if not imp.staged:
+        return rebuild
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_src(file TEXT PRIMARY KEY, source)")
+    conn.execute("DELETE FROM stage_src")
+    conn.executemany("INSERT INTO stage_src VALUES (?, ?)", list(src_ids.items()))
+    cols = "slug, exhibitor, name, name_zh, pinyin, tool_type, summary, specs, image"
+    sel = f"s.slug, s.exhibitor, s.name, s.name_zh, s.pinyin, s.tool_type, s.summary, s.specs, " \
+          f"{img_expr}"
+    if ctx.products_empty:
+        conn.execute(f"INSERT INTO products({cols}) SELECT {sel} FROM stage_products s "
+                     "ORDER BY s.rowid")
+        rep.count("added", "product", imp.staged)
+        new_filter = ""
+    else:
+        conn.execute("CREATE TEMP TABLE stage_state AS SELECT s.rowid AS rid, CASE "
+                     "WHEN p.slug IS NULL THEN 'added' "
+                     "WHEN p.exhibitor IS s.exhibitor AND p.name IS s.name "
+                     " AND p.name_zh IS COALESCE(s.name_zh, p.name_zh) "
+                     " AND p.pinyin IS COALESCE(s.pinyin, p.pinyin) "
+                     " AND p.tool_type IS COALESCE(s.tool_type, p.tool_type) "
+                     " AND p.summary IS COALESCE(s.summary, p.summary) "
+                     " AND (s.specs = '{}' OR p.specs IS s.specs) "
+                     f" AND (s.image_sha1 IS NULL OR p.image IS {img_expr}) "
+                     "THEN 'unchanged' ELSE 'updated' END AS state "
+                     "FROM stage_products s LEFT JOIN products p ON p.slug = s.slug")
+        for state, n in conn.execute("SELECT state, count(*) FROM stage_state GROUP BY state"):
+            rep.count(state, "product", n)
+        conn.execute(f"INSERT INTO products({cols}) SELECT {sel} FROM stage_products s "
+                     "JOIN stage_state t ON t.rid = s.rowid AND t.state = 'added' "
+                     "ORDER BY s.rowid")
+        n_upd = rep.updated.get("product", 0)
+        if n_upd:
+            conn.execute(f"UPDATE products SET exhibitor = s.exhibitor, name = s.name, "
+                         "name_zh = COALESCE(s.name_zh, products.name_zh), "
+                         "pinyin = COALESCE(s.pinyin, products.pinyin), "
+                         "tool_type = COALESCE(s.tool_type, products.tool_type), "
+                         "summary = COALESCE(s.summary, products.summary), "
+                         "specs = CASE WHEN s.specs = '{}' THEN products.specs ELSE s.specs END, "
+                         f"image = COALESCE({img_expr}, products.image) "
+                         "FROM stage_products s JOIN stage_state t ON t.rid = s.rowid "
+                         "AND t.state = 'updated' WHERE products.slug = s.slug")
+            rebuild = True
+        new_filter = "JOIN stage_state t ON t.rid = s.rowid AND t.state = 'added'"
+    # cites: the row's own sources, else its file's import source
+    conn.execute(f"INSERT OR IGNORE INTO cites(kind, ref, source) SELECT 'product', s.slug, "
+                 f"f.source FROM stage_products s {new_filter} JOIN stage_src f ON f.file = s.file "
+                 "WHERE s.sources IS NULL")
+    conn.execute(f"INSERT OR IGNORE INTO cites(kind, ref, source) SELECT 'product', s.slug, "
+                 f"j.value FROM stage_products s {new_filter}, "
+                 "json_each('[\"' || replace(s.sources, ' ', '\",\"') || '\"]') j "
+                 "WHERE s.sources IS NOT NULL")
+    if not rebuild:
+        conn.execute("INSERT INTO search(kind, ref, label, title, body) "
+                     f"SELECT 'product', s.slug, s.label, s.title, s.body FROM stage_products s "
+                     f"{new_filter} ORDER BY s.rowid")
+    return rebuild
+
+
+# ------------------------------------------------------------------ the API
+@dataclass
+class PreparedImport:
+    """An import written into a temporary copy of the expo, waiting for ``commit``."""
+    target: Path
+    temp: Path
+    report: ImportReport
+
+    def commit(self) -> ImportReport:
+        """Put the imported copy in place of the expo file (atomic rename)."""
+        os.replace(self.temp, self.target)
+        _fsync_dir(self.target.parent)
+        return self.report
+
+    def discard(self) -> None:
+        _unlink_all(self.temp)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+
+
+def _unlink_all(path: Path) -> None:
+    for p in (path, Path(f"{path}-journal"), Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass
+
+
+def _clean_stale(target: Path) -> None:
+    """Remove temporary copies left by an import that was killed (older than a minute)."""
+    for p in target.parent.glob(f".{target.name}.import-*"):
+        try:
+            if time.time() - p.stat().st_mtime > 60:
+                p.unlink()
+        except OSError:
+            pass
+
+
+def parse_mapping(items: Iterable[str]) -> dict[str, str]:
+    """``["Firma=company", …]`` -> {header: field}; DataError naming a bad item."""
+    out = {}
+    for item in items or []:
+        header, sep, target = item.rpartition("=")
+        header, target = header.strip(), target.strip()
+        if not sep or not header or not target:
+            raise DataError(f'--map {item!r}: write it as "HEADER=field", e.g. "Firma=company"')
+        if target not in FIELDS and target not in ("ignore",) and not (
+                target.startswith("specs.") and len(target) > 6):
+            raise DataError(f"--map {item!r}: unknown field {target!r}; fields are "
+                            + ", ".join(FIELDS) + ", specs.KEY and ignore")
+        out[header] = target
+    return out
+
+
+def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike], *,
+                   encoding: str | None = None, mapping: dict[str, str] | None = None,
+                   strict: bool = False, progress: Progress | None = None,
+                   cancel: Callable[[], bool] | None = None,
+                   fast: bool = True) -> PreparedImport:
+    """Check ``files`` and write them into a temporary copy of the expo file.
+
+    Raises ``ImportFailed`` (with every error) or ``ImportCancelled``; in both
+    cases, and on any other failure, the expo file was not touched and the
+    copy is gone. An expo path that does not exist yet makes a new expo.
+    """
+    t0 = time.perf_counter()
+    target = Path(expo_path)
+    files = [Path(f) for f in files]
+    if not files:
+        raise DataError("no file to import")
+    for f in files:
+        if not f.exists():
+            raise DataError(f"{f}: no such file")
+        if f.is_dir():
+            raise DataError(f"{f}: is a folder, not a file")
+    progress = progress or (lambda f, m: None)
+    target_parent = target.parent if str(target.parent) else Path(".")
+    if target.exists():
+        from .expo import open_expo   # checks: SQLite, not truncated, not newer, not damaged
+        open_expo(target, readonly=True).close()
+    else:
+        target_parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale(target)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.import-", dir=target_parent)
+    os.close(fd)
+    temp = Path(tmp_name)
+    conn = None
+    try:
+        progress(0.0, "copying the expo file")
+        if target.exists():
+            src = sqlite3.connect(target.resolve().as_uri() + "?mode=ro", uri=True)
+            try:
+                mode = src.execute("PRAGMA journal_mode").fetchone()[0]
+                dst = sqlite3.connect(str(temp))
+                try:
+                    src.backup(dst)
+                finally:
+                    dst.close()
+            finally:
+                src.close()
+        else:
+            mode = "delete"
+        conn = sqlite3.connect(str(temp), isolation_level=None)
+        if fast:
+            conn.execute("PRAGMA journal_mode = MEMORY")   # the copy is thrown away on failure
+            conn.execute("PRAGMA synchronous = OFF")       # fsync once at the end instead
+        conn.execute("PRAGMA cache_size = -65536")
+        conn.execute("PRAGMA foreign_keys = ON")
+        schema.migrate(conn, str(target))
+        conn.execute("BEGIN IMMEDIATE")
+        imp = _Importer(conn, encoding=encoding, mapping=mapping, strict=strict,
+                        progress=progress, cancel=cancel)
+        imp.report.files = [f.name for f in files]
+        docs = []
+        for i, f in enumerate(files):
+            if f.suffix.lower() == ".json":
+                doc = imp.read_json(f)
+                if doc is not None:
+                    _check_document(imp, doc, f.name)
+                    docs.append((f, doc))
+            else:
+                imp.read_csv(f, i, len(files))
+            if imp.cancel():
+                raise ImportCancelled()
+        imp.check_duplicates()
+        if imp.report.errors or imp.report.more_errors:
+            raise ImportFailed(imp.report)
+        progress(0.78, "writing")
+        rebuild = False
+        for f, doc in docs:
+            _write_document(imp, doc, f.name)
+            rebuild = True
+        csv_files = [f for f in files if f.suffix.lower() != ".json"]
+        if csv_files:
+            rebuild = _write_csv_records(imp, csv_files) or rebuild
+        if imp.cancel():
+            raise ImportCancelled()
+        if rebuild:
+            progress(0.85, "rebuilding the search index")
+            rebuild_index(conn)
+        problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            table, rowid, parent, _ = problems[0]
+            raise DataError(f"{files[0].name}: a {table} record refers to a missing {parent} "
+                            "record; nothing was imported")
+        if imp.cancel():
+            raise ImportCancelled()
+        progress(0.95, "saving")
+        conn.execute("COMMIT")
+        conn.execute("DROP TABLE IF EXISTS temp.stage_products")
+        if fast:
+            conn.execute("PRAGMA synchronous = FULL")
+        if mode == "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.close()
+        conn = None
+        with open(temp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        imp.report.seconds = time.perf_counter() - t0
+        progress(1.0, "done")
+        return PreparedImport(target, temp, imp.report)
+    except BaseException:
+        if conn is not None:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
+        _unlink_all(temp)
+        raise
+
+
+def import_files(expo_path: str | os.PathLike, files: list[str | os.PathLike],
+                 **kwargs) -> ImportReport:
+    """Check, write and put in place: all or nothing (see ``prepare_import``)."""
+    prepared = prepare_import(expo_path, files, **kwargs)
+    return prepared.commit()
