@@ -126,7 +126,8 @@ class Route:
     start: str
     order: list[str]
     legs: list[Leg]
-    exact: bool = True
+    exact: bool = True           # the order is proven the shortest
+    optimised: bool = True       # the order was chosen here (not the visitor's own)
 
     @property
     def distance_m(self) -> float:
@@ -139,7 +140,8 @@ class Route:
     def as_dict(self) -> dict:
         return {"from": self.start, "order": self.order, "legs": [g.as_dict() for g in self.legs],
                 "distance_m": round(self.distance_m, 1), "walk_min": round(self.walk_min, 1),
-                "walk_speed_m_s": WALK_SPEED_M_S, "exact": self.exact}
+                "walk_speed_m_s": WALK_SPEED_M_S, "exact": self.exact,
+                "optimised": self.optimised}
 
 
 # ---------------------------------------------------------------------------
@@ -650,7 +652,7 @@ def plan_route(graph: RouteGraph, start: str, stops: list[str], optimise: bool =
             codes.append(c)
     anchors = [graph.anchor(start)] + [graph.anchor(c) for c in codes]
     if not codes:
-        return Route(start, [], [], True)
+        return Route(start, [], [], True, optimise)
     D, searches = graph.distances(anchors)
     if optimise:
         order, exact = best_order(D)
@@ -665,7 +667,7 @@ def plan_route(graph: RouteGraph, start: str, stops: list[str], optimise: bool =
             leg = Leg(anchors[a].label, anchors[b].label, leg.distance_m, leg.points[::-1],
                       leg.levels[::-1])
         legs.append(leg)
-    return Route(start, [anchors[i].label for i in order], legs, exact and optimise)
+    return Route(start, [anchors[i].label for i in order], legs, exact and optimise, optimise)
 
 
 def entrance_point(graph: RouteGraph) -> tuple[float, float]:

@@ -111,8 +111,15 @@ class UserData:
 
     def save_note(self, expo: str, kind: str, ref: str, text: str,
                   tags: list[str] | None = None) -> str:
-        """Store a note (empty text with no tags deletes it); returns the timestamp."""
+        """Store a note (empty text with no tags deletes it); returns the timestamp.
+
+        ``tags=None`` keeps the note's tags as they are (the editor saves text only).
+        """
         now = _now()
+        if tags is None:
+            row = self.conn.execute("SELECT tags FROM notes WHERE expo=? AND kind=? AND ref=?",
+                                    (expo, kind, ref)).fetchone()
+            tags = json.loads(row[0]) if row else []
         if not text.strip() and not tags:
             self.conn.execute("DELETE FROM notes WHERE expo=? AND kind=? AND ref=?",
                               (expo, kind, ref))
@@ -129,3 +136,43 @@ class UserData:
                                 "ORDER BY updated DESC", (expo,))
         return [{"kind": k, "ref": r, "text": t, "tags": json.loads(g), "updated": u}
                 for k, r, t, g, u in cur]
+
+    # ------------------------------------------------------- plan helpers
+    def reorder_favourites(self, expo: str, items: list[tuple[str, str]]) -> None:
+        """Put these favourites first, in this order (one transaction); others follow."""
+        rest = [f for f in self.favourites(expo) if f not in set(items)]
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for pos, (kind, ref) in enumerate(list(items) + rest, 1):
+                self.conn.execute("UPDATE favourites SET position = ? "
+                                  "WHERE expo = ? AND kind = ? AND ref = ?", (pos, expo, kind, ref))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def set_tags(self, expo: str, kind: str, ref: str, tags: list[str]) -> str:
+        """Change a note's tags, keeping its text; returns the timestamp."""
+        note = self.note(expo, kind, ref)
+        clean = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
+        return self.save_note(expo, kind, ref, note["text"] if note else "", tags=clean)
+
+    def tags(self, expo: str) -> list[str]:
+        """Every tag used in this expo's notes, sorted."""
+        found = set()
+        for (raw,) in self.conn.execute("SELECT tags FROM notes WHERE expo = ?", (expo,)):
+            found.update(json.loads(raw))
+        return sorted(found, key=str.casefold)
+
+    def orphans(self, expo: str, exists) -> list[dict]:
+        """Favourites and notes whose record ``exists(kind, ref)`` says is gone. Kept, not dropped."""
+        out: dict[tuple[str, str], dict] = {}
+        for kind, ref in self.favourites(expo):
+            if not exists(kind, ref):
+                out[(kind, ref)] = {"kind": kind, "ref": ref, "favourite": True, "note": None}
+        for n in self.notes(expo):
+            key = (n["kind"], n["ref"])
+            if not exists(*key):
+                out.setdefault(key, {"kind": key[0], "ref": key[1], "favourite": False})
+                out[key]["note"] = {k: n[k] for k in ("text", "tags", "updated")}
+        return list(out.values())
