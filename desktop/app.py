@@ -156,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     install_excepthook()
 
     from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from db.errors import DataError
@@ -166,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG)
     app.setApplicationVersion(version())
+    app.setDesktopFileName("wesemibay-explorer")  # the menu entry the installers add
+    app.setWindowIcon(QIcon(str(Path(__file__).with_name("assets") / "icons" /
+                                "wesemibay-256.png")))
     settings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
     lang = args.lang or settings.value("ui/language", "en")
     if lang not in LANGS:
