@@ -1,0 +1,213 @@
+"""Fast checks of the packaging recipes (the bundle itself is built and smoke-tested by
+``installer/build.py`` and ``installer/smoke.py`` in CI, never inside pytest)."""
+from __future__ import annotations
+
+import configparser
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+import types
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+REPO = Path(__file__).resolve().parents[2]
+PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+ICONS = REPO / "desktop" / "assets" / "icons"
+
+
+def load_installer_build():
+    spec = importlib.util.spec_from_file_location("wesemibay_installer_build",
+                                                  REPO / "installer" / "build.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+class Recorder:
+    """Stands in for PyInstaller's Analysis/PYZ/EXE/COLLECT/BUNDLE: keeps the arguments."""
+    made: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        self.args, self.kwargs = args, kwargs
+        Recorder.made[type(self).__name__] = self
+
+
+def run_spec(monkeypatch, binaries=(), datas=(), imports=None, env=None) -> dict:
+    """Execute build.spec as PyInstaller would, with recording stand-ins."""
+    for key in ("WESEMIBAY_CONSOLE", "WESEMIBAY_DEBUG"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in (env or {}).items():
+        monkeypatch.setenv(key, value)
+    hooks = types.ModuleType("PyInstaller.utils.hooks")
+    hooks.copy_metadata = lambda name: [(f"/site/{name}-x.dist-info", f"{name}-x.dist-info")]
+    bindepend = types.ModuleType("PyInstaller.depend.bindepend")
+    bindepend.get_imports = lambda src: {(n, None) for n in (imports or {}).get(src, ())}
+    for name, mod in (("PyInstaller", types.ModuleType("PyInstaller")),
+                      ("PyInstaller.utils", types.ModuleType("PyInstaller.utils")),
+                      ("PyInstaller.utils.hooks", hooks),
+                      ("PyInstaller.depend", types.ModuleType("PyInstaller.depend")),
+                      ("PyInstaller.depend.bindepend", bindepend)):
+        monkeypatch.setitem(sys.modules, name, mod)
+
+    class Analysis(Recorder):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.binaries = list(binaries)  # PyInstaller's TOC rows: (dest, source, type)
+            self.datas = list(datas) + [(dest, src, "DATA") for src, dest in kwargs["datas"]]
+            self.pure, self.scripts = [], []
+
+    Recorder.made = {}
+    names = {n: type(n, (Recorder,), {}) for n in ("PYZ", "EXE", "COLLECT", "BUNDLE")}
+    ns = {"SPECPATH": str(REPO), "Analysis": Analysis, **names}
+    exec(compile((REPO / "build.spec").read_text(encoding="utf-8"), "build.spec", "exec"), ns)
+    return Recorder.made
+
+
+def test_spec_takes_name_and_version_from_pyproject(monkeypatch):
+    made = run_spec(monkeypatch)
+    assert made["COLLECT"].kwargs["name"] == PROJECT["name"]
+    assert made["EXE"].kwargs["name"] == "wesemibay"  # as [project.scripts]
+    if sys.platform == "darwin":
+        assert made["BUNDLE"].kwargs["version"] == PROJECT["version"]
+    assert PROJECT["version"] not in (REPO / "build.spec").read_text(encoding="utf-8")
+
+
+def test_spec_bundles_seed_assets_and_metadata_and_drops_unused_qt(monkeypatch):
+    a = run_spec(monkeypatch)["Analysis"].kwargs
+    sources = {Path(src): dest for src, dest in a["datas"]}
+    assert sources[REPO / "db" / "seed"] == "db/seed"
+    assert sources[REPO / "desktop" / "assets"] == "desktop/assets"
+    assert any(dest.startswith(PROJECT["name"]) for dest in sources.values()), "--version"
+    assert a["module_collection_mode"]["db"] == "pyz+py"  # seed_fingerprint hashes db/*.py
+    excludes = set(a["excludes"])
+    assert {"PySide6.QtNetwork", "PySide6.QtQml", "PySide6.QtQuick", "tkinter"} <= excludes
+    assert not {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets",
+                "PySide6.QtPrintSupport"} & excludes
+
+
+def test_spec_console_and_debug_switch_by_environment(monkeypatch):
+    exe = run_spec(monkeypatch)["EXE"].kwargs
+    assert exe["console"] is False and exe["debug"] is False and exe["upx"] is False
+    assert run_spec(monkeypatch, env={"WESEMIBAY_CONSOLE": "1"})["EXE"].kwargs["console"] is True
+    dbg = run_spec(monkeypatch, env={"WESEMIBAY_DEBUG": "1"})["EXE"].kwargs
+    assert dbg["debug"] == "imports" and dbg["console"] is True and dbg["strip"] is False
+    assert Path(exe["icon"]).is_file()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF pruning is Linux-only")
+def test_spec_drops_unused_plugins_and_the_libraries_only_they_need(monkeypatch):
+    qt = "PySide6/Qt"
+    binaries = [(f"{qt}/plugins/platforms/{p}.so", f"/src/{p}", "BINARY") for p in
+                ("libqxcb", "libqoffscreen", "libqwayland", "libqvnc", "libqeglfs")]
+    binaries += [(f"{qt}/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so",
+                  "/src/ibus", "BINARY"),
+                 (f"{qt}/plugins/platformthemes/libqgtk3.so", "/src/gtk3", "BINARY"),
+                 ("PySide6/QtWidgets.abi3.so", "/src/QtWidgets", "EXTENSION")]
+    binaries += [(f"{qt}/lib/{lib}", f"/src/{lib}", "BINARY") for lib in
+                 ("libQt6Widgets.so.6", "libQt6Gui.so.6", "libQt6XcbQpa.so.6",
+                  "libQt6Network.so.6", "libQt6WaylandClient.so.6", "libQt6DBus.so.6")]
+    binaries += [("libcairo.so.2", "/src/libcairo.so.2", "BINARY")]
+    imports = {"/src/QtWidgets": ["libQt6Widgets.so.6"],
+               "/src/libQt6Widgets.so.6": ["libQt6Gui.so.6"],
+               "/src/libqxcb": ["libQt6XcbQpa.so.6"], "/src/ibus": ["libQt6DBus.so.6"],
+               "/src/libqvnc": ["libQt6Network.so.6"],
+               "/src/libqwayland": ["libQt6WaylandClient.so.6"], "/src/gtk3": ["libcairo.so.2"]}
+    datas = [("libQt6Network.so.6", f"{qt}/lib/libQt6Network.so.6", "SYMLINK"),
+             ("libQt6Gui.so.6", f"{qt}/lib/libQt6Gui.so.6", "SYMLINK")]
+    a = run_spec(monkeypatch, binaries, datas, imports)["Analysis"]
+    kept = {Path(dest).name for dest, _, _ in a.binaries}
+    assert {"libqxcb.so", "libqoffscreen.so", "libibusplatforminputcontextplugin.so",
+            "libQt6Widgets.so.6", "libQt6Gui.so.6", "libQt6XcbQpa.so.6",
+            "libQt6DBus.so.6"} <= kept
+    assert not {"libqwayland.so", "libqvnc.so", "libqeglfs.so", "libqgtk3.so",
+                "libQt6Network.so.6", "libQt6WaylandClient.so.6", "libcairo.so.2"} & kept
+    links = {dest for dest, _, typ in a.datas if typ == "SYMLINK"}
+    assert links == {"libQt6Gui.so.6"}
+
+
+def test_icons_in_every_size_and_for_windows_and_macos():
+    for n in (16, 24, 32, 48, 64, 128, 256, 512):
+        with Image.open(ICONS / f"wesemibay-{n}.png") as im:
+            assert im.size == (n, n) and im.mode == "RGBA"
+            assert im.getpixel((0, 0))[3] < 32 and im.getpixel((n // 2, n // 2))[3] == 255
+    with Image.open(ICONS / "wesemibay.ico") as ico:
+        assert {(16, 16), (32, 32), (48, 48), (256, 256)} <= set(ico.info["sizes"])
+    with Image.open(ICONS / "wesemibay.icns") as icns:
+        assert icns.format == "ICNS" and icns.size[0] >= 512
+
+
+def test_desktop_entry_starts_the_launcher_with_the_installed_icon():
+    cp = configparser.ConfigParser(interpolation=None)
+    cp.optionxform = str
+    assert cp.read(REPO / "installer" / "linux" / f"{PROJECT['name']}.desktop", encoding="utf-8")
+    entry = cp["Desktop Entry"]
+    assert entry["Type"] == "Application" and entry["Exec"] == "wesemibay"
+    assert entry["Icon"] == PROJECT["name"] and entry["Terminal"] == "false"
+    assert entry["Name"] == "WeSemiBay Explorer" and entry["Categories"].endswith(";")
+    if shutil.which("desktop-file-validate"):
+        proc = subprocess.run(["desktop-file-validate", str(REPO / "installer" / "linux" /
+                                                            f"{PROJECT['name']}.desktop")],
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Debian package")
+def test_deb_tree_and_launcher_from_a_relocated_root(tmp_path):
+    """The package layout around a stand-in program; the launcher finds it from anywhere."""
+    build = load_installer_build()
+    bundle = tmp_path / "bundle"
+    (bundle / "_internal").mkdir(parents=True)
+    fake = bundle / "wesemibay"
+    fake.write_text('#!/bin/sh\necho "ran $0 with $*"\n', encoding="utf-8")
+    fake.chmod(0o700)
+    root = build.stage_deb(bundle, tmp_path / "root", PROJECT, arch="amd64")
+    control = (root / "DEBIAN" / "control").read_text(encoding="utf-8")
+    fields = dict(line.split(": ", 1) for line in control.splitlines() if ": " in line
+                  and not line.startswith(" "))
+    assert fields["Package"] == PROJECT["name"] and fields["Version"] == PROJECT["version"]
+    for lib in ("libxcb-cursor0", "libxkbcommon-x11-0", "libxcb-icccm4", "libxcb-keysyms1",
+                "libxcb-image0", "libxcb-render-util0", "libxcb-shape0", "libegl1", "libgl1",
+                "libfontconfig1"):
+        assert lib in fields["Depends"].split(", ")
+    assert fields["Recommends"] == "fonts-wqy-microhei | fonts-noto-cjk"
+    assert int(fields["Installed-Size"]) >= 1
+    assert (root / "opt" / PROJECT["name"] / "wesemibay").stat().st_mode & 0o777 == 0o755
+    assert (root / "usr/share/applications" / f"{PROJECT['name']}.desktop").is_file()
+    for n in (16, 48, 256, 512):
+        assert (root / f"usr/share/icons/hicolor/{n}x{n}/apps/{PROJECT['name']}.png").is_file()
+
+    extracted = tmp_path / "elsewhere" / "root"
+    extracted.parent.mkdir()
+    if shutil.which("dpkg-deb"):
+        deb = tmp_path / "pkg.deb"
+        subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", str(root),
+                        str(deb)], check=True, capture_output=True)
+        subprocess.run(["dpkg-deb", "-x", str(deb), str(extracted)], check=True)
+    else:
+        shutil.copytree(root, extracted, symlinks=True)
+    link = tmp_path / "bin" / "wesemibay"  # a symlink to the launcher, as on a PATH
+    link.parent.mkdir()
+    link.symlink_to(extracted / "usr" / "bin" / "wesemibay")
+    for launcher in (extracted / "usr" / "bin" / "wesemibay", link):
+        proc = subprocess.run([str(launcher), "--version", "a b"], capture_output=True,
+                              text=True, env={**os.environ, "PATH": "/usr/bin:/bin"})
+        assert proc.returncode == 0, proc.stderr
+        ran = Path(proc.stdout.split()[1]).resolve()
+        assert ran == (extracted / "opt" / PROJECT["name"] / "wesemibay").resolve()
+        assert proc.stdout.strip().endswith("with --version a b")
+
+
+def test_seed_fingerprint_without_module_sources(monkeypatch, tmp_path):
+    """A frozen program may carry only compiled modules: the cache key still works."""
+    import db.build as build
+    with_sources = build.seed_fingerprint()
+    monkeypatch.setattr(build, "__file__", str(tmp_path / "db" / "build.pyc"))
+    without = build.seed_fingerprint()
+    assert without == build.seed_fingerprint() and len(without) == 16
+    int(without, 16)
+    assert without != with_sources
