@@ -17,7 +17,7 @@ ROW_LETTERS = string.ascii_uppercase
 class HallSpec:
     slug: str
     name: str
-    number: int  # used in booth codes: "<number><row letter><col>"
+    number: int | str  # used in booth codes: "<number><row letter><col>"
     x: float
     y: float
     level: int = 0

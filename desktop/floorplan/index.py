@@ -24,10 +24,21 @@ class GridIndex:
             avg = sum(max(r[2], r[3]) for r in self.rects) / len(self.rects)
             cell = max(avg * 2.0, 1e-6)
         self.cell = cell
-        self.cells = {}
+        cells: dict[tuple[int, int], list[int]] = {}
+        x0, y0, inv = self.x0, self.y0, 1.0 / cell
+        get = cells.get
         for i, (x, y, w, h) in enumerate(self.rects):
-            for key in self._keys(x, y, x + w, y + h):
-                self.cells.setdefault(key, []).append(i)
+            # Coordinates are >= the origin, so int() is floor() here.
+            gx0, gy0 = int((x - x0) * inv), int((y - y0) * inv)
+            gx1, gy1 = int((x + w - x0) * inv), int((y + h - y0) * inv)
+            for gx in range(gx0, gx1 + 1):
+                for gy in range(gy0, gy1 + 1):
+                    lst = get((gx, gy))
+                    if lst is None:
+                        cells[(gx, gy)] = [i]
+                    else:
+                        lst.append(i)
+        self.cells = cells
 
     def _keys(self, x0, y0, x1, y1) -> Iterable[tuple[int, int]]:
         c = self.cell
@@ -45,15 +56,21 @@ class GridIndex:
         return None
 
     def within(self, x0: float, y0: float, x1: float, y1: float) -> list[int]:
-        """Ids of rectangles that intersect the given rectangle."""
+        """Ids of rectangles that intersect the given rectangle, each once."""
         seen: set[int] = set()
+        add = seen.add
+        rects = self.rects
         out = []
+        get = self.cells.get
         for key in self._keys(x0, y0, x1, y1):
-            for i in self.cells.get(key, ()):
+            lst = get(key)
+            if not lst:
+                continue
+            for i in lst:
                 if i in seen:
                     continue
-                seen.add(i)
-                rx, ry, rw, rh = self.rects[i]
+                add(i)
+                rx, ry, rw, rh = rects[i]
                 if rx < x1 and rx + rw > x0 and ry < y1 and ry + rh > y0:
                     out.append(i)
         return out

@@ -1,30 +1,38 @@
-"""The floor-plan scene: one item per hall paints that hall's booths.
+"""The floor-plan scene: one level at a time, painted from pre-rendered tiles.
 
 Thousands of booths as one ``QGraphicsItem`` each repaint slowly and need a
-linear search for the booth under the mouse; here each hall paints only the
-booths in the exposed rectangle (found with a grid index), labels appear as the
-zoom allows (level of detail), and text is drawn in device pixels so it stays
-sharp and never grows into mush.
+linear search for the booth under the mouse. Here the booths are flat lists
+(``FloorData``), each level has a grid index for hit tests, and one item
+(``PlanItem``) paints the current level from tiles that a worker thread draws
+(see ``tiles``). Hall and zone labels are drawn in screen pixels at every zoom
+and never overlap; selection, hover, focus and stars are drawn above the tiles.
 """
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QTransform
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem
 
 from db.expo import Expo
 
 from ..i18n import tr
 from .index import GridIndex
+from .nav import reading_order
+from .tiles import (NEUTRAL, TILE, Palette, RenderState, TileCache, mix)
 
-NEUTRAL = QColor("#e4e6ea")
-NEUTRAL_EDGE = QColor("#b8bcc4")
-HALL_FILL = QColor("#f7f7f4")
-HALL_EDGE = QColor("#8a8f98")
 SELECT = QColor("#d9480f")
 HOVER = QColor("#1c7ed6")
+FOCUS = QColor("#000000")
+# How long after the last user input on the plan missing tiles are drawn in the
+# background (showing a scaled preview) rather than right away.
+INTERACTIVE_S = 0.6
+SYNC_BUDGET_S = 0.4
+
+_mix = mix  # kept for callers of the old name
 
 
 @dataclass
@@ -44,6 +52,7 @@ class FloorData:
     starred: set[int] = field(default_factory=set)
     by_code: dict[str, int] = field(default_factory=dict)
     by_exhibitor: dict[str, list[int]] = field(default_factory=dict)
+    typical_w: float = 3.0                                # median booth width (m)
 
     @classmethod
     def from_expo(cls, expo: Expo) -> "FloorData":
@@ -51,173 +60,255 @@ class FloorData:
         for z in expo.zones():
             d.zone_colors[z["slug"]] = QColor(z["color"])
             d.zone_names[z["slug"]] = z["name"]
-        names = {r[0]: r[1] for r in expo.conn.execute("SELECT slug, name FROM exhibitors")}
-        occ = expo.booth_occupants()
-        for b in expo.booths():
-            if not b.placed or b.w <= 0 or b.h <= 0:
-                continue
-            i = len(d.codes)
-            d.codes.append(b.code)
-            d.rects.append((b.x, b.y, b.w, b.h))
-            d.halls.append(b.hall or "")
-            d.zones.append(b.zone)
-            slugs = occ.get(b.code, [])
-            d.occupants.append(slugs)
-            d.labels.append(" / ".join(names.get(s, s) for s in slugs))
-            d.by_code[b.code] = i
-            for s in slugs:
-                d.by_exhibitor.setdefault(s, []).append(i)
+        conn = expo.conn
+        names = dict(conn.execute("SELECT slug, name FROM exhibitors"))
+        occ: dict[str, list[str]] = {}
+        for booth, ex in conn.execute(
+                "SELECT booth, exhibitor FROM booth_exhibitors ORDER BY booth, exhibitor"):
+            lst = occ.get(booth)
+            if lst is None:
+                occ[booth] = [ex]
+            else:
+                lst.append(ex)
+        codes, rects, halls, zones = d.codes, d.rects, d.halls, d.zones
+        occupants, labels, by_code, by_ex = d.occupants, d.labels, d.by_code, d.by_exhibitor
+        empty: list[str] = []
+        for code, hall, zone, x, y, w, h in conn.execute(
+                "SELECT code, hall, zone, x, y, w, h FROM booths "
+                "WHERE placed AND w > 0 AND h > 0 ORDER BY code"):
+            i = len(codes)
+            codes.append(code)
+            rects.append((x, y, w, h))
+            halls.append(hall or "")
+            zones.append(zone)
+            slugs = occ.get(code, empty)
+            occupants.append(slugs)
+            if slugs:
+                labels.append(" / ".join(names.get(s, s) for s in slugs))
+                for s in slugs:
+                    lst = by_ex.get(s)
+                    if lst is None:
+                        by_ex[s] = [i]
+                    else:
+                        lst.append(i)
+            else:
+                labels.append("")
+            by_code[code] = i
+        if rects:
+            widths = sorted(r[2] for r in rects[:: max(1, len(rects) // 2000)])
+            d.typical_w = widths[len(widths) // 2]
         return d
 
 
-class HallItem(QGraphicsItem):
-    """Paints one hall and the booths standing in it."""
+class Level:
+    """One level of the expo: its halls, its booths and their grid index."""
 
-    def __init__(self, hall: dict, data: FloorData, ids: list[int]):
-        super().__init__()
-        self.hall = hall
-        self.data = data
+    def __init__(self, number: int, halls: list[dict], ids: list[int], data: FloorData):
+        self.number = number
+        self.halls = halls
         self.ids = ids
-        self.index = GridIndex([data.rects[i] for i in ids])
-        self._rect = QRectF(hall["x"], hall["y"], hall["w"], hall["h"])
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-        self.setZValue(0)
+        self.data = data
+        self._index: GridIndex | None = None
+        self._order: list[int] | None = None
+        self._pos: dict[int, int] | None = None
+        bounds = QRectF()
+        for h in halls:
+            bounds = bounds.united(QRectF(h["x"], h["y"], h["w"], h["h"]))
+        for i in ids[:: max(1, len(ids) // 500)] if not halls else ():
+            bounds = bounds.united(QRectF(*data.rects[i]))
+        self.bounds = bounds if not bounds.isEmpty() else QRectF(0, 0, 100, 60)
 
-    def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-1, -1, 1, 1)
+    @property
+    def index(self) -> GridIndex:
+        if self._index is None:
+            self._index = GridIndex([self.data.rects[i] for i in self.ids])
+        return self._index
 
-    def booth_at(self, p: QPointF) -> int | None:
-        j = self.index.at(p.x(), p.y())
+    def within(self, x0: float, y0: float, x1: float, y1: float) -> list[int]:
+        ids = self.ids
+        return [ids[j] for j in self.index.within(x0, y0, x1, y1)]
+
+    def at(self, x: float, y: float) -> int | None:
+        j = self.index.at(x, y)
         return None if j is None else self.ids[j]
 
-    def visible_ids(self, rect: QRectF) -> list[int]:
-        return [self.ids[j] for j in self.index.within(rect.left(), rect.top(),
-                                                       rect.right(), rect.bottom())]
+    def order(self) -> list[int]:
+        """Booth ids in reading order (for Tab / Shift+Tab)."""
+        if self._order is None:
+            pos = {h["slug"]: (h["x"], h["y"]) for h in self.halls}
+            self._order = reading_order(self.ids, self.data.rects, self.data.halls, pos)
+            self._pos = {i: k for k, i in enumerate(self._order)}
+        return self._order
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        d = self.data
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())  # px per metre
-        painter.setPen(QPen(HALL_EDGE, 0))
-        painter.setBrush(HALL_FILL)
-        painter.drawRect(self._rect)
-        exposed = option.exposedRect
-        ids = self.visible_ids(exposed)
-        dim = d.highlight is not None
-        # Batch booths by colour: one drawRects call per colour.
-        batches: dict[tuple[str, bool], list[QRectF]] = {}
-        for i in ids:
-            z = d.zones[i]
-            if z in d.hidden_zones:
-                continue
-            named = bool(d.occupants[i])
-            lit = (not dim) or (i in d.highlight)
-            key = (z or "", named, lit)
-            x, y, w, h = d.rects[i]
-            batches.setdefault(key, []).append(QRectF(x + 0.15, y + 0.15, w - 0.3, h - 0.3))
-        for (z, named, lit), rects in batches.items():
-            base = d.zone_colors.get(z, NEUTRAL)
-            if named:
-                fill = QColor(base)
-                edge = base.darker(160)
-            else:
-                fill = _mix(base, NEUTRAL, 0.72)
-                edge = NEUTRAL_EDGE
-            if not lit:
-                fill = _mix(fill, HALL_FILL, 0.75)
-                edge = _mix(edge, HALL_FILL, 0.7)
-            painter.setBrush(QBrush(fill))
-            painter.setPen(QPen(edge, 0))
-            painter.drawRects(rects)
-        if dim and lod > 0:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(QColor("#111111"), 0))
-            for i in ids:
-                if i in d.highlight and d.zones[i] not in d.hidden_zones:
-                    x, y, w, h = d.rects[i]
-                    painter.drawRect(QRectF(x + 0.1, y + 0.1, w - 0.2, h - 0.2))
-        self._paint_labels(painter, ids, lod)
-
-    def _paint_labels(self, painter: QPainter, ids: list[int], lod: float) -> None:
-        d = self.data
-        booth_px = 3.0 * lod  # a standard booth's width in pixels
-        if booth_px < 22:
-            return
-        t: QTransform = painter.worldTransform()
-        painter.save()
-        painter.resetTransform()
-        code_font = QFont(painter.font())
-        code_font.setPixelSize(max(8, min(12, int(booth_px / 4))))
-        name_font = QFont(painter.font())
-        name_font.setPixelSize(max(9, min(14, int(booth_px / 3.2))))
-        name_font.setBold(True)
-        fm_code = QFontMetricsF(code_font)
-        fm_name = QFontMetricsF(name_font)
-        dim = d.highlight is not None
-        for i in ids:
-            if d.zones[i] in d.hidden_zones:
-                continue
-            x, y, w, h = d.rects[i]
-            r = t.mapRect(QRectF(x, y, w, h)).adjusted(2, 1, -2, -1)
-            lit = (not dim) or (i in d.highlight)
-            color = QColor("#1f2328") if lit else QColor("#9aa0a8")
-            painter.setPen(color)
-            if r.width() >= fm_code.horizontalAdvance(d.codes[i]) and r.height() >= fm_code.height():
-                painter.setFont(code_font)
-                painter.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                                 d.codes[i])
-            label = d.labels[i]
-            if label and r.height() >= fm_code.height() + fm_name.height() * 0.9:
-                painter.setFont(name_font)
-                text_rect = r.adjusted(0, fm_code.height(), 0, 0)
-                elided = fm_name.elidedText(label, Qt.TextElideMode.ElideRight, text_rect.width())
-                if len(elided) > 3:
-                    painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
-                                     label if fm_name.horizontalAdvance(label) <= text_rect.width()
-                                     else elided)
-        painter.restore()
+    def position(self, i: int) -> int | None:
+        self.order()
+        return self._pos.get(i)
 
 
-class HallLabelItem(QGraphicsItem):
-    """Hall name and zone, drawn in screen pixels above the hall at every zoom."""
+class PlanItem(QGraphicsItem):
+    """Paints the current level from the tile cache, with scaled previews for missing tiles."""
 
-    def __init__(self, hall: dict, zone_name: str, color: QColor):
+    def __init__(self, scene: "FloorScene", bounds: QRectF):
         super().__init__()
-        self.hall = hall
-        self.text = hall["name"] + (f" · {zone_name}" if zone_name else "")
-        self.color = color
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
-        self.setPos(hall["x"], hall["y"])
-        self.setZValue(5)
-        self._font = QFont()
-        self._font.setPixelSize(13)
-        self._font.setBold(True)
-        fm = QFontMetricsF(self._font)
-        self._rect = QRectF(0, -fm.height() - 8, fm.horizontalAdvance(self.text) + 18,
-                            fm.height() + 6)
+        self.floor = scene
+        self.bounds = bounds
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setZValue(0)
+        self.last_missing = 0
 
     def boundingRect(self) -> QRectF:
-        return self._rect
+        return self.bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        fs = self.floor
+        t = painter.worldTransform()
+        zoom = round(t.m11(), 6)
+        ox, oy = round(t.dx()), round(t.dy())
+        exposed = t.mapRect(option.exposedRect)
+        view_rect = QRectF(widget.rect()) if widget is not None else exposed
+        state = fs.render_state
+        level = fs.level
+        cache = fs.tiles
+        layer = (level, zoom, state.version)
+        fs.note_layer(layer)
+
+        def tiles_in(r: QRectF):
+            tx0 = math.floor((r.left() - ox) / TILE)
+            tx1 = math.floor((r.right() - 1 - ox) / TILE)
+            ty0 = math.floor((r.top() - oy) / TILE)
+            ty1 = math.floor((r.bottom() - 1 - oy) / TILE)
+            return [(tx, ty) for ty in range(ty0, ty1 + 1) for tx in range(tx0, tx1 + 1)]
+
+        wanted = tiles_in(view_rect)
+        painter.save()
+        painter.resetTransform()
+        todo = []
+        missing = []
+        sync = fs.sync_allowed()
+        deadline = time.perf_counter() + SYNC_BUDGET_S
+        for tx, ty in tiles_in(exposed):
+            key = (level, zoom, state.version, tx, ty)
+            img = cache.get(key)
+            if img is None and sync and time.perf_counter() < deadline:
+                img = cache.render_now(key, state)
+            if img is None:
+                missing.append((tx, ty))
+            else:
+                todo.append((tx, ty, img))
+        if missing:
+            self._paint_preview(painter, t, exposed, missing, layer)
+        for tx, ty, img in todo:
+            painter.drawImage(QPointF(tx * TILE + ox, ty * TILE + oy), img)
+        painter.restore()
+        self.last_missing = len(missing)
+        keys = [(level, zoom, state.version, tx, ty) for tx, ty in wanted]
+        absent = [k for k in keys if cache.get(k) is None]
+        if absent:
+            cx, cy = view_rect.center().x() - ox, view_rect.center().y() - oy
+            absent.sort(key=lambda k: (k[3] * TILE + TILE / 2 - cx) ** 2
+                        + (k[4] * TILE + TILE / 2 - cy) ** 2)
+            cache.request(absent, state)
+        fs.missing_tiles = len(absent)
+
+    def _paint_preview(self, painter: QPainter, t, exposed: QRectF, missing, layer) -> None:
+        """Fill missing tiles with what is at hand: the overview, then earlier layers."""
+        fs = self.floor
+        painter.setClipRect(exposed)
+        img, scale, origin = fs.tiles.overview(fs.level, fs.render_state)
+        target = t.mapRect(QRectF(origin.x(), origin.y(), img.width() / scale,
+                                  img.height() / scale))
+        painter.fillRect(exposed, fs.backgroundBrush())
+        painter.drawImage(target, img)
+        for lv, zoom, version in fs.recent_layers(layer):
+            f = t.m11() / zoom
+            ox, oy = t.dx(), t.dy()
+            # Tiles of that layer that cover the exposed rectangle.
+            r = exposed
+            sx0 = math.floor((r.left() - ox) / f / TILE)
+            sx1 = math.floor((r.right() - ox) / f / TILE)
+            sy0 = math.floor((r.top() - oy) / f / TILE)
+            sy1 = math.floor((r.bottom() - oy) / f / TILE)
+            if (sx1 - sx0 + 1) * (sy1 - sy0 + 1) > 400:
+                continue
+            for ty in range(sy0, sy1 + 1):
+                for tx in range(sx0, sx1 + 1):
+                    old = fs.tiles.tiles.get((lv, zoom, version, tx, ty))
+                    if old is not None:
+                        painter.drawImage(QRectF(tx * TILE * f + ox, ty * TILE * f + oy,
+                                                 TILE * f, TILE * f), old)
+        painter.setClipping(False)
+
+
+class LabelItem(QGraphicsItem):
+    """Hall and zone names in screen pixels at every zoom; a label that would overlap
+    one already placed is shortened, then left out."""
+
+    def __init__(self, scene: "FloorScene", bounds: QRectF):
+        super().__init__()
+        self.floor = scene
+        self.bounds = bounds
+        self.setZValue(5)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.font = QFont()
+        self.font.setPixelSize(13)
+        self.font.setBold(True)
+        self.fm = QFontMetricsF(self.font)
+        self.placed: list[tuple[str, QRectF]] = []   # what the last paint showed
+
+    def boundingRect(self) -> QRectF:
+        return self.bounds
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
+        fs = self.floor
+        t = painter.worldTransform()
+        painter.save()
+        painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setFont(self.font)
+        placed: list[tuple[str, QRectF]] = []
+        h = self.fm.height() + 6
+        seen_zones: set[str] = set()
+        for hall in fs.levels[fs.level].halls:
+            r = t.mapRect(QRectF(hall["x"], hall["y"], hall["w"], hall["h"]))
+            zone = hall.get("zone") or ""
+            zname = fs.data.zone_names.get(zone, "")
+            options = []
+            if zname and zone not in seen_zones:
+                options.append(f"{hall['name']} · {zname}")
+            options.append(hall["name"])
+            for text in options:
+                w = self.fm.horizontalAdvance(text) + 18
+                box = QRectF(r.left(), r.top() - h - 2, w, h)
+                if box.width() > max(r.width(), 40) * 1.02 and text != options[-1]:
+                    continue
+                if any(box.intersects(p) for _, p in placed):
+                    continue
+                if zname and text != hall["name"]:
+                    seen_zones.add(zone)
+                placed.append((text, box))
+                self._draw(painter, box, text, fs.data.zone_colors.get(zone, NEUTRAL))
+                break
+        self.placed = placed
+        painter.restore()
+
+    def _draw(self, painter: QPainter, box: QRectF, text: str, color: QColor) -> None:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 225))
-        painter.drawRoundedRect(self._rect, 4, 4)
-        painter.setBrush(self.color)
-        painter.drawRoundedRect(QRectF(self._rect.left() + 5, self._rect.center().y() - 4, 8, 8),
-                                2, 2)
+        painter.drawRoundedRect(box, 4, 4)
+        painter.setBrush(color)
+        painter.drawRoundedRect(QRectF(box.left() + 5, box.center().y() - 4, 8, 8), 2, 2)
         painter.setPen(QColor("#1f2328"))
-        painter.setFont(self._font)
-        painter.drawText(self._rect.adjusted(16, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, self.text)
+        painter.drawText(box.adjusted(16, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
 
 
 class OverlayItem(QGraphicsItem):
-    """Selection, hover and keyboard focus, drawn above the halls."""
+    """Selection, hover and keyboard focus, drawn above the tiles."""
 
-    def __init__(self, data: FloorData, bounds: QRectF):
+    def __init__(self, data: FloorData, bounds: QRectF, scene: "FloorScene"):
         super().__init__()
         self.data = data
         self.bounds = bounds
+        self.floor = scene
         self.hover: int | None = None
         self.focus: int | None = None
         self.setZValue(10)
@@ -228,20 +319,24 @@ class OverlayItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         d = self.data
+        on_level = self.floor.on_level
+        exposed = option.exposedRect
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#f59f00"))
         for i in d.starred:
-            x, y, w, h = d.rects[i]
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#f59f00"))
-            painter.drawEllipse(QPointF(x + w - 0.55, y + 0.55), 0.4, 0.4)
+            if on_level(i):
+                x, y, w, h = d.rects[i]
+                if exposed.intersects(QRectF(x, y, w, h)):
+                    painter.drawEllipse(QPointF(x + w - 0.55, y + 0.55), 0.4, 0.4)
+        pen = QPen(SELECT, 3)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         for i in d.selected:
-            x, y, w, h = d.rects[i]
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            pen = QPen(SELECT, 3)
-            pen.setCosmetic(True)
-            painter.setPen(pen)
-            painter.drawRect(QRectF(x, y, w, h))
-        if self.hover is not None:
+            if on_level(i):
+                painter.drawRect(QRectF(*d.rects[i]))
+        if self.hover is not None and on_level(self.hover):
             x, y, w, h = d.rects[self.hover]
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(0, 0, 0, 45))
@@ -251,9 +346,9 @@ class OverlayItem(QGraphicsItem):
             painter.setPen(pen)
             painter.setBrush(QColor(255, 255, 255, 60))
             painter.drawRect(QRectF(x - 0.1, y - 0.1, w, h))
-        if self.focus is not None:
+        if self.focus is not None and on_level(self.focus):
             x, y, w, h = d.rects[self.focus]
-            pen = QPen(QColor("#000000"), 2, Qt.PenStyle.DashLine)
+            pen = QPen(FOCUS, 2, Qt.PenStyle.DashLine)
             pen.setCosmetic(True)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -261,44 +356,122 @@ class OverlayItem(QGraphicsItem):
 
 
 class FloorScene(QGraphicsScene):
+    levelChanged = Signal(int)
+    tilesChanged = Signal()
+
     def __init__(self, expo: Expo, parent=None):
         super().__init__(parent)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.data = FloorData.from_expo(expo)
-        self.hall_items: list[HallItem] = []
+        d = self.data
         halls = expo.halls()
-        by_hall: dict[str, list[int]] = {}
-        for i, h in enumerate(self.data.halls):
-            by_hall.setdefault(h, []).append(i)
+        self.hall_level = {h["slug"]: int(h.get("level") or 0) for h in halls}
+        by_level: dict[int, list[int]] = {}
+        hall_level = self.hall_level
+        for i, hall in enumerate(d.halls):
+            by_level.setdefault(hall_level.get(hall, 0), []).append(i)
+        numbers = sorted(set(hall_level.values()) | set(by_level)) or [0]
+        self.levels: dict[int, Level] = {
+            n: Level(n, [h for h in halls if int(h.get("level") or 0) == n], by_level.get(n, []), d)
+            for n in numbers}
+        self.booth_level = [hall_level.get(h, 0) for h in d.halls]
         self.setBackgroundBrush(QColor("#eef0f3"))
-        for hall in halls:
-            item = HallItem(hall, self.data, by_hall.get(hall["slug"], []))
-            self.addItem(item)
-            self.hall_items.append(item)
-            zone = hall.get("zone")
-            label = HallLabelItem(hall, self.data.zone_names.get(zone, ""),
-                                  self.data.zone_colors.get(zone, NEUTRAL))
-            self.addItem(label)
+        self.palette_ = Palette(d.zone_colors)
+        self.tiles = TileCache(d, self.palette_, parent=self)
+        for n, lv in self.levels.items():
+            self.tiles.register_level(n, lv)
+        self.tiles.changed.connect(self._tiles_arrived)
+        self.render_state = RenderState()
+        self.interactive_until = 0.0
+        self._last_state_change = 0.0
+        self.missing_tiles = 0
+        self._layers: list[tuple] = []
         bounds = QRectF()
-        for item in self.hall_items:
-            bounds = bounds.united(item.boundingRect())
-        if bounds.isEmpty():
-            bounds = QRectF(0, 0, 100, 60)
-        self.content_rect = bounds
+        for lv in self.levels.values():
+            bounds = bounds.united(lv.bounds)
+        self.all_bounds = bounds
+        self.level = numbers[0]
+        self.content_rect = self.levels[self.level].bounds
         self.setSceneRect(bounds.adjusted(-bounds.width() * 0.1, -bounds.height() * 0.1 - 10,
                                           bounds.width() * 0.1, bounds.height() * 0.1))
-        self.overlay = OverlayItem(self.data, self.sceneRect())
+        self.plan = PlanItem(self, self.sceneRect())
+        self.addItem(self.plan)
+        self.labels = LabelItem(self, self.sceneRect())
+        self.addItem(self.labels)
+        self.overlay = OverlayItem(d, self.sceneRect(), self)
         self.addItem(self.overlay)
+        self.hall_items: list = []   # kept for callers of the old per-hall design
+
+    def close(self) -> None:
+        self.tiles.stop()
+
+    # --------------------------------------------------------------- levels
+    def level_numbers(self) -> list[int]:
+        return sorted(self.levels)
+
+    def set_level(self, n: int) -> None:
+        if n == self.level or n not in self.levels:
+            return
+        self.level = n
+        self.content_rect = self.levels[n].bounds
+        self.overlay.hover = None
+        self.update()
+        self.levelChanged.emit(n)
+
+    def on_level(self, i: int) -> bool:
+        return self.booth_level[i] == self.level
+
+    def level_name(self, n: int) -> str:
+        return tr("Level {n}").format(n=n + 1)
+
+    # ------------------------------------------------------------- tiles state
+    def sync_allowed(self) -> bool:
+        """Draw missing tiles right away unless the user is interacting with the plan."""
+        return time.perf_counter() >= self.interactive_until
+
+    def mark_interactive(self) -> None:
+        self.interactive_until = time.perf_counter() + INTERACTIVE_S
+
+    def note_layer(self, layer: tuple) -> None:
+        if not self._layers or self._layers[-1] != layer:
+            if layer in self._layers:
+                self._layers.remove(layer)
+            self._layers.append(layer)
+            del self._layers[:-4]
+
+    def recent_layers(self, current: tuple) -> list[tuple]:
+        """Earlier (level, zoom, version) layers of this level, oldest first."""
+        return [ly for ly in self._layers if ly != current and ly[0] == current[0]][-2:]
+
+    def is_sharp(self) -> bool:
+        """True when everything visible is drawn from tiles of the current zoom and state."""
+        return self.missing_tiles == 0 and self.plan.last_missing == 0
+
+    def _tiles_arrived(self) -> None:
+        self.plan.update()
+        self.tilesChanged.emit()
+
+    def _new_state(self) -> None:
+        d = self.data
+        self.render_state = RenderState(
+            self.render_state.version + 1,
+            None if d.highlight is None else frozenset(d.highlight),
+            frozenset(d.hidden_zones))
+        # A single change (a search, a topic) is drawn right away; a quick series of
+        # changes (typing) is drawn in the background while the old tiles show.
+        now = time.perf_counter()
+        if now - self._last_state_change < INTERACTIVE_S:
+            self.mark_interactive()
+        self._last_state_change = now
+        self.plan.update()
+        self.overlay.update()
 
     # --------------------------------------------------------------- queries
     def booth_at(self, p: QPointF) -> int | None:
-        for item in self.hall_items:
-            if item._rect.contains(p):
-                i = item.booth_at(p)
-                if i is not None and self.data.zones[i] not in self.data.hidden_zones:
-                    return i
-                return None
-        return None
+        i = self.levels[self.level].at(p.x(), p.y())
+        if i is not None and self.data.zones[i] in self.data.hidden_zones:
+            return None
+        return i
 
     def booth_rect(self, i: int) -> QRectF:
         x, y, w, h = self.data.rects[i]
@@ -308,7 +481,14 @@ class FloorScene(QGraphicsScene):
         d = self.data
         who = d.labels[i] or tr("Other exhibitor (not named in our sources)")
         zone = d.zone_names.get(d.zones[i] or "", "")
-        return f"{who}\n{tr('Booth')} {d.codes[i]}" + (f" · {zone}" if zone else "")
+        text = f"{who}\n{tr('Booth')} {d.codes[i]}" + (f" · {zone}" if zone else "")
+        if len(self.levels) > 1:
+            text += f" · {self.level_name(self.booth_level[i])}"
+        return text
+
+    def is_dimmed(self, i: int) -> bool:
+        """Whether booth ``i`` is drawn dimmed (a highlight is on and it is not a hit)."""
+        return self.data.highlight is not None and i not in self.data.highlight
 
     # --------------------------------------------------------------- changes
     def set_selected(self, ids: set[int]) -> None:
@@ -316,25 +496,19 @@ class FloorScene(QGraphicsScene):
         self.overlay.update()
 
     def set_highlight(self, ids: set[int] | None) -> None:
-        self.data.highlight = None if ids is None else set(ids)
-        self._repaint_halls()
+        new = None if ids is None else set(ids)
+        if new == self.data.highlight:
+            return
+        self.data.highlight = new
+        self._new_state()
 
     def set_hidden_zones(self, zones: set[str]) -> None:
         self.data.hidden_zones = set(zones)
-        self._repaint_halls()
+        self._new_state()
 
     def set_starred(self, ids: set[int]) -> None:
         self.data.starred = set(ids)
         self.overlay.update()
 
-    def _repaint_halls(self) -> None:
-        for item in self.hall_items:
-            item.update()
-        self.overlay.update()
 
-
-def _mix(a: QColor, b: QColor, t: float) -> QColor:
-    """``a`` moved ``t`` of the way towards ``b``."""
-    return QColor(int(a.red() + (b.red() - a.red()) * t),
-                  int(a.green() + (b.green() - a.green()) * t),
-                  int(a.blue() + (b.blue() - a.blue()) * t))
+NEUTRAL = NEUTRAL  # re-exported for the legend

@@ -1,0 +1,330 @@
+"""Pre-rendered tiles of the floor plan, drawn in a worker thread (as map viewers do).
+
+The plan of one level at one zoom (pixels per metre) is cut into 256 x 256
+pixel tiles aligned to the scene origin, so a pan at the same zoom reuses every
+tile already drawn. A tile is painted into a ``QImage`` (painting on images is
+thread-safe in Qt; pixmaps are not), with booths batched by colour and labels
+drawn in device pixels, clipped to their booth, so they never overlap.
+
+While the sharp tiles of a new zoom are being drawn the view shows what it
+has: tiles of an earlier zoom and the level's overview image, scaled. So a
+wheel step shows a frame at once and the sharp picture follows.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen,
+                           QTransform)
+
+TILE = 256
+BACKGROUND = QColor("#eef0f3")
+NEUTRAL = QColor("#e4e6ea")
+NEUTRAL_EDGE = QColor("#b8bcc4")
+HALL_FILL = QColor("#f7f7f4")
+HALL_EDGE = QColor("#8a8f98")
+TEXT = QColor("#1f2328")
+TEXT_DIM = QColor("#9aa0a8")
+# Booths narrower than this (pixels) are drawn without their own outline.
+OUTLINE_MIN_PX = 5.0
+# A standard booth's width (pixels) from which booth codes / names are drawn.
+CODES_MIN_PX = 22.0
+
+
+def mix(a: QColor, b: QColor, t: float) -> QColor:
+    """``a`` moved ``t`` of the way towards ``b``."""
+    return QColor(int(a.red() + (b.red() - a.red()) * t),
+                  int(a.green() + (b.green() - a.green()) * t),
+                  int(a.blue() + (b.blue() - a.blue()) * t))
+
+
+@dataclass(frozen=True)
+class RenderState:
+    """What besides geometry changes a tile's picture; a new state means new tiles."""
+    version: int = 0
+    highlight: frozenset | None = None
+    hidden_zones: frozenset = frozenset()
+
+
+class Palette:
+    """Fill and edge colours for (zone, named, lit), computed once."""
+
+    def __init__(self, zone_colors: dict[str, QColor]):
+        self.zone_colors = zone_colors
+        self._cache: dict[tuple, tuple[QBrush, QPen, QBrush]] = {}
+
+    def get(self, zone: str, named: bool, lit: bool):
+        key = (zone, named, lit)
+        got = self._cache.get(key)
+        if got is None:
+            base = self.zone_colors.get(zone, NEUTRAL)
+            if named:
+                fill, edge = QColor(base), base.darker(160)
+            else:
+                fill, edge = mix(base, NEUTRAL, 0.72), NEUTRAL_EDGE
+            if not lit:
+                fill, edge = mix(fill, HALL_FILL, 0.75), mix(edge, HALL_FILL, 0.7)
+            pen = QPen(edge, 0)
+            got = (QBrush(fill), pen, QBrush(fill.darker(115)))
+            self._cache[key] = got
+        return got
+
+
+def render_region(painter: QPainter, level, data, palette: Palette, scale: float,
+                  dx: float, dy: float, w: int, h: int, state: RenderState,
+                  labels: bool = True) -> None:
+    """Paint the part of ``level`` that maps to device rect (0, 0, w, h).
+
+    The device position of scene point p is p * scale - (dx, dy).
+    """
+    x0, y0 = dx / scale, dy / scale
+    x1, y1 = (dx + w) / scale, (dy + h) / scale
+    painter.fillRect(0, 0, w, h, BACKGROUND)
+    painter.setTransform(QTransform(scale, 0, 0, scale, -dx, -dy))
+    painter.setPen(QPen(HALL_EDGE, 0))
+    painter.setBrush(HALL_FILL)
+    for hall in level.halls:
+        if hall["x"] < x1 and hall["x"] + hall["w"] > x0 and hall["y"] < y1 \
+                and hall["y"] + hall["h"] > y0:
+            painter.drawRect(QRectF(hall["x"], hall["y"], hall["w"], hall["h"]))
+    ids = level.within(x0, y0, x1, y1)
+    if not ids:
+        painter.resetTransform()
+        return
+    rects, zones, occupants = data.rects, data.zones, data.occupants
+    hidden = state.hidden_zones
+    hl = state.highlight
+    booth_px = data.typical_w * scale
+    inset = min(0.15, 0.6 / scale) if booth_px >= OUTLINE_MIN_PX else 0.0
+    batches: dict[tuple, list[QRectF]] = {}
+    shown = []
+    for i in ids:
+        z = zones[i]
+        if z in hidden:
+            continue
+        shown.append(i)
+        key = (z or "", bool(occupants[i]), hl is None or i in hl)
+        x, y, bw, bh = rects[i]
+        batches.setdefault(key, []).append(QRectF(x + inset, y + inset, bw - 2 * inset,
+                                                  bh - 2 * inset))
+    outlined = booth_px >= OUTLINE_MIN_PX
+    for key, rl in batches.items():
+        brush, pen, _ = palette.get(*key)
+        painter.setBrush(brush)
+        painter.setPen(pen if outlined else Qt.PenStyle.NoPen)
+        painter.drawRects(rl)
+    if hl is not None:
+        # Hits stand out: a dark outline around each lit booth.
+        lit = [i for i in shown if i in hl]
+        if lit:
+            pen = QPen(QColor("#111111"), 0 if outlined else 1.5)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRects([QRectF(*rects[i]) for i in lit])
+    painter.resetTransform()
+    if labels and booth_px >= CODES_MIN_PX:
+        paint_labels(painter, data, shown, scale, dx, dy, booth_px, hl)
+
+
+_FONTS: dict[tuple[int, int], tuple] = {}
+_FONTS_LOCK = threading.Lock()
+
+
+def _fonts(code_px: int, name_px: int):
+    key = (code_px, name_px)
+    with _FONTS_LOCK:
+        got = _FONTS.get(key)
+        if got is None:
+            code_font = QFont()
+            code_font.setPixelSize(code_px)
+            name_font = QFont()
+            name_font.setPixelSize(name_px)
+            name_font.setBold(True)
+            got = (code_font, name_font, QFontMetricsF(code_font), QFontMetricsF(name_font))
+            _FONTS[key] = got
+        return got
+
+
+def paint_labels(painter: QPainter, data, ids, scale, dx, dy, booth_px, hl) -> None:
+    """Booth codes and exhibitor names, each clipped to its own booth (no overlaps)."""
+    code_font, name_font, fm_code, fm_name = _fonts(
+        max(8, min(12, int(booth_px / 4))), max(9, min(14, int(booth_px / 3.2))))
+    code_h, name_h = fm_code.height(), fm_name.height()
+    rects, codes, labels = data.rects, data.codes, data.labels
+    left_top = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+    wrap = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+    elide = Qt.TextElideMode.ElideRight
+    painter.setFont(code_font)
+    names = []
+    current = None
+    for i in ids:
+        x, y, w, h = rects[i]
+        r = QRectF(x * scale - dx + 2, y * scale - dy + 1, w * scale - 4, h * scale - 2)
+        color = TEXT if hl is None or i in hl else TEXT_DIM
+        if color is not current:
+            painter.setPen(color)
+            current = color
+        code = codes[i]
+        if r.height() >= code_h and r.width() >= fm_code.horizontalAdvance(code):
+            painter.drawText(r, left_top, code)
+        if labels[i] and r.height() >= code_h + name_h * 0.9:
+            names.append((i, r, color))
+    if not names:
+        return
+    painter.setFont(name_font)
+    for i, r, color in names:
+        if color is not current:
+            painter.setPen(color)
+            current = color
+        text_rect = r.adjusted(0, code_h, 0, 0)
+        label = labels[i]
+        lines = max(1, int(text_rect.height() // name_h))
+        if fm_name.horizontalAdvance(label) <= text_rect.width() * lines * 0.92:
+            painter.save()
+            painter.setClipRect(text_rect)
+            painter.drawText(text_rect, wrap, label)
+            painter.restore()
+        else:
+            elided = fm_name.elidedText(label, elide, text_rect.width())
+            if len(elided) > 3:
+                painter.drawText(text_rect, left_top, elided)
+
+
+def render_tile(level, data, palette, scale: float, tx: int, ty: int,
+                state: RenderState) -> QImage:
+    img = QImage(TILE, TILE, QImage.Format.Format_RGB32)
+    p = QPainter(img)
+    p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+    render_region(p, level, data, palette, scale, tx * TILE, ty * TILE, TILE, TILE, state)
+    p.end()
+    return img
+
+
+def render_overview(level, data, palette, state: RenderState, max_px: int = 2048):
+    """The whole level in one image (no labels); returns (image, scale, scene origin)."""
+    b = level.bounds
+    scale = max_px / max(b.width(), b.height(), 1.0)
+    w = max(1, int(math.ceil(b.width() * scale)))
+    h = max(1, int(math.ceil(b.height() * scale)))
+    img = QImage(w, h, QImage.Format.Format_RGB32)
+    p = QPainter(img)
+    render_region(p, level, data, palette, scale, b.left() * scale, b.top() * scale, w, h,
+                  state, labels=False)
+    p.end()
+    return img, scale, QPointF(b.left(), b.top())
+
+
+class _Bridge(QObject):
+    tileReady = Signal(object)      # (key, QImage)
+
+
+class TileCache(QObject):
+    """Tiles by (level, zoom, state version, tx, ty); a worker thread draws missing ones."""
+    changed = Signal()              # new tiles arrived: repaint
+
+    def __init__(self, data, palette: Palette, max_tiles: int = 420, parent=None):
+        super().__init__(parent)
+        self.data = data
+        self.palette = palette
+        self.max_tiles = max_tiles
+        self.tiles: OrderedDict[tuple, QImage] = OrderedDict()
+        self.overviews: dict[tuple[int, int], tuple] = {}
+        self._levels: dict[int, object] = {}
+        self._jobs: list[tuple] = []
+        self._wanted: set[tuple] = set()
+        self._states: dict[int, RenderState] = {}
+        self._cv = threading.Condition()
+        self._busy = False
+        self._stop = False
+        self._bridge = _Bridge()
+        self._bridge.tileReady.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
+        self._thread = threading.Thread(target=self._run, name="floorplan-tiles", daemon=True)
+        self._thread.start()
+
+    # ------------------------------------------------------------ interface
+    def register_level(self, number: int, level) -> None:
+        self._levels[number] = level
+
+    def get(self, key: tuple) -> QImage | None:
+        img = self.tiles.get(key)
+        if img is not None:
+            self.tiles.move_to_end(key)
+        return img
+
+    def put(self, key: tuple, img: QImage) -> None:
+        self.tiles[key] = img
+        self.tiles.move_to_end(key)
+        while len(self.tiles) > self.max_tiles:
+            self.tiles.popitem(last=False)
+
+    def render_now(self, key: tuple, state: RenderState) -> QImage:
+        level_no, zoom, _version, tx, ty = key
+        img = render_tile(self._levels[level_no], self.data, self.palette, zoom, tx, ty, state)
+        self.put(key, img)
+        return img
+
+    def request(self, keys: list[tuple], state: RenderState) -> None:
+        """Draw these tiles (in this order) in the worker; earlier requests are dropped."""
+        with self._cv:
+            self._states[state.version] = state
+            self._jobs = [k for k in keys if k not in self.tiles]
+            self._wanted = set(self._jobs)
+            if self._jobs:
+                self._cv.notify()
+
+    def pending(self) -> int:
+        with self._cv:
+            return len(self._jobs) + (1 if self._busy else 0)
+
+    def overview(self, level_no: int, state: RenderState):
+        key = (level_no, state.version)
+        got = self.overviews.get(key)
+        if got is None:
+            got = render_overview(self._levels[level_no], self.data, self.palette, state)
+            for k in [k for k in self.overviews if k[0] == level_no]:
+                del self.overviews[k]
+            self.overviews[key] = got
+        return got
+
+    def stop(self) -> None:
+        with self._cv:
+            self._stop = True
+            self._jobs = []
+            self._cv.notify()
+        self._thread.join(timeout=2)
+
+    # --------------------------------------------------------------- worker
+    def _run(self) -> None:
+        while True:
+            with self._cv:
+                while not self._jobs and not self._stop:
+                    self._cv.wait()
+                if self._stop:
+                    return
+                key = self._jobs.pop(0)
+                state = self._states.get(key[2])
+                level = self._levels.get(key[0])
+                self._busy = True
+            try:
+                if state is not None and level is not None:
+                    img = render_tile(level, self.data, self.palette, key[1], key[3], key[4],
+                                      state)
+                    self._bridge.tileReady.emit((key, img))
+            finally:
+                with self._cv:
+                    self._busy = False
+
+    def _arrived(self, payload) -> None:
+        key, img = payload
+        self.put(key, img)
+        self.changed.emit()
+
+
+def now() -> float:
+    return time.perf_counter()
