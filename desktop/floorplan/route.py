@@ -141,3 +141,24 @@ class NoteMarksItem(QGraphicsItem):
         painter.setBrush(NOTE)
         for x, y, w, h in self.rects:
             painter.drawRect(QRectF(x + 0.2, y + 0.2, 0.7, 0.55))
+
+
+def render_floor(scene, width: int = 680, ratio: float = 3.0):
+    """The whole floor (with the route and marks on it) as a picture for printing.
+
+    ``width`` is in logical pixels (what labels and markers are sized in); the
+    picture has ``ratio`` times as many pixels, so it stays sharp on paper.
+    """
+    from PySide6.QtGui import QImage
+    source = scene.content_rect.adjusted(-8, -14, 8, 8)
+    height = max(1, int(width * source.height() / source.width()))
+    image = QImage(int(width * ratio), int(height * ratio),
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(ratio)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+    scene.render(painter, QRectF(0, 0, width, height), source)
+    painter.end()
+    return image

@@ -254,6 +254,7 @@ class LabelItem(QGraphicsItem):
         self.font.setBold(True)
         self.fm = QFontMetricsF(self.font)
         self.placed: list[tuple[str, QRectF]] = []   # what the last paint showed
+        self.zones_shown: set[str] = set()
 
     def boundingRect(self) -> QRectF:
         return self.bounds
@@ -265,30 +266,59 @@ class LabelItem(QGraphicsItem):
         painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setFont(self.font)
-        placed: list[tuple[str, QRectF]] = []
         h = self.fm.height() + 6
-        seen_zones: set[str] = set()
-        for hall in fs.levels[fs.level].halls:
-            r = t.mapRect(QRectF(hall["x"], hall["y"], hall["w"], hall["h"]))
-            zone = hall.get("zone") or ""
+        halls = fs.levels[fs.level].halls
+        # Zones first (each named once, above its first hall, as wide as its halls allow),
+        # then hall names where there is room.
+        groups: dict[str, list[dict]] = {}
+        for hall in halls:
+            groups.setdefault(hall.get("zone") or "", []).append(hall)
+        def free(hall) -> float:
+            """Pixels from the hall's left edge to the next hall to its right."""
+            nxt = [m["x"] for m in halls if m["x"] > hall["x"] + 1e-6
+                   and m["y"] < hall["y"] + hall["h"] and m["y"] + m["h"] > hall["y"]]
+            return (min(nxt) - hall["x"]) * t.m11() - 8 if nxt else 1e9
+
+        candidates = []
+        for zone, members in groups.items():
             zname = fs.data.zone_names.get(zone, "")
-            options = []
-            if zname and zone not in seen_zones:
-                options.append(f"{hall['name']} · {zname}")
-            options.append(hall["name"])
-            for text in options:
+            if not zname:
+                continue
+            first = min(members, key=lambda m: (m["y"], m["x"]))
+            span = QRectF()
+            for m in members:
+                if abs(m["y"] - first["y"]) < 1e-6:
+                    span = span.united(QRectF(m["x"], m["y"], m["w"], m["h"]))
+            room = max(t.mapRect(span).width(), 40)
+            short = self.fm.elidedText(zname, Qt.TextElideMode.ElideRight, room - 18)
+            texts = [(f"{first['name']} · {zname}", room * 1.05),
+                     (zname, min(room * 1.6, max(free(first), room)))]
+            if short != zname and len(short) > 4:
+                texts.append((short, room * 1.05))
+            candidates.append((first, zone, texts))
+        for hall in halls:
+            room = max(t.mapRect(QRectF(0, 0, hall["w"], 1)).width(), 40)
+            candidates.append((hall, "", [(hall["name"], room * 1.05)]))
+        placed: list[tuple[str, QRectF]] = []
+        shown: set[str] = set()
+        done: set[str] = set()
+        for hall, zone, texts in candidates:
+            r = t.mapRect(QRectF(hall["x"], hall["y"], hall["w"], hall["h"]))
+            for text, limit in texts:
+                if hall["slug"] in done:
+                    break
                 w = self.fm.horizontalAdvance(text) + 18
                 box = QRectF(r.left(), r.top() - h - 2, w, h)
-                if box.width() > max(r.width(), 40) * 1.02 and text != options[-1]:
+                if w > limit or any(box.intersects(p) for _, p in placed):
                     continue
-                if any(box.intersects(p) for _, p in placed):
-                    continue
-                if zname and text != hall["name"]:
-                    seen_zones.add(zone)
+                done.add(hall["slug"])
+                if zone:
+                    shown.add(zone)
                 placed.append((text, box))
-                self._draw(painter, box, text, fs.data.zone_colors.get(zone, NEUTRAL))
-                break
+                color = fs.data.zone_colors.get(hall.get("zone") or "", NEUTRAL)
+                self._draw(painter, box, text, color)
         self.placed = placed
+        self.zones_shown = shown
         painter.restore()
 
     def _draw(self, painter: QPainter, box: QRectF, text: str, color: QColor) -> None:
@@ -377,7 +407,8 @@ class FloorScene(QGraphicsScene):
         self.booth_level = [hall_level.get(h, 0) for h in d.halls]
         self.setBackgroundBrush(QColor("#eef0f3"))
         self.palette_ = Palette(d.zone_colors)
-        self.tiles = TileCache(d, self.palette_, parent=self)
+        self.tiles = TileCache(d, self.palette_)
+        self.destroyed.connect(self.tiles.stop)
         for n, lv in self.levels.items():
             self.tiles.register_level(n, lv)
         self.tiles.changed.connect(self._tiles_arrived)
@@ -392,8 +423,10 @@ class FloorScene(QGraphicsScene):
         self.all_bounds = bounds
         self.level = numbers[0]
         self.content_rect = self.levels[self.level].bounds
-        self.setSceneRect(bounds.adjusted(-bounds.width() * 0.1, -bounds.height() * 0.1 - 10,
-                                          bounds.width() * 0.1, bounds.height() * 0.1))
+        # Room around the floor so that zooming around the cursor and panning work at
+        # any zoom and window shape, but not so much that the floor can be lost.
+        m = max(bounds.width(), bounds.height()) * 0.6
+        self.setSceneRect(bounds.adjusted(-m, -m, m, m))
         self.plan = PlanItem(self, self.sceneRect())
         self.addItem(self.plan)
         self.labels = LabelItem(self, self.sceneRect())

@@ -30,6 +30,7 @@ HALL_FILL = QColor("#f7f7f4")
 HALL_EDGE = QColor("#8a8f98")
 TEXT = QColor("#1f2328")
 TEXT_DIM = QColor("#9aa0a8")
+TEXT_ON_DARK = QColor("#ffffff")
 # Booths narrower than this (pixels) are drawn without their own outline.
 OUTLINE_MIN_PX = 5.0
 # A standard booth's width (pixels) from which booth codes / names are drawn.
@@ -129,7 +130,7 @@ def render_region(painter: QPainter, level, data, palette: Palette, scale: float
             painter.drawRects([QRectF(*rects[i]) for i in lit])
     painter.resetTransform()
     if labels and booth_px >= CODES_MIN_PX:
-        paint_labels(painter, data, shown, scale, dx, dy, booth_px, hl)
+        paint_labels(painter, data, palette, shown, scale, dx, dy, booth_px, hl)
 
 
 _FONTS: dict[tuple[int, int], tuple] = {}
@@ -151,12 +152,28 @@ def _fonts(code_px: int, name_px: int):
         return got
 
 
-def paint_labels(painter: QPainter, data, ids, scale, dx, dy, booth_px, hl) -> None:
+def dark_test(data, palette: Palette):
+    """A function telling whether booth i's (lit) fill needs light text."""
+    cache: dict[tuple, bool] = {}
+    zones, occupants = data.zones, data.occupants
+
+    def dark(i: int) -> bool:
+        key = (zones[i] or "", bool(occupants[i]))
+        got = cache.get(key)
+        if got is None:
+            c = palette.get(key[0], key[1], True)[0].color()
+            got = cache[key] = (0.299 * c.red() + 0.587 * c.green() + 0.114 * c.blue()) < 140
+        return got
+    return dark
+
+
+def paint_labels(painter: QPainter, data, palette, ids, scale, dx, dy, booth_px, hl) -> None:
     """Booth codes and exhibitor names, each clipped to its own booth (no overlaps)."""
     code_font, name_font, fm_code, fm_name = _fonts(
         max(8, min(12, int(booth_px / 4))), max(9, min(14, int(booth_px / 3.2))))
     code_h, name_h = fm_code.height(), fm_name.height()
     rects, codes, labels = data.rects, data.codes, data.labels
+    dark = dark_test(data, palette)
     left_top = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
     wrap = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
     elide = Qt.TextElideMode.ElideRight
@@ -166,7 +183,8 @@ def paint_labels(painter: QPainter, data, ids, scale, dx, dy, booth_px, hl) -> N
     for i in ids:
         x, y, w, h = rects[i]
         r = QRectF(x * scale - dx + 2, y * scale - dy + 1, w * scale - 4, h * scale - 2)
-        color = TEXT if hl is None or i in hl else TEXT_DIM
+        lit = hl is None or i in hl
+        color = (TEXT_ON_DARK if dark(i) else TEXT) if lit else TEXT_DIM
         if color is not current:
             painter.setPen(color)
             current = color
@@ -292,7 +310,7 @@ class TileCache(QObject):
             self.overviews[key] = got
         return got
 
-    def stop(self) -> None:
+    def stop(self, *_args) -> None:
         with self._cv:
             self._stop = True
             self._jobs = []
@@ -321,6 +339,8 @@ class TileCache(QObject):
                     self._busy = False
 
     def _arrived(self, payload) -> None:
+        if self._stop:
+            return
         key, img = payload
         self.put(key, img)
         self.changed.emit()

@@ -68,7 +68,7 @@ class Minimap(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         vis = self.from_scene(self.view.visible_scene_rect()).intersected(QRectF(self.rect()))
         p.setPen(QPen(QColor("#d9480f"), 2))
-        p.setBrush(QColor(217, 72, 15, 40))
+        p.setBrush(QColor(217, 72, 15, 18))
         p.drawRect(vis)
         p.setPen(QColor("#8a8f98"))
         p.setBrush(Qt.BrushStyle.NoBrush)
