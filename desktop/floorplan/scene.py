@@ -42,7 +42,7 @@ class FloorData:
     rects: list[tuple[float, float, float, float]] = field(default_factory=list)
     halls: list[str] = field(default_factory=list)
     zones: list[str | None] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)      # exhibitor names ("" if none)
+    labels: "list[str] | Labels" = field(default_factory=list)  # exhibitor names ("" if none)
     occupants: list[list[str]] = field(default_factory=list)
     zone_colors: dict[str, QColor] = field(default_factory=dict)
     zone_names: dict[str, str] = field(default_factory=dict)
@@ -70,8 +70,9 @@ class FloorData:
                 occ[booth] = [ex]
             else:
                 lst.append(ex)
+        d.labels = Labels(d.occupants, names)
         codes, rects, halls, zones = d.codes, d.rects, d.halls, d.zones
-        occupants, labels, by_code, by_ex = d.occupants, d.labels, d.by_code, d.by_exhibitor
+        occupants, by_code, by_ex = d.occupants, d.by_code, d.by_exhibitor
         empty: list[str] = []
         for code, hall, zone, x, y, w, h in conn.execute(
                 "SELECT code, hall, zone, x, y, w, h FROM booths "
@@ -84,20 +85,40 @@ class FloorData:
             slugs = occ.get(code, empty)
             occupants.append(slugs)
             if slugs:
-                labels.append(" / ".join(names.get(s, s) for s in slugs))
                 for s in slugs:
                     lst = by_ex.get(s)
                     if lst is None:
                         by_ex[s] = [i]
                     else:
                         lst.append(i)
-            else:
-                labels.append("")
             by_code[code] = i
         if rects:
             widths = sorted(r[2] for r in rects[:: max(1, len(rects) // 2000)])
             d.typical_w = widths[len(widths) // 2]
         return d
+
+
+class Labels:
+    """Exhibitor names per booth ("" if none), joined when first asked for."""
+
+    def __init__(self, occupants: list[list[str]], names: dict[str, str]):
+        self.occupants = occupants
+        self.names = names
+        self._cache: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.occupants)
+
+    def __getitem__(self, i: int) -> str:
+        got = self._cache.get(i)
+        if got is None:
+            slugs = self.occupants[i]
+            got = " / ".join(self.names.get(s, s) for s in slugs) if slugs else ""
+            self._cache[i] = got
+        return got
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
 
 
 class Level:
@@ -299,6 +320,8 @@ class LabelItem(QGraphicsItem):
         for hall in halls:
             room = max(t.mapRect(QRectF(0, 0, hall["w"], 1)).width(), 40)
             candidates.append((hall, "", [(hall["name"], room * 1.05)]))
+        view = QRectF(widget.rect()) if widget is not None else QRectF(-1e6, -1e6, 2e6, 2e6)
+        top_gap = 44 if len(fs.levels) > 1 else 6    # below the level switcher
         placed: list[tuple[str, QRectF]] = []
         shown: set[str] = set()
         done: set[str] = set()
@@ -309,6 +332,11 @@ class LabelItem(QGraphicsItem):
                     break
                 w = self.fm.horizontalAdvance(text) + 18
                 box = QRectF(r.left(), r.top() - h - 2, w, h)
+                # A hall whose corner is off screen keeps its label at the edge of the view.
+                if box.left() < view.left() + 6 and r.right() > view.left() + w + 12:
+                    box.moveLeft(view.left() + 6)
+                if box.top() < view.top() + top_gap and r.bottom() > view.top() + top_gap + 3 * h:
+                    box.moveTop(view.top() + top_gap)
                 if w > limit or any(box.intersects(p) for _, p in placed):
                     continue
                 done.add(hall["slug"])
