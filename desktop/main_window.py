@@ -180,6 +180,12 @@ class MainWindow(QMainWindow):
             a.setShortcut(keys)
             a.triggered.connect(slot)
             m_view.addAction(a)
+        self.a_minimap = QAction(tr("&Minimap"), self)
+        self.a_minimap.setCheckable(True)
+        self.a_minimap.setChecked(True)
+        self.a_minimap.setShortcut(QKeySequence("Ctrl+M"))
+        self.a_minimap.toggled.connect(self.view.set_minimap_visible)
+        m_view.addAction(self.a_minimap)
 
         m_view.addSeparator()
         a_policy = self.policy_dock.toggleViewAction()
