@@ -653,11 +653,11 @@ def plan_route(graph: RouteGraph, start: str, stops: list[str], optimise: bool =
     anchors = [graph.anchor(start)] + [graph.anchor(c) for c in codes]
     if not codes:
         return Route(start, [], [], True, optimise)
+    if not optimise:  # the visitor's order: one search per leg is enough
+        legs = [graph.path(a, b) for a, b in zip(anchors, anchors[1:])]
+        return Route(start, codes, legs, False, False)
     D, searches = graph.distances(anchors)
-    if optimise:
-        order, exact = best_order(D)
-    else:
-        order, exact = list(range(1, len(anchors))), False
+    order, exact = best_order(D)
     legs = []
     for a, b in zip([0] + order, order):
         if a < b:

@@ -15,10 +15,12 @@ from db.errors import DataError
 from db.expo import Expo
 from db.userdata import UserData
 
+from .floorplan.route import NoteMarksItem, RouteItem, render_floor
 from .floorplan.scene import FloorScene, _mix, NEUTRAL
 from .floorplan.view import FloorView
 from .i18n import tr
 from .panels.detail import DetailPanel
+from .panels.plan import PlanPanel
 from .panels.policy import PolicyPanel, SourcesPanel
 from .panels.search import SearchPanel
 
@@ -131,6 +133,23 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.policy_dock, self.sources_dock)
         self.policy_dock.hide()
         self.sources_dock.hide()
+
+        # My plan: tabbed with the details; the route and note marks drawn on the floor plan.
+        self.route_item = RouteItem()
+        self.scene.addItem(self.route_item)
+        self.note_marks = NoteMarksItem(self.scene.sceneRect())
+        self.scene.addItem(self.note_marks)
+        self.plan = PlanPanel(expo, user, render_floor=lambda w: render_floor(self.scene, w))
+        self.plan_dock = QDockWidget(tr("My plan"), self)
+        self.plan_dock.setObjectName("planDock")
+        self.plan_dock.setWidget(self.plan)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.plan_dock)
+        self.tabifyDockWidget(right, self.plan_dock)
+        right.raise_()
+        self.plan.routeChanged.connect(self.route_item.set_route)
+        self.plan.stopChosen.connect(lambda kind, ref: self.select(kind, ref))
+        self.plan.favouritesChanged.connect(self._on_plan_changed)
+        self.detail.noteSaved.connect(lambda *_: self._refresh_notes())
         self.policy.targetChosen.connect(self.show_policy_target)
         self.policy.exhibitorChosen.connect(lambda slug: self.select("exhibitor", slug))
 
@@ -195,6 +214,10 @@ class MainWindow(QMainWindow):
         a_sources = self.sources_dock.toggleViewAction()
         a_sources.setText(tr("S&ources"))
         m_view.addAction(a_sources)
+        a_plan = self.plan_dock.toggleViewAction()
+        a_plan.setText(tr("&My plan"))
+        a_plan.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        m_view.addAction(a_plan)
         m_view.addSeparator()
 
         a_find = QAction(tr("&Search"), self)
@@ -382,6 +405,32 @@ class MainWindow(QMainWindow):
             elif kind == "booth" and ref in d.by_code:
                 ids.add(d.by_code[ref])
         self.scene.set_starred(ids)
+        if hasattr(self, "plan"):
+            self.plan.refresh()
+            self._refresh_notes(plan=False)
+
+    def _on_plan_changed(self) -> None:
+        """Stars or order changed in My plan: the plan and details follow."""
+        self.detail.refresh_star()
+        d = self.scene.data
+        ids = set()
+        for kind, ref in self.user.favourites(self.expo_slug):
+            ids.update(d.by_exhibitor.get(ref, []) if kind == "exhibitor"
+                       else [d.by_code[ref]] if ref in d.by_code else [])
+        self.scene.set_starred(ids)
+
+    def _refresh_notes(self, plan: bool = True) -> None:
+        """Mark booths with notes on the plan (and show the notes in My plan)."""
+        d = self.scene.data
+        ids = set()
+        for n in self.user.notes(self.expo_slug):
+            if n["kind"] == "exhibitor":
+                ids.update(d.by_exhibitor.get(n["ref"], []))
+            elif n["kind"] == "booth" and n["ref"] in d.by_code:
+                ids.add(d.by_code[n["ref"]])
+        self.note_marks.set_rects([d.rects[i] for i in sorted(ids)])
+        if plan:
+            self.plan.refresh()
 
     # ------------------------------------------------------------------ close
     def closeEvent(self, event) -> None:
