@@ -21,8 +21,8 @@ The graph (all units metres, x to the right, y downwards):
 * **Levels.** Streets are on the ground (level 0). A hall on level ``L`` is
   reached by stairs or escalators just outside each of its doors; every storey
   up or down counts as ``LEVEL_CHANGE_M`` metres of walking.
-* **Entrance.** The street crossing on the south side of the site nearest to
-  its middle.
+* **Entrance.** The street crossing just south of the ground-floor halls,
+  nearest to their middle.
 
 Shortest paths are Dijkstra over this graph (booth fronts are points on aisle
 edges, added per query, never stored); the visiting order is exact (Held-Karp)
@@ -290,9 +290,12 @@ class RouteGraph:
                 self.lines[vl].nodes.append(n)
         self._street_x = [(a, b, li) for (a, b, _), li in zip(xs, vs)]
         self._street_y = [(a, b, li) for (a, b, _), li in zip(ys, hs)]
-        # Entrance: the crossing on the south street nearest the middle of the site.
-        south = self.lines[hs[-1]]
-        mid = (bx0 + bx1) / 2
+        # Entrance: on the street just south of the ground-floor halls, nearest their middle.
+        low = min(h["level"] for h in self.halls)
+        ground = [h for h in self.halls if h["level"] == low]
+        gy = max(h["y"] + h["h"] for h in ground)
+        south = min((self.lines[li] for li in hs if self.lines[li].c > gy), key=lambda ln: ln.c)
+        mid = (min(h["x"] for h in ground) + max(h["x"] + h["w"] for h in ground)) / 2
         k = min(range(len(south.pos)), key=lambda i: abs(south.pos[i] - mid))
         self.entrance = south.nodes[k]
         for hi, hall in enumerate(self.halls):

@@ -147,6 +147,9 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(right, self.plan_dock)
         right.raise_()
         self.plan.routeChanged.connect(self.route_item.set_route)
+        for item in (self.route_item, self.note_marks):
+            item.set_level(self.scene.level)
+            self.scene.levelChanged.connect(item.set_level)
         self.plan.stopChosen.connect(lambda kind, ref: self.select(kind, ref))
         self.plan.favouritesChanged.connect(self._on_plan_changed)
         self.detail.noteSaved.connect(lambda *_: self._refresh_notes())
@@ -428,7 +431,9 @@ class MainWindow(QMainWindow):
                 ids.update(d.by_exhibitor.get(n["ref"], []))
             elif n["kind"] == "booth" and n["ref"] in d.by_code:
                 ids.add(d.by_code[n["ref"]])
-        self.note_marks.set_rects([d.rects[i] for i in sorted(ids)])
+        ids = sorted(ids)
+        self.note_marks.set_rects([d.rects[i] for i in ids],
+                                  [self.scene.booth_level[i] for i in ids])
         if plan:
             self.plan.refresh()
 

@@ -14,19 +14,26 @@ ROUTE = QColor("#c2255c")
 CASING = QColor(255, 255, 255, 230)
 START = QColor("#2b8a3e")
 NOTE = QColor("#1864ab")
+STAIRS = QColor("#5f3dc4")
 
 
 class RouteItem(QGraphicsItem):
-    """The route's polyline (legs along aisles) and numbered stop markers."""
+    """The route's polyline (legs along aisles) and numbered stop markers.
+
+    The floor plan shows one level at a time: only the parts of the walk on that
+    level are drawn, and where the walk changes level (stairs or escalators at a
+    hall door) a marker says which level it goes to.
+    """
 
     def __init__(self):
         super().__init__()
         self.setZValue(9)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self._path = QPainterPath()
-        self._upper = QPainterPath()      # parts walked on an upper level (dashed)
-        self._stops: list[tuple[QPointF, str]] = []
-        self._start: QPointF | None = None
+        self.level = 0
+        self._paths: dict[int, QPainterPath] = {}
+        self._stops: list[tuple[QPointF, str, int]] = []
+        self._start: tuple[QPointF, int] | None = None
+        self._stairs: list[tuple[QPointF, int, int]] = []   # point, on level, to level
         self._rect = QRectF()
         self.route = None
 
@@ -34,32 +41,46 @@ class RouteItem(QGraphicsItem):
         """Show ``route`` (a ``db.routing.Route``), or nothing for None."""
         self.prepareGeometryChange()
         self.route = route
-        self._path = QPainterPath()
-        self._upper = QPainterPath()
+        self._paths = {}
         self._stops = []
         self._start = None
+        self._stairs = []
         if route is not None and route.legs:
             for n, leg in enumerate(route.legs, 1):
                 pts = [QPointF(x, y) for x, y in leg.points]
+                lv = leg.levels
                 if self._start is None:
-                    self._start = pts[0]
-                self._path.moveTo(pts[0])
+                    self._start = (pts[0], lv[0])
                 for k in range(1, len(pts)):
-                    target = self._upper if leg.levels[k] > 0 and leg.levels[k - 1] > 0 else None
-                    self._path.lineTo(pts[k])
-                    if target is not None:
-                        target.moveTo(pts[k - 1])
-                        target.lineTo(pts[k])
-                self._stops.append((pts[-1], str(n)))
-        self._rect = self._path.boundingRect()
+                    if lv[k] == lv[k - 1]:
+                        path = self._paths.setdefault(lv[k], QPainterPath())
+                        if path.elementCount() == 0 or path.currentPosition() != pts[k - 1]:
+                            path.moveTo(pts[k - 1])
+                        path.lineTo(pts[k])
+                    else:  # stairs: drawn on both levels up to the door
+                        for a, b in ((lv[k - 1], lv[k]), (lv[k], lv[k - 1])):
+                            path = self._paths.setdefault(a, QPainterPath())
+                            path.moveTo(pts[k - 1])
+                            path.lineTo(pts[k])
+                        self._stairs.append((pts[k - 1], lv[k - 1], lv[k]))
+                        self._stairs.append((pts[k], lv[k], lv[k - 1]))
+                self._stops.append((pts[-1], str(n), lv[-1]))
+        rect = QRectF()
+        for path in self._paths.values():
+            rect = rect.united(path.boundingRect())
+        self._rect = rect
+        self.update()
+
+    def set_level(self, level: int) -> None:
+        self.level = level
         self.update()
 
     @property
     def stop_count(self) -> int:
         return len(self._stops)
 
-    def stop_points(self) -> list[tuple[QPointF, str]]:
-        return list(self._stops)
+    def stop_points(self, level: int | None = None) -> list[tuple[QPointF, str]]:
+        return [(p, label) for p, label, lv in self._stops if level is None or lv == level]
 
     def boundingRect(self) -> QRectF:
         if self._rect.isNull():
@@ -70,23 +91,20 @@ class RouteItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         if self.route is None or not self._stops:
             return
+        path = self._paths.get(self.level)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        casing = QPen(CASING, 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                      Qt.PenJoinStyle.RoundJoin)
-        casing.setCosmetic(True)
-        painter.setPen(casing)
-        painter.drawPath(self._path)
-        line = QPen(ROUTE, 3.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                    Qt.PenJoinStyle.RoundJoin)
-        line.setCosmetic(True)
-        painter.setPen(line)
-        painter.drawPath(self._path)
-        if not self._upper.isEmpty():
-            dash = QPen(QColor(255, 255, 255), 1.5, Qt.PenStyle.DashLine)
-            dash.setCosmetic(True)
-            painter.setPen(dash)
-            painter.drawPath(self._upper)
+        if path is not None:
+            casing = QPen(CASING, 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                          Qt.PenJoinStyle.RoundJoin)
+            casing.setCosmetic(True)
+            painter.setPen(casing)
+            painter.drawPath(path)
+            line = QPen(ROUTE, 3.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                        Qt.PenJoinStyle.RoundJoin)
+            line.setCosmetic(True)
+            painter.setPen(line)
+            painter.drawPath(path)
         # Markers in device pixels.
         t = painter.worldTransform()
         painter.save()
@@ -96,28 +114,30 @@ class RouteItem(QGraphicsItem):
         font.setBold(True)
         painter.setFont(font)
         fm = QFontMetricsF(font)
-        if self._start is not None:
-            c = t.map(self._start)
-            painter.setPen(QPen(QColor("white"), 2))
-            painter.setBrush(START)
-            painter.drawEllipse(c, 8, 8)
-            painter.setPen(QColor("white"))
-            painter.drawText(QRectF(c.x() - 8, c.y() - 8, 16, 16), Qt.AlignmentFlag.AlignCenter,
-                             "S")
-        for p, label in self._stops:
+
+        def marker(p: QPointF, label: str, color: QColor) -> None:
             c = t.map(p)
             r = max(9.0, fm.horizontalAdvance(label) / 2 + 4)
             painter.setPen(QPen(QColor("white"), 2))
-            painter.setBrush(ROUTE)
+            painter.setBrush(color)
             painter.drawEllipse(c, r, r)
             painter.setPen(QColor("white"))
             painter.drawText(QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r),
                              Qt.AlignmentFlag.AlignCenter, label)
+
+        for p, on, to in self._stairs:
+            if on == self.level:
+                marker(p, ("↑" if to > on else "↓") + str(to + 1), STAIRS)
+        if self._start is not None and self._start[1] == self.level:
+            marker(self._start[0], "S", START)
+        for p, label, lv in self._stops:
+            if lv == self.level:
+                marker(p, label, ROUTE)
         painter.restore()
 
 
 class NoteMarksItem(QGraphicsItem):
-    """A small blue mark in the corner of every booth that has a note."""
+    """A small blue mark in the corner of every booth that has a note (current level)."""
 
     def __init__(self, bounds: QRectF):
         super().__init__()
@@ -125,9 +145,16 @@ class NoteMarksItem(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.bounds = bounds
         self.rects: list[tuple[float, float, float, float]] = []
+        self.levels: list[int] = []
+        self.level = 0
 
-    def set_rects(self, rects) -> None:
+    def set_rects(self, rects, levels=None) -> None:
         self.rects = list(rects)
+        self.levels = list(levels) if levels is not None else [0] * len(self.rects)
+        self.update()
+
+    def set_level(self, level: int) -> None:
+        self.level = level
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -139,8 +166,9 @@ class NoteMarksItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(NOTE)
-        for x, y, w, h in self.rects:
-            painter.drawRect(QRectF(x + 0.2, y + 0.2, 0.7, 0.55))
+        for (x, y, w, h), lv in zip(self.rects, self.levels):
+            if lv == self.level:
+                painter.drawRect(QRectF(x + 0.2, y + 0.2, 0.7, 0.55))
 
 
 def render_floor(scene, width: int = 680, ratio: float = 3.0):
