@@ -35,6 +35,7 @@ import base64
 import codecs
 import csv
 import datetime as _dt
+from array import array
 import hashlib
 import io
 import json
@@ -105,6 +106,7 @@ MAX_SHORT = 300
 MAX_TEXT = 20_000
 MAX_ERRORS = 200           # listed in full up to this many; then counted
 MAX_WARNINGS = 200
+PRODUCT_ROWID_GAP = 1 << 24   # index rowids kept free before bulk-imported products
 
 COUNTRIES = {
     "cn": "CN", "china": "CN", "prc": "CN", "peoplesrepublicofchina": "CN", "中国": "CN",
@@ -126,6 +128,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WS_RE = re.compile(r"\s+")
 _CTRL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
 _BOOTH_SPLIT = re.compile(r"[,;/|、，；\s]+")
 
 
@@ -139,8 +142,10 @@ _ALIASES = {norm_header(alias): f for f, names in HEADERS.items() for alias in n
 
 def slugify(text: str, fallback_prefix: str = "x") -> str:
     """A stable ASCII id from a name; names with no Latin letters get a hash-based id."""
-    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:80].strip("-")
+    text = text or ""
+    folded = text if text.isascii() else \
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = _NON_SLUG.sub("-", folded.lower()).strip("-")[:80].strip("-")
     if slug:
         return slug
     digest = hashlib.sha1(unicodedata.normalize("NFKC", text or "").encode()).hexdigest()[:10]
@@ -377,6 +382,7 @@ class _Importer:
         self.report = ImportReport()
         self.ctx = _load_context(conn)
         self.exhibitors: dict[str, _Exhibitor] = {}
+        self._last_rows: dict[tuple, _Exhibitor] = {}
         self.new_booths: dict[str, dict] = {}           # code -> booth row (unplaced or placed)
         self.booth_geometry: dict[str, dict] = {}       # existing code -> new geometry
         self.product_col: dict[str, str] = {}           # file -> product id / name column
@@ -385,6 +391,14 @@ class _Importer:
         self.import_sources: dict[str, dict] = {}       # file -> source row
         self.staged = 0
         self._stage_buf: list[tuple] = []
+        self.direct = False
+        self._p_buf: list[tuple] = []
+        self._s_buf: list[tuple] = []
+        self._c_buf: list[tuple] = []
+        self._lines = array("i")
+        self._files = array("H")
+        self._row_index = array("i")     # product rowid - first -> index in _lines
+        self.image_ids: dict[str, int] = {}
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_products(" +
                      ", ".join(_STAGE_COLS) + ")")
         conn.execute("DELETE FROM stage_products")
@@ -458,6 +472,18 @@ class _Importer:
             if target.startswith("specs."):
                 specs[target[6:]] = i
                 continue
+            if target in cols and target in ("company", "product") \
+                    and f"{target}_zh" not in cols and key not in self.mapping:
+                # Bilingual lists: "Company" and "公司名称" side by side; the column with
+                # the Chinese header holds the Chinese name.
+                j = cols[target]
+                if _CJK_RE.search(h_clean) and not _CJK_RE.search(header[j]):
+                    cols[f"{target}_zh"] = i
+                    continue
+                if _CJK_RE.search(header[j]) and not _CJK_RE.search(h_clean):
+                    cols[f"{target}_zh"] = j
+                    cols[target] = i
+                    continue
             if target in cols:
                 j = cols[target]
                 self.error(name, f'columns {col_letter(j)} ("{header[j].strip()}") and '
@@ -578,6 +604,27 @@ class _Importer:
         return v
 
     def _row(self, vals: dict, name: str, line: int, header, cols, base: Path) -> None:
+        # Flat files repeat an exhibitor's cells on each of its product rows: when they are
+        # the same as on the exhibitor's previous row, skip straight to the product.
+        ekey = (name, vals.get("exhibitor_id"), vals.get("company"), vals.get("company_en"),
+                vals.get("company_zh"), vals.get("pinyin"), vals.get("country"),
+                vals.get("category"), vals.get("zone"), vals.get("exhibitor_summary"),
+                vals.get("booth"), vals.get("hall"), vals.get("x"), vals.get("y"),
+                vals.get("w"), vals.get("h"),
+                None if vals.get("product") else vals.get("description"), vals.get("sources"))
+        ex = self._last_rows.get(ekey)
+        if ex is None:
+            n_errors = len(self.report.errors) + self.report.more_errors
+            ex = self._exhibitor_part(vals, name, line, header, cols)
+            if ex is None:
+                return
+            if len(self.report.errors) + self.report.more_errors == n_errors:
+                if len(self._last_rows) > 4096:
+                    self._last_rows.clear()
+                self._last_rows[ekey] = ex
+        self._product_part(ex, vals, name, line, header, cols, base)
+
+    def _exhibitor_part(self, vals: dict, name: str, line: int, header, cols):
         T = self._text
         company = T(vals, "company", MAX_NAME, name, line, cols, header)
         company_en = T(vals, "company_en", MAX_NAME, name, line, cols, header)
@@ -589,7 +636,7 @@ class _Importer:
         if not display and not ex_id:
             self.error(name, "the exhibitor's name is empty", line,
                        self._col(cols, header, "company"), fix="fill in the company name")
-            return
+            return None
         # --- which exhibitor
         if ex_id:
             slug = ex_id
@@ -614,16 +661,16 @@ class _Importer:
                            "the row has no exhibitor name", line,
                            self._col(cols, header, "exhibitor_id"),
                            fix="add the exhibitor's name or correct the id")
-                return
+                return None
             ex = _Exhibitor(slug, display or existing["name"], line, name, explicit)
             self.exhibitors[slug] = ex
-        elif display and norm_header(display) != norm_header(ex.name):
+        elif display and display != ex.name and norm_header(display) != norm_header(ex.name):
             if explicit and ex.explicit_id:
                 self.error(name, f"exhibitor id {slug!r} was used for “{ex.name}” on line "
                            f"{ex.line} of {ex.file}, here for “{display}”", line,
                            self._col(cols, header, "exhibitor_id"),
                            fix="give each exhibitor its own id (conflicting duplicate id)")
-                return
+                return None
         # exhibitor attributes (first non-empty value wins; a different one is a warning)
         ev = ex.values
         for f, limit, single in (("company_zh", MAX_NAME, True), ("pinyin", MAX_NAME, True),
@@ -650,10 +697,10 @@ class _Importer:
             elif old != v and f != "exhibitor_summary":
                 self.warn(name, f"{f} “{v}” differs from “{old}” given earlier for "
                           f"{ex.name}; kept the first", line, self._col(cols, header, f))
-        product = T(vals, "product", MAX_NAME, name, line, cols, header)
-        desc = T(vals, "description", MAX_TEXT, name, line, cols, header, single_line=False)
-        if desc and not product and "exhibitor_summary" not in ev:
-            ev["exhibitor_summary"] = desc
+        if "description" in vals and "product" not in vals and "exhibitor_summary" not in ev:
+            desc = T(vals, "description", MAX_TEXT, name, line, cols, header, single_line=False)
+            if desc:
+                ev["exhibitor_summary"] = desc
         srcs = vals.get("sources")
         src_list = None
         if srcs:
@@ -663,7 +710,7 @@ class _Importer:
                 self.warn(name, "unknown source ids ignored: " + ", ".join(unknown), line,
                           self._col(cols, header, "sources"))
                 src_list = [s for s in src_list if s in self.ctx.sources] or None
-        if src_list and not product:
+        if src_list and "product" not in vals:
             ex.sources.extend(s for s in src_list if s not in ex.sources)
         # --- booths
         booth_cell = T(vals, "booth", MAX_SHORT, name, line, cols, header)
@@ -680,7 +727,11 @@ class _Importer:
         elif any(f in vals for f in ("x", "y", "w", "h")):
             self.error(name, "booth position given without a booth code", line,
                        self._col(cols, header, "booth"), fix="fill in the booth code")
-        # --- product
+        return ex
+
+    def _product_part(self, ex, vals, name, line, header, cols, base) -> None:
+        T = self._text
+        product = T(vals, "product", MAX_NAME, name, line, cols, header)
         if product is None:
             for f in ("product_id", "tool_type", "image", "product_zh", "specs"):
                 if f in vals:
@@ -689,6 +740,11 @@ class _Importer:
                                fix="fill in the product name or clear the product columns")
                     break
             return
+        desc = T(vals, "description", MAX_TEXT, name, line, cols, header, single_line=False)
+        src_list = None
+        srcs = vals.get("sources")
+        if srcs:
+            src_list = [s for s in _BOOTH_SPLIT.split(srcs) if s in self.ctx.sources] or None
         self._product(ex, product, desc, vals, src_list, name, line, cols, header, base)
 
     def _geometry(self, vals, name, line, cols, header):
@@ -776,12 +832,113 @@ class _Importer:
         label = title_field(product, zh, exname)
         body = index_text(f"{py} {py.replace(' ', '')}" if py else None, tool, _tool_words(tool),
                           desc)
+        specs_json = json.dumps(specs, ensure_ascii=False) if specs else "{}"
+        if self.direct:
+            # Bulk path (the expo has no products yet): straight into the tables of the copy.
+            self._rowid += 1
+            self._p_buf.append((slug, ex.slug, product, zh, py, tool_key, desc, specs_json,
+                                self.image_ids.get(image_sha1) if image_sha1 else None))
+            self._s_buf.append((self._rowid, "product", slug, label, index_text(label), body))
+            if src_list:
+                self._c_buf.extend(("product", slug, s_) for s_ in src_list)
+            else:
+                self._c_buf.append(("product", slug, self.file_source[name]))
+            self._lines.append(line)
+            self._files.append(self._file_no[name])
+            if len(self._p_buf) >= 5000:
+                self.flush_direct()
+            return
         self._stage_buf.append((
-            slug, ex.slug, product, zh, py, tool_key, desc,
-            json.dumps(specs, ensure_ascii=False) if specs else "{}", image_sha1,
+            slug, ex.slug, product, zh, py, tool_key, desc, specs_json, image_sha1,
             " ".join(src_list) if src_list else None, label, index_text(label), body, name, line))
         if len(self._stage_buf) >= 5000:
             self.flush_stage()
+
+    def start_direct(self, files: list[Path]) -> None:
+        """Use the bulk path: the target has no products, so every product is new."""
+        self.direct = True
+        # Exhibitors are written after their products: check references at COMMIT.
+        self.conn.execute("PRAGMA defer_foreign_keys = ON")
+        self.file_source = _import_sources(self.conn, files)
+        self._file_no = {f.name: i for i, f in enumerate(files)}
+        self._file_names = [f.name for f in files]
+        self._rowid_base = self.conn.execute(
+            "SELECT coalesce(max(rowid), 0) FROM search").fetchone()[0]
+        # Product rows get index rowids after a gap, so that the exhibitors written at the end
+        # still come first in index order (see db.search.search).
+        self._rowid = self._rowid_base + PRODUCT_ROWID_GAP
+        self._first_product = self.conn.execute(
+            "SELECT coalesce(max(rowid), 0) FROM products").fetchone()[0] + 1
+
+    def flush_direct(self) -> None:
+        if not self._p_buf:
+            return
+        if self.report.errors:
+            self._p_buf.clear(), self._s_buf.clear(), self._c_buf.clear()
+            return
+        conn = self.conn
+        conn.execute("SAVEPOINT batch")
+        try:
+            conn.executemany("INSERT INTO products(slug, exhibitor, name, name_zh, pinyin, "
+                             "tool_type, summary, specs, image) VALUES (?,?,?,?,?,?,?,?,?)",
+                             self._p_buf)
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK TO batch")
+            self._insert_one_by_one()
+        else:
+            conn.executemany("INSERT OR IGNORE INTO cites(kind, ref, source) VALUES (?, ?, ?)",
+                             self._c_buf)
+            conn.executemany("INSERT INTO search(rowid, kind, ref, label, title, body) "
+                             "VALUES (?,?,?,?,?,?)", self._s_buf)
+            start = len(self._lines) - len(self._p_buf)
+            self._row_index.extend(range(start, len(self._lines)))
+            self.staged += len(self._p_buf)
+        conn.execute("RELEASE batch")
+        self._p_buf.clear()
+        self._s_buf.clear()
+        self._c_buf.clear()
+
+    def _insert_one_by_one(self) -> None:
+        """A batch with a product given twice: find it, skip exact repeats, report the rest."""
+        conn = self.conn
+        n = len(self._p_buf)
+        first_line = len(self._lines) - n
+        cites = {}
+        for c in self._c_buf:
+            cites.setdefault(c[1], []).append(c)
+        kept = 0
+        for i, (prow, srow) in enumerate(zip(self._p_buf, self._s_buf)):
+            line = self._lines[first_line + i]
+            fname = self._file_names[self._files[first_line + i]]
+            try:
+                conn.execute("INSERT INTO products(slug, exhibitor, name, name_zh, pinyin, "
+                             "tool_type, summary, specs, image) VALUES (?,?,?,?,?,?,?,?,?)", prow)
+            except sqlite3.IntegrityError as exc:
+                if "UNIQUE" not in str(exc):
+                    raise
+                old = conn.execute("SELECT rowid, exhibitor, name, name_zh, pinyin, tool_type, "
+                                   "summary, specs, image FROM products WHERE slug = ?",
+                                   (prow[0],)).fetchone()
+                j = old[0] - self._first_product if old else -1
+                k = self._row_index[j] if 0 <= j < len(self._row_index) else -1
+                where = (f"line {self._lines[k]} of {self._file_names[self._files[k]]}"
+                         if k >= 0 else "an earlier line")
+                if old and tuple(old[1:]) == tuple(prow[1:]):
+                    self.report.count("rejected", "duplicate row")
+                    self.warn(fname, f"the same product as on {where}; skipped", line)
+                else:
+                    self.error(fname, f"product {prow[0]!r} also on {where} with different "
+                               "details", line, self.product_col.get(fname),
+                               fix="give each product its own id or name, or remove the "
+                                   "duplicate (conflicting duplicate id)")
+                continue
+            self._row_index.append(first_line + i)
+            conn.executemany("INSERT OR IGNORE INTO cites(kind, ref, source) VALUES (?, ?, ?)",
+                             cites.get(prow[0], []))
+            conn.execute("INSERT INTO search(rowid, kind, ref, label, title, body) "
+                         "VALUES (?,?,?,?,?,?)", srow)
+            kept += 1
+        self.staged += kept
 
     def check_duplicates(self) -> None:
         """Products given twice: identical rows are skipped, differing ones are errors."""
@@ -857,8 +1014,10 @@ class _Importer:
             info = images.inspect(data)
             sha = info.sha1
             if sha not in self.images:
-                credit = credit or f"Supplied in the catalogue file {name}"
-                self.images[sha] = (p, info, credit[:MAX_SHORT])
+                credit = (credit or f"Supplied in the catalogue file {name}")[:MAX_SHORT]
+                self.images[sha] = (p, info, credit)
+                if self.direct:
+                    self.image_ids[sha] = _store_image(self.conn, data, info, credit)
         except images.ImageProblem as exc:
             self.report.count("rejected", "picture")
             missing = str(exc) in ("file not found", "not a file")
@@ -1112,23 +1271,28 @@ def _store_image(conn, data: bytes, info: images.Inspected, credit: str | None) 
 
 
 # --------------------------------------------------------------- the writing
+def _import_sources(conn, files: list[Path]) -> dict[str, str]:
+    """One source per imported file, cited by records that name no source of their own."""
+    today = _dt.date.today().isoformat()
+    out = {}
+    for p in files:
+        digest = hashlib.sha1(p.name.encode()).hexdigest()[:8]
+        sid = f"import-{slugify(p.stem, 'file')[:40]}-{digest}"
+        out[p.name] = sid
+        conn.execute("INSERT OR IGNORE INTO sources(id, title, date, kind, note) "
+                     "VALUES (?,?,?,?,?)",
+                     (sid, f"Imported from the file {p.name}", today, "import",
+                      "Records imported from an exhibitor list or catalogue supplied by the user."))
+    return out
+
+
 def _write_csv_records(imp: _Importer, files: list[Path]) -> bool:
     """Write staged exhibitors, booths and products; True when the search index needs a rebuild."""
     conn = imp.conn
     rep = imp.report
     ctx = imp.ctx
     rebuild = False
-    today = _dt.date.today().isoformat()
-    # one source per imported file, cited by records that name no source of their own
-    src_ids = {}
-    for p in files:
-        digest = hashlib.sha1(p.name.encode()).hexdigest()[:8]
-        sid = f"import-{slugify(p.stem, 'file')[:40]}-{digest}"
-        src_ids[p.name] = sid
-        conn.execute("INSERT OR IGNORE INTO sources(id, title, date, kind, note) "
-                     "VALUES (?,?,?,?,?)",
-                     (sid, f"Imported from the file {p.name}", today, "import",
-                      "Records imported from an exhibitor list or catalogue supplied by the user."))
+    src_ids = _import_sources(conn, files)
     # booths
     for code, geo in imp.booth_geometry.items():
         conn.execute("UPDATE booths SET x = ?, y = ?, w = ?, h = ?, placed = 1 WHERE code = ?",
@@ -1190,14 +1354,18 @@ def _write_csv_records(imp: _Importer, files: list[Path]) -> bool:
             rep.count("unchanged", "exhibitor")
     # exhibitor search rows for new exhibitors (before their products: index order)
     if not rebuild:
-        for slug in ex_rows_new:
+        for j, slug in enumerate(ex_rows_new):
             ex = imp.exhibitors[slug]
             v = ex.values
-            conn.execute("INSERT INTO search(kind, ref, label, title, body) VALUES (?,?,?,?,?)",
-                         exhibitor_index_row(slug, ex.name, v.get("company_zh"), v.get("pinyin"),
-                                             None, v.get("country"), v.get("category"),
-                                             " ".join(sorted(ex.booths)),
-                                             v.get("exhibitor_summary")))
+            rowid = imp._rowid_base + 1 + j if imp.direct and j < PRODUCT_ROWID_GAP - 1 else None
+            conn.execute("INSERT INTO search(rowid, kind, ref, label, title, body) "
+                         "VALUES (?,?,?,?,?,?)", (rowid,) + exhibitor_index_row(
+                             slug, ex.name, v.get("company_zh"), v.get("pinyin"), None,
+                             v.get("country"), v.get("category"), " ".join(sorted(ex.booths)),
+                             v.get("exhibitor_summary")))
+    if imp.direct:
+        rep.count("added", "product", imp.staged)
+        return rebuild
     # pictures
     if imp.images:
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_images(sha1 TEXT PRIMARY KEY, id)")
@@ -1344,12 +1512,13 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
                    encoding: str | None = None, mapping: dict[str, str] | None = None,
                    strict: bool = False, progress: Progress | None = None,
                    cancel: Callable[[], bool] | None = None,
-                   fast: bool = True) -> PreparedImport:
+                   fast: bool = True, base: str | os.PathLike | None = None) -> PreparedImport:
     """Check ``files`` and write them into a temporary copy of the expo file.
 
     Raises ``ImportFailed`` (with every error) or ``ImportCancelled``; in both
     cases, and on any other failure, the expo file was not touched and the
-    copy is gone. An expo path that does not exist yet makes a new expo.
+    copy is gone. An expo path that does not exist yet makes a new expo, or
+    a copy of ``base`` plus the import (e.g. the built-in expo plus a list).
     """
     t0 = time.perf_counter()
     target = Path(expo_path)
@@ -1363,9 +1532,10 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
             raise DataError(f"{f}: is a folder, not a file")
     progress = progress or (lambda f, m: None)
     target_parent = target.parent if str(target.parent) else Path(".")
-    if target.exists():
+    source = target if target.exists() or base is None else Path(base)
+    if source.exists():
         from .expo import open_expo   # checks: SQLite, not truncated, not newer, not damaged
-        open_expo(target, readonly=True).close()
+        open_expo(source, readonly=True).close()
     else:
         target_parent.mkdir(parents=True, exist_ok=True)
     _clean_stale(target)
@@ -1375,8 +1545,8 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
     conn = None
     try:
         progress(0.0, "copying the expo file")
-        if target.exists():
-            src = sqlite3.connect(target.resolve().as_uri() + "?mode=ro", uri=True)
+        if source.exists():
+            src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
             try:
                 mode = src.execute("PRAGMA journal_mode").fetchone()[0]
                 dst = sqlite3.connect(str(temp))
@@ -1399,6 +1569,14 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
         imp = _Importer(conn, encoding=encoding, mapping=mapping, strict=strict,
                         progress=progress, cancel=cancel)
         imp.report.files = [f.name for f in files]
+        csv_files = [f for f in files if f.suffix.lower() != ".json"]
+        if csv_files and not any(f.suffix.lower() == ".json" for f in files) and \
+                conn.execute("SELECT count(*) FROM expo").fetchone()[0] == 0:
+            conn.execute("INSERT INTO expo(id, slug, name, summary) VALUES (1, ?, ?, ?)",
+                         (slugify(target.stem, "expo"), target.stem,
+                          "Made by importing " + ", ".join(f.name for f in csv_files) + "."))
+        if imp.ctx.products_empty and csv_files and len(csv_files) == len(files):
+            imp.start_direct(csv_files)
         docs = []
         for i, f in enumerate(files):
             if f.suffix.lower() == ".json":
@@ -1410,7 +1588,10 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
                 imp.read_csv(f, i, len(files))
             if imp.cancel():
                 raise ImportCancelled()
-        imp.check_duplicates()
+        if imp.direct:
+            imp.flush_direct()
+        else:
+            imp.check_duplicates()
         if imp.report.errors or imp.report.more_errors:
             raise ImportFailed(imp.report)
         progress(0.78, "writing")
@@ -1418,7 +1599,6 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
         for f, doc in docs:
             _write_document(imp, doc, f.name)
             rebuild = True
-        csv_files = [f for f in files if f.suffix.lower() != ".json"]
         if csv_files:
             rebuild = _write_csv_records(imp, csv_files) or rebuild
         if imp.cancel():

@@ -27,13 +27,24 @@ KIND_LABEL = {
     "exhibitor": "Exhibitors", "product": "Products", "organisation": "Organisations",
     "topic": "Topics", "event": "Events", "person": "People", "quote": "Quotes",
 }
-CANDIDATES = 2000  # rank at most this many matches; keeps common words fast
+CANDIDATES = 2000  # (kept for callers) upper bound of candidates ranked per search
+NAME_CANDIDATES = 200   # matches in names, taken in index order (no ranking function)
+BODY_CANDIDATES = 300   # matches anywhere; fewer than this means the set is complete
 
 
 def index_text(*parts: str | None) -> str:
     """Text as it goes into the index: CJK characters become separate tokens."""
     text = " ".join(p for p in parts if p)
-    return _CJK_RE.sub(r" \1 ", text)
+    if text.isascii():
+        return text
+    return _CJK_RUN.sub(_space_run, text)
+
+
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+
+
+def _space_run(m: re.Match) -> str:
+    return " " + "  ".join(m.group()) + " "   # the same as r" \1 " for each character
 
 
 def _fold(term: str) -> str:
@@ -76,30 +87,55 @@ class Hit:
 
 def search(conn: sqlite3.Connection, text: str, limit: int = 50,
            kinds: tuple[str, ...] | None = None) -> list[Hit]:
-    """Ranked hits for ``text``; never raises for any input string."""
+    """Ranked hits for ``text``; never raises for any input string.
+
+    Ranking everything that matches costs seconds at a million products, so two
+    bounded candidate sets are taken in index order (names first, then any
+    field), which needs no ranking function, and ranked here: exact name or id,
+    then names that start with the text, then names that contain every word,
+    then the rest. Only when the set of matches is small and complete is bm25
+    asked to order it (cheap for few matches). Kinds other than products are
+    indexed first, so they are always among the candidates.
+    """
     query = build_query(text)
     if query is None:
         return []
     try:
-        rows = conn.execute(
-            "SELECT kind, ref, label, bm25(search, 0, 0, 0, 8.0, 1.0) FROM search "
-            "WHERE search MATCH ? LIMIT ?", (query, CANDIDATES)).fetchall()
+        named = conn.execute("SELECT rowid, kind, ref, label FROM search WHERE search MATCH ? "
+                             "LIMIT ?", (f"{{title}} : ({query})", NAME_CANDIDATES)).fetchall()
+        anywhere = conn.execute("SELECT rowid, kind, ref, label FROM search WHERE search MATCH ? "
+                                "LIMIT ?", (query, BODY_CANDIDATES)).fetchall()
+        bm25: dict[int, float] = {}
+        if len(anywhere) < BODY_CANDIDATES:     # complete and small: rank it properly
+            bm25 = dict(conn.execute(
+                "SELECT rowid, bm25(search, 0, 0, 0, 8.0, 1.0) FROM search "
+                "WHERE search MATCH ?", (query,)).fetchall())
     except sqlite3.OperationalError:
-        return []  # defensive: build_query should make this unreachable
+        return []  # defensive (or interrupted): build_query makes bad syntax unreachable
     folded = _fold(text.strip())
-    hits = []
-    for kind, ref, title, score in rows:
-        if kinds and kind not in kinds:
+    in_name = {r[0] for r in named}
+    seen: set[int] = set()
+    scored = []
+    for rowid, kind, ref, title in named + anywhere:
+        if rowid in seen or (kinds and kind not in kinds):
             continue
+        seen.add(rowid)
         name = title.split(" | ")[0]
-        bonus = 0.0
-        if _fold(name) == folded or ref == folded:
-            bonus = -100.0  # exact name or id first
-        elif _fold(name).startswith(folded):
-            bonus = -10.0
-        hits.append(Hit(kind, ref, name, _subtitle(title), score + bonus))
-    hits.sort(key=lambda h: (h.score, KIND_ORDER.index(h.kind) if h.kind in KIND_ORDER else 99))
-    hits = hits[:limit]
+        fname = _fold(name)
+        if fname == folded or ref == folded:
+            tier = 0          # exact name or id first
+        elif fname.startswith(folded):
+            tier = 1
+        elif rowid in in_name:
+            tier = 2
+        else:
+            tier = 3
+        rank = bm25.get(rowid, 0.0)
+        order = KIND_ORDER.index(kind) if kind in KIND_ORDER else 99
+        scored.append(((tier, rank, order, len(name), rowid),
+                       Hit(kind, ref, name, _subtitle(title), tier * 100.0 + rank)))
+    scored.sort(key=lambda s: s[0])
+    hits = [h for _key, h in scored[:limit]]
     _attach_booths(conn, hits)
     return hits
 

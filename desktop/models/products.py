@@ -1,0 +1,306 @@
+"""Products across the whole expo: a table model that stays fast at a million rows.
+
+The model holds only the ordered row ids that match the filters (one integer per
+product); the rows themselves are fetched a page at a time when a view asks for
+them and kept in a small cache. Filtering and sorting are SQL queries; when the
+expo is large they run in a worker thread and the view is updated when they
+finish. ``data()`` never raises and never runs more than one small indexed query
+(a cache miss of 256 rows).
+"""
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from array import array
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt,
+                            Signal)
+from PySide6.QtGui import QPixmap
+
+from db import search as dbsearch
+from db.expo import Expo
+
+from ..i18n import tr
+
+log = logging.getLogger("wesemibay.products")
+
+SLUG_ROLE = Qt.ItemDataRole.UserRole + 1
+EXHIBITOR_ROLE = Qt.ItemDataRole.UserRole + 2
+IMAGE_ROLE = Qt.ItemDataRole.UserRole + 3
+PAGE = 256
+ASYNC_ABOVE = 50_000      # products: run the id query in a worker above this many
+
+
+@dataclass
+class ProductFilter:
+    text: str = ""
+    tool_type: str | None = None
+    zone: str | None = None
+    country: str | None = None
+    exhibitor: str | None = None
+
+    def sql(self) -> tuple[str, list]:
+        where, params = [], []
+        if self.tool_type:
+            where.append("p.tool_type = ?")
+            params.append(self.tool_type)
+        if self.exhibitor:
+            where.append("p.exhibitor = ?")
+            params.append(self.exhibitor)
+        if self.zone:
+            where.append("e.zone = ?")
+            params.append(self.zone)
+        if self.country:
+            where.append("e.country = ?")
+            params.append(self.country)
+        q = dbsearch.build_query(self.text) if self.text.strip() else None
+        if self.text.strip() and q is None:
+            where.append("0")
+        elif q:
+            # Bounded, like search as you type: the first 20,000 matching products.
+            where.append("p.slug IN (SELECT ref FROM search WHERE search MATCH ? "
+                         "AND kind = 'product' LIMIT 20000)")
+            params.append(q)
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+# column key, header, SQL sort expression
+COLUMNS = (
+    ("name", "Product", "p.name COLLATE NOCASE"),
+    ("name_zh", "Chinese name", "p.name_zh"),
+    ("exhibitor_name", "Exhibitor", "e.name COLLATE NOCASE"),
+    ("tool_type", "Tool type", "p.tool_type"),
+    ("zone_name", "Zone", "e.zone"),
+    ("country", "Country", "e.country"),
+)
+
+
+class _IdQuery(QObject):
+    done = Signal(int, object)            # generation, array of rowids (or None on failure)
+
+
+class ProductModel(QAbstractTableModel):
+    loading = Signal(bool)
+    countChanged = Signal(int)
+
+    def __init__(self, expo: Expo, thumbnails=None, parent=None):
+        super().__init__(parent)
+        self.expo = expo
+        self.thumbs = thumbnails
+        self._headers = tuple(tr(h) for _k, h, _s in COLUMNS)
+        self._ids = array("q")
+        self._pages: OrderedDict[int, list] = OrderedDict()
+        self._filter = ProductFilter()
+        self._sort = (0, Qt.SortOrder.AscendingOrder)
+        self._gen = 0
+        self._signals = _IdQuery()
+        self._signals.done.connect(self._on_ids)
+        self._image_rows: dict[int, set[int]] = {}
+        self.busy = False
+        self.total = self._count_all()
+        if self.thumbs is not None:
+            self.thumbs.ready.connect(self._on_thumb)
+        self.refresh(sync=True if self.total <= ASYNC_ABOVE else None)
+
+    # -------------------------------------------------------------- queries
+    def _count_all(self) -> int:
+        try:
+            return self.expo.conn.execute("SELECT max(rowid) FROM products").fetchone()[0] or 0
+        except sqlite3.Error:
+            return 0
+
+    def _id_sql(self) -> tuple[str, list]:
+        where, params = self._filter.sql()
+        col, order = self._sort
+        key = COLUMNS[col][2] if 0 <= col < len(COLUMNS) else "p.rowid"
+        direction = "DESC" if order == Qt.SortOrder.DescendingOrder else "ASC"
+        join = " JOIN exhibitors e ON e.slug = p.exhibitor" if (
+            "e." in where or "e." in key) else ""
+        return (f"SELECT p.rowid FROM products p{join}{where} "
+                f"ORDER BY {key} {direction}, p.rowid {direction}", params)
+
+    def refresh(self, sync: bool | None = None) -> None:
+        """Run the id query for the current filter and sort (in a worker when large)."""
+        self._gen += 1
+        gen = self._gen
+        sql, params = self._id_sql()
+        if sync is None:
+            sync = self.total <= ASYNC_ABOVE
+        if sync:
+            try:
+                ids = array("q", (r[0] for r in self.expo.conn.execute(sql, params)))
+            except sqlite3.Error as exc:
+                log.warning("product query failed: %s", exc)
+                ids = array("q")
+            self._apply(ids)
+            return
+        self.busy = True
+        self.loading.emit(True)
+        path = self.expo.path
+
+        def work():
+            ids = None
+            try:
+                conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+                try:
+                    ids = array("q", (r[0] for r in conn.execute(sql, params)))
+                finally:
+                    conn.close()
+            except sqlite3.Error as exc:
+                log.warning("product query failed: %s", exc)
+            self._signals.done.emit(gen, ids)
+        threading.Thread(target=work, name="products-query", daemon=True).start()
+
+    def _on_ids(self, gen: int, ids) -> None:
+        if gen != self._gen:
+            return  # a newer filter or sort is on its way
+        self.busy = False
+        self.loading.emit(False)
+        self._apply(ids if ids is not None else array("q"))
+
+    def _apply(self, ids: array) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._pages.clear()
+        self._image_rows.clear()
+        self.endResetModel()
+        self.countChanged.emit(len(ids))
+
+    def _page(self, page: int) -> list:
+        rows = self._pages.get(page)
+        if rows is not None:
+            self._pages.move_to_end(page)
+            return rows
+        ids = self._ids[page * PAGE:(page + 1) * PAGE]
+        rows = []
+        if ids:
+            try:
+                got = {r[0]: r for r in self.expo.conn.execute(
+                    "SELECT p.rowid, p.slug, p.name, p.name_zh, e.name, p.tool_type, "
+                    "z.name, e.country, p.image, p.exhibitor "
+                    "FROM products p LEFT JOIN exhibitors e ON e.slug = p.exhibitor "
+                    "LEFT JOIN zones z ON z.slug = e.zone "
+                    f"WHERE p.rowid IN ({','.join(str(int(i)) for i in ids)})")}
+            except sqlite3.Error as exc:
+                log.warning("product page failed: %s", exc)
+                got = {}
+            rows = [got.get(i) for i in ids]
+        self._pages[page] = rows
+        if len(self._pages) > 64:
+            self._pages.popitem(last=False)
+        return rows
+
+    # ------------------------------------------------------------ filtering
+    @property
+    def filter(self) -> ProductFilter:
+        return self._filter
+
+    def set_filter(self, **changes) -> None:
+        for k, v in changes.items():
+            setattr(self._filter, k, v)
+        self.refresh()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if (column, order) == self._sort:
+            return
+        self._sort = (column, order)
+        self.refresh()
+
+    # ---------------------------------------------------------------- model
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self._headers)):
+            return self._headers[section]
+        return None
+
+    def row(self, i: int):
+        if not 0 <= i < len(self._ids):
+            return None
+        try:
+            rows = self._page(i // PAGE)
+            return rows[i % PAGE] if i % PAGE < len(rows) else None
+        except Exception:  # never raise into Qt
+            log.exception("product row %s", i)
+            return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.column() < len(COLUMNS)):
+            return None
+        r = self.row(index.row())
+        if r is None:
+            return None
+        _rid, slug, name, zh, exname, tool, zone, country, image, ex = r
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            v = (name, zh, exname, tool, zone, country)[col]
+            return "" if v is None else v
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            return name
+        if role == Qt.ItemDataRole.DecorationRole and col == 0 and self.thumbs is not None:
+            if image:
+                self._image_rows.setdefault(image, set()).add(index.row())
+            img = self.thumbs.image(image)
+            return QPixmap.fromImage(img.scaled(
+                28, 28, Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+        if role == SLUG_ROLE:
+            return slug
+        if role == EXHIBITOR_ROLE:
+            return ex
+        if role == IMAGE_ROLE:
+            return image
+        return None
+
+    def slug_at(self, row: int) -> str | None:
+        r = self.row(row)
+        return r[1] if r else None
+
+    def row_of(self, slug: str) -> int:
+        """Row of a product among the loaded ids (-1 if filtered out)."""
+        try:
+            found = self.expo.conn.execute("SELECT rowid FROM products WHERE slug = ?",
+                                           (slug,)).fetchone()
+        except sqlite3.Error:
+            return -1
+        if not found:
+            return -1
+        try:
+            return self._ids.index(found[0])
+        except ValueError:
+            return -1
+
+    def _on_thumb(self, image_id: int) -> None:
+        rows = self._image_rows.pop(image_id, None)
+        for r in rows or ():
+            if r < len(self._ids):
+                idx = self.index(r, 0)
+                self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
+
+    def choices(self) -> dict[str, list[tuple[str, str]]]:
+        """Filter choices: tool types, zones, countries (value, label)."""
+        conn = self.expo.conn
+        try:
+            tools = [(t, t) for (t,) in conn.execute(
+                "SELECT DISTINCT tool_type FROM products WHERE tool_type IS NOT NULL "
+                "ORDER BY tool_type LIMIT 500")] if self.total <= 200_000 else [
+                (t, t) for (t,) in conn.execute(
+                    "SELECT tool_type FROM (SELECT tool_type FROM products LIMIT 200000) "
+                    "WHERE tool_type IS NOT NULL GROUP BY tool_type ORDER BY tool_type "
+                    "LIMIT 500")]
+            zones = [(s, n) for s, n in conn.execute("SELECT slug, name FROM zones ORDER BY sort")]
+            countries = [(c, c) for (c,) in conn.execute(
+                "SELECT DISTINCT country FROM exhibitors WHERE country IS NOT NULL "
+                "ORDER BY country LIMIT 500")]
+        except sqlite3.Error:
+            return {"tool_type": [], "zone": [], "country": []}
+        return {"tool_type": tools, "zone": zones, "country": countries}

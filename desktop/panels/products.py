@@ -1,0 +1,266 @@
+"""The products view: every product of the expo in a sortable, filterable table,
+and the product detail (full picture, names, tool type, specs, sources)."""
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QModelIndex, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QSizePolicy, QSplitter, QTableView, QTextBrowser,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from db.expo import Expo
+
+from ..i18n import tr
+from ..models.products import EXHIBITOR_ROLE, SLUG_ROLE, ProductModel
+from ..workers import PictureJob, placeholder_image
+from .detail import COUNTRY_NAMES, STYLE, esc, sources_html
+
+
+class ProductView(QWidget):
+    """One product: its picture (full size, upright), names, tool type, specs and sources."""
+    exhibitorChosen = Signal(str)
+
+    def __init__(self, expo: Expo, parent=None):
+        super().__init__(parent)
+        self.expo = expo
+        self.slug: str | None = None
+        self.picture = QLabel()
+        self.picture.setObjectName("productPicture")
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setMinimumHeight(160)
+        self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.credit = QLabel("")
+        self.credit.setObjectName("pictureCredit")
+        self.credit.setStyleSheet("color: #667; font-size: 11px;")
+        self.credit.setWordWrap(True)
+        self.text = QTextBrowser()
+        self.text.setOpenLinks(False)
+        self.text.anchorClicked.connect(self._on_link)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.picture, 3)
+        lay.addWidget(self.credit)
+        lay.addWidget(self.text, 4)
+        self._image: QPixmap | None = None
+        self._job: PictureJob | None = None
+        self.picture_state = "none"     # none | loading | shown | placeholder
+        self.show_product(None)
+
+    def show_product(self, slug: str | None) -> None:
+        self.slug = slug
+        p = self.expo.record("product", slug) if slug else None
+        if p is None:
+            self.picture.clear()
+            self.credit.setText("")
+            self.text.setHtml(STYLE + "<p class='muted'>" + esc(tr(
+                "Pick a product to see its picture, specifications and sources.")) + "</p>")
+            self.picture_state = "none"
+            return
+        ex = self.expo.exhibitor(p["exhibitor"]) or {}
+        body = f"<h2>{esc(p['name'])}</h2>"
+        names = " · ".join(n for n in (p.get("name_zh"), p.get("pinyin")) if n)
+        if names:
+            body += f"<div class='zh'>{esc(names)}</div>"
+        rows = [(tr("Exhibitor"), f"<a href='exhibitor:{esc(p['exhibitor'])}'>"
+                                  f"{esc(ex.get('name') or p['exhibitor'])}</a>")]
+        if ex.get("booths"):
+            rows.append((tr("Booth"), esc(", ".join(ex["booths"]))))
+        if p.get("tool_type"):
+            rows.append((tr("Tool type"), esc(p["tool_type"])))
+        if ex.get("country"):
+            rows.append((tr("Country"), esc(COUNTRY_NAMES.get(ex["country"], ex["country"]))))
+        body += "<table cellspacing=2>" + "".join(
+            f"<tr><td class='muted'>{esc(k)}</td><td>{v}</td></tr>" for k, v in rows) + "</table>"
+        if p.get("summary"):
+            body += f"<p>{esc(p['summary'])}</p>"
+        try:
+            specs = json.loads(p.get("specs") or "{}")
+        except ValueError:
+            specs = {}
+        if specs:
+            body += f"<h3>{esc(tr('Specifications'))}</h3><table>" + "".join(
+                f"<tr><td class='muted'>{esc(k)}</td><td>{esc(v)}</td></tr>"
+                for k, v in specs.items()) + "</table>"
+        body += sources_html(self.expo.sources_of("product", slug))
+        self.text.setHtml(STYLE + body)
+        self._load_picture(p.get("image"))
+
+    def _load_picture(self, image_id: int | None) -> None:
+        self._image = None
+        if not image_id:
+            self.credit.setText("")
+            self._set_placeholder(tr("No picture"))
+            return
+        row = self.expo.conn.execute("SELECT credit FROM images WHERE id = ?",
+                                     (image_id,)).fetchone()
+        self.credit.setText(row[0] if row and row[0] else "")
+        self._set_placeholder("")
+        self.picture_state = "loading"
+        job = PictureJob(self.expo.path, image_id)
+        slug = self.slug
+        job.signals.finished.connect(lambda img, s=slug: self._on_picture(s, img))
+        job.signals.failed.connect(lambda msg, s=slug: self._on_failed(s, msg))
+        self._job = job
+        QThreadPool.globalInstance().start(job)
+
+    def _set_placeholder(self, text: str) -> None:
+        self.picture.setPixmap(QPixmap.fromImage(placeholder_image(150, text)))
+        self.picture_state = "placeholder"
+
+    def _on_picture(self, slug, img) -> None:
+        if slug != self.slug:
+            return
+        self._image = QPixmap.fromImage(img)
+        self.picture_state = "shown"
+        self._fit()
+
+    def _on_failed(self, slug, msg) -> None:
+        if slug != self.slug:
+            return
+        self._set_placeholder(tr("Picture unavailable"))
+        self.credit.setText(tr("The picture could not be shown ({reason}).").format(reason=msg))
+
+    def _fit(self) -> None:
+        if self._image is not None and not self._image.isNull():
+            size = self.picture.size()
+            self.picture.setPixmap(self._image.scaled(
+                max(40, size.width()), max(40, size.height()),
+                Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def shown_picture(self) -> QPixmap | None:
+        return self._image
+
+    def _on_link(self, url) -> None:
+        text = url.toString()
+        if text.startswith("exhibitor:"):
+            self.exhibitorChosen.emit(text.split(":", 1)[1])
+
+
+class ProductsPanel(QWidget):
+    """All products: filter by text, tool type, zone, country and exhibitor; sort by column."""
+    exhibitorChosen = Signal(str)
+    productChosen = Signal(str)
+
+    def __init__(self, expo: Expo, thumbnails=None, parent=None):
+        super().__init__(parent)
+        self.expo = expo
+        self.model = ProductModel(expo, thumbnails, self)
+        self.text = QLineEdit()
+        self.text.setPlaceholderText(tr("Filter products…"))
+        self.text.setClearButtonEnabled(True)
+        self.tool = QComboBox()
+        self.zone = QComboBox()
+        self.country = QComboBox()
+        choices = self.model.choices()
+        for box, key, all_label in ((self.tool, "tool_type", tr("All tool types")),
+                                    (self.zone, "zone", tr("All zones")),
+                                    (self.country, "country", tr("All countries"))):
+            box.addItem(all_label, None)
+            for value, label in choices[key]:
+                box.addItem(COUNTRY_NAMES.get(label, label) if key == "country" else label, value)
+            box.currentIndexChanged.connect(self._on_filters)
+        self.only = QToolButton()
+        self.only.setCheckable(True)
+        self.only.setText(tr("Only the selected exhibitor"))
+        self.only.setToolTip(tr("Show only the products of the exhibitor selected on the plan"))
+        self.only.toggled.connect(self._on_filters)
+        self._exhibitor: str | None = None
+        self.count = QLabel("")
+        self.count.setObjectName("productCount")
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setStretchLastSection(True)
+        for c, w in enumerate((260, 120, 180, 90, 140)):
+            self.table.setColumnWidth(c, w)
+        self.table.setAccessibleName(tr("Products"))
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        self.view = ProductView(expo)
+        self.view.exhibitorChosen.connect(self.exhibitorChosen)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.text, 2)
+        filters.addWidget(self.tool, 1)
+        filters.addWidget(self.zone, 1)
+        filters.addWidget(self.country, 1)
+        filters.addWidget(self.only)
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addLayout(filters)
+        tl.addWidget(self.table, 1)
+        tl.addWidget(self.count)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(top)
+        split.addWidget(self.view)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(split)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self._on_filters)
+        self.text.textChanged.connect(lambda _t: self._timer.start())
+        self.model.countChanged.connect(self._on_count)
+        self.model.loading.connect(lambda on: self.count.setText(tr("Loading…")) if on else None)
+        self._on_count(self.model.rowCount())
+
+    def _on_filters(self, *_args) -> None:
+        self._timer.stop()
+        self.model.set_filter(text=self.text.text(), tool_type=self.tool.currentData(),
+                              zone=self.zone.currentData(), country=self.country.currentData(),
+                              exhibitor=self._exhibitor if self.only.isChecked() else None)
+
+    def _on_count(self, n: int) -> None:
+        self.count.setText(tr("{n} products").format(n=f"{n:,}"))
+
+    def set_exhibitor(self, slug: str | None) -> None:
+        """Follow the shared selection (used when "Only the selected exhibitor" is on)."""
+        self._exhibitor = slug
+        if self.only.isChecked():
+            self._on_filters()
+
+    def _on_row(self, current: QModelIndex, _prev: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        slug = current.data(SLUG_ROLE)
+        if slug:
+            self.view.show_product(slug)
+            self.productChosen.emit(slug)
+
+    def show_product(self, slug: str) -> None:
+        """Show a product (from a search hit or the detail panel) and select its row."""
+        self.view.show_product(slug)
+        row = self.model.row_of(slug)
+        if row >= 0:
+            idx = self.model.index(row, 0)
+            self.table.blockSignals(True)
+            self.table.selectionModel().blockSignals(True)
+            self.table.setCurrentIndex(idx)
+            self.table.scrollTo(idx)
+            self.table.selectionModel().blockSignals(False)
+            self.table.blockSignals(False)
+
+    def exhibitor_of_current(self) -> str | None:
+        idx = self.table.currentIndex()
+        return idx.data(EXHIBITOR_ROLE) if idx.isValid() else None
