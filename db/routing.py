@@ -404,6 +404,7 @@ class RouteGraph:
 
     # ------------------------------------------------------------ searching
     def _dijkstra(self, src: Anchor, targets: list[Anchor]):
+        """Shortest distances from ``src``; stops once every target's nodes are settled."""
         n = len(self.xs)
         dist = [math.inf] * n
         pred = [-1] * n
@@ -413,19 +414,28 @@ class RouteGraph:
                 dist[node] = d
                 heap.append((d, node))
         heapq.heapify(heap)
-        want = {node for t in targets for node, _ in t.seeds}
+        wanted = bytearray(n)
+        remaining = 0
+        for t in targets:
+            for node, _ in t.seeds:
+                if not wanted[node]:
+                    wanted[node] = 1
+                    remaining += 1
         adj = self.adj
-        while heap and want:
-            d, u = heapq.heappop(heap)
+        pop, push = heapq.heappop, heapq.heappush
+        while heap and remaining:
+            d, u = pop(heap)
             if d > dist[u]:
                 continue
-            want.discard(u)
+            if wanted[u]:
+                wanted[u] = 0
+                remaining -= 1
             for v, w in adj[u]:
                 nd = d + w
                 if nd < dist[v]:
                     dist[v] = nd
                     pred[v] = u
-                    heapq.heappush(heap, (nd, v))
+                    push(heap, (nd, v))
         return dist, pred
 
     @staticmethod
