@@ -33,7 +33,8 @@ APP_NAME = "WeSemiBay Explorer"
 DEB_DEPENDS = ("libxcb-cursor0", "libxkbcommon-x11-0", "libxcb-icccm4", "libxcb-keysyms1",
                "libxcb-image0", "libxcb-render-util0", "libxcb-shape0", "libegl1", "libgl1",
                "libfontconfig1")
-DEB_RECOMMENDS = ("fonts-wqy-microhei | fonts-noto-cjk",)
+# A CJK font for the Chinese names; CUPS for printing (the bundle leaves libcups to the system).
+DEB_RECOMMENDS = ("fonts-wqy-microhei | fonts-noto-cjk", "libcups2")
 
 
 def project() -> dict:
@@ -88,7 +89,8 @@ def deb_control(meta: dict, installed_kib: int, arch: str) -> str:
             f"Installed-Size: {installed_kib}\n"
             f"Depends: {', '.join(depends)}\n"
             f"Recommends: {', '.join(DEB_RECOMMENDS)}\n"
-            "Maintainer: WeSemiBay Explorer developers <wesemibay-explorer@users.noreply.github.com>\n"
+            "Maintainer: WeSemiBay Explorer developers "
+            "<wesemibay-explorer@users.noreply.github.com>\n"
             f"Description: {summary}\n{body}\n"
             " .\n"
             " The program and its Python runtime live in /opt/wesemibay-explorer; your\n"

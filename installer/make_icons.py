@@ -27,7 +27,8 @@ def draw(size: int) -> Image.Image:
     img = Image.new("RGBA", (s, s), (0, 0, 0, 0))
     d = ImageDraw.Draw(img)
     margin = round(s * 0.04)
-    d.rounded_rectangle((margin, margin, s - margin, s - margin), radius=round(s * 0.18), fill=NAVY)
+    d.rounded_rectangle((margin, margin, s - margin, s - margin), radius=round(s * 0.18),
+                        fill=NAVY)
     n = 3 if size <= 32 else 4               # booths per row and column
     inner = s - 2 * margin
     pad = inner * 0.16

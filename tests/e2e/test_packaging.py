@@ -130,6 +130,17 @@ def test_spec_drops_unused_plugins_and_the_libraries_only_they_need(monkeypatch)
     assert links == {"libQt6Gui.so.6"}
 
 
+def test_spec_keeps_our_translations_and_only_qts_for_the_interface_languages(monkeypatch):
+    ours = "desktop/assets/translations"
+    qm = [f"{ours}/wesemibay_zh.qm", f"{ours}/wesemibay_de.qm",
+          "PySide6/Qt/translations/qtbase_de.qm", "PySide6/Qt/translations/qtbase_zh_CN.qm",
+          "PySide6/Qt/translations/qtbase_fr.qm", "PySide6/Qt/translations/qt_help_de.qm",
+          "PySide6/Qt/translations/qtbase_zh_TW.qm"]
+    a = run_spec(monkeypatch, datas=[(d, f"/src/{d}", "DATA") for d in qm])["Analysis"]
+    kept = {dest for dest, _, _ in a.datas if dest.endswith(".qm")}
+    assert kept == set(qm[:4])
+
+
 def test_icons_in_every_size_and_for_windows_and_macos():
     for n in (16, 24, 32, 48, 64, 128, 256, 512):
         with Image.open(ICONS / f"wesemibay-{n}.png") as im:
@@ -174,7 +185,7 @@ def test_deb_tree_and_launcher_from_a_relocated_root(tmp_path):
                 "libxcb-image0", "libxcb-render-util0", "libxcb-shape0", "libegl1", "libgl1",
                 "libfontconfig1"):
         assert lib in fields["Depends"].split(", ")
-    assert fields["Recommends"] == "fonts-wqy-microhei | fonts-noto-cjk"
+    assert fields["Recommends"] == "fonts-wqy-microhei | fonts-noto-cjk, libcups2"
     assert int(fields["Installed-Size"]) >= 1
     assert (root / "opt" / PROJECT["name"] / "wesemibay").stat().st_mode & 0o777 == 0o755
     assert (root / "usr/share/applications" / f"{PROJECT['name']}.desktop").is_file()
