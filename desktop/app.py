@@ -61,9 +61,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def setup_logging(data_dir: Path) -> None:
-    handler = logging.FileHandler(data_dir / "wesemibay.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "_wesemibay", False)]:
+        root.removeHandler(old)  # main() run twice in one process (tests): one log file
+        old.close()
+    handler = logging.FileHandler(data_dir / "wesemibay.log", encoding="utf-8")
+    handler._wesemibay = True
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
 
@@ -124,6 +128,25 @@ def load_translation(app, lang: str) -> None:
         app.installTranslator(translator)
 
 
+def open_start_files(expo_arg: str | None, data_dir: Path, settings, remember: bool = True):
+    """The files to start with: ``--expo``, else the expo open last time, else the built-in.
+
+    A last expo that can no longer be read is forgotten (and logged), never fatal;
+    a bad ``--expo`` raises DataError for the caller to report.
+    """
+    from db.errors import DataError
+    if expo_arg is not None or not remember:
+        return open_files(expo_arg, data_dir)
+    last = settings.value("last/expo")
+    if isinstance(last, str) and Path(last).is_file():
+        try:
+            return open_files(last, data_dir)
+        except DataError as exc:
+            log.warning("last expo file not opened, using the built-in expo: %s", exc)
+            settings.remove("last/expo")
+    return open_files(None, data_dir)
+
+
 _windows: list = []
 
 
@@ -179,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     load_translation(app, lang)
 
     try:
-        expo, user = open_files(args.expo, data_dir)
+        expo, user = open_start_files(args.expo, data_dir, settings,
+                                      remember=not args.screenshot)
     except DataError as exc:
         print(f"wesemibay: {exc}", file=sys.stderr)
         return 1
@@ -191,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     app.processEvents()
     window.view.fit_all()
+    if not args.select and not args.screenshot:
+        window.restore_selection()
     if args.select and not window.select_text(args.select):
         print(f"wesemibay: --select {args.select!r}: no exhibitor or booth of that name "
               f"in {expo.path}", file=sys.stderr)

@@ -7,7 +7,7 @@ the list, the plan and the detail panel follow it.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap
+from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
                                QMessageBox, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
@@ -222,6 +222,18 @@ class MainWindow(QMainWindow):
         a_plan.setShortcut(QKeySequence("Ctrl+Shift+P"))
         m_view.addAction(a_plan)
         m_view.addSeparator()
+        m_lang = m_view.addMenu(tr("&Language"))
+        current = self.settings.value("ui/language", "en") if self.settings is not None else "en"
+        langs = QActionGroup(self)
+        langs.setExclusive(True)
+        for code, name in (("en", "English"), ("de", "Deutsch"), ("zh", "中文")):
+            a = QAction(name, self)
+            a.setCheckable(True)
+            langs.addAction(a)
+            a.setChecked(code == current)
+            a.triggered.connect(lambda _=False, c=code: self.set_language(c))
+            m_lang.addAction(a)
+        m_view.addSeparator()
 
         a_find = QAction(tr("&Search"), self)
         a_find.setShortcut(QKeySequence("Ctrl+K"))
@@ -304,6 +316,23 @@ class MainWindow(QMainWindow):
         self.detail.show_empty()
         self.search.select_exhibitor(None)
         self.selectionChanged.emit("", "")
+
+    def restore_selection(self) -> None:
+        """Select what was selected when this expo was last closed."""
+        if self.settings is None:
+            return
+        saved = self.settings.value("last/selection")
+        if isinstance(saved, str) and saved.count("|") == 2:
+            slug, kind, ref = saved.split("|")
+            if slug == self.expo_slug:
+                self.select(kind, ref)
+
+    def set_language(self, lang: str) -> None:
+        if self.settings is not None:
+            self.settings.setValue("ui/language", lang)
+            self.settings.sync()
+        QMessageBox.information(self, tr("Language"), tr(
+            "The language changes the next time WeSemiBay Explorer starts."))
 
     def select_text(self, text: str) -> bool:
         """``--select``: an exhibitor slug or booth code (or an exact name)."""
@@ -444,7 +473,10 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())
             if self.selection:
-                self.settings.setValue("last/selection", f"{self.selection[0]}:{self.selection[1]}")
+                self.settings.setValue("last/selection",
+                                       f"{self.expo_slug}|{self.selection[0]}|{self.selection[1]}")
+            else:
+                self.settings.remove("last/selection")
             self.settings.sync()
         super().closeEvent(event)
 
