@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import layout, schema
 from .errors import DataError
+from .images import PRODUCT_ART, attach_tool_pictures
 from .expo import open_expo
 from .search import rebuild_index
 from .supply import ETO_DIR, load_eto
@@ -91,7 +92,9 @@ def seed_fingerprint(seed_dir: Path = SEED_DIR) -> str:
         h.update((seed_dir / f"{name}.json").read_bytes())
     for path in sorted(ETO_DIR.glob("*.csv")):
         h.update(path.read_bytes())
-    for mod in ("build.py", "layout.py", "schema.py", "search.py", "supply.py"):
+    for path in sorted(PRODUCT_ART.glob("*.png")):
+        h.update(path.read_bytes())
+    for mod in ("build.py", "layout.py", "schema.py", "search.py", "supply.py", "images.py"):
         src = Path(__file__).with_name(mod)
         # A frozen program may ship without its sources: then the schema version stands in.
         h.update(src.read_bytes() if src.exists() else f"{mod} {schema.SCHEMA_VERSION}".encode())
@@ -254,6 +257,8 @@ def write_seed(conn, data: dict) -> None:
                          "VALUES (?,?,?,?)", (tool, m.get("input_id"), m.get("input_name"),
                                               m.get("why")))
         load_eto(conn)
+        # Product pictures: our own illustrations of each tool type, with their credit.
+        attach_tool_pictures(conn)
         rebuild_index(conn)
         conn.execute("COMMIT")
     except BaseException:

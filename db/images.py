@@ -209,3 +209,42 @@ def thumbnail_or_none(data: bytes | None, label: str = "", size: int = THUMB_SIZ
     except ImageProblem as exc:
         log.warning("picture %s: %s; showing a placeholder", label or "?", exc)
         return None
+
+
+PRODUCT_ART = Path(__file__).resolve().parents[1] / "desktop" / "assets" / "products"
+PRODUCT_ART_CREDIT = "Illustration: WeSemiBay Explorer project"
+
+
+def attach_tool_pictures(conn, folder: Path = PRODUCT_ART, credit: str = PRODUCT_ART_CREDIT) -> int:
+    """Give products without a picture the illustration of their tool type (``<tool>.png``).
+
+    Used by the built-in expo: the pictures are our own drawings of each tool type
+    (``scripts/draw_product_art.py``), never photographs of the real products.
+    Returns the number of products that got a picture.
+    """
+    n = 0
+    if not Path(folder).is_dir():
+        return 0
+    tools = [t for (t,) in conn.execute(
+        "SELECT DISTINCT tool_type FROM products WHERE image IS NULL AND tool_type IS NOT NULL")]
+    for tool in tools:
+        path = Path(folder) / f"{tool.lower()}.png"
+        if not path.is_file():
+            continue
+        try:
+            data = read_file(path)
+            info = inspect(data)
+        except ImageProblem as exc:
+            log.warning("picture %s: %s", path, exc)
+            continue
+        row = conn.execute("SELECT id FROM images WHERE sha1 = ?", (info.sha1,)).fetchone()
+        if row:
+            image_id = row[0]
+        else:
+            image_id = conn.execute(
+                "INSERT INTO images(sha1, data, thumb, width, height, mime, credit) "
+                "VALUES (?,?,?,?,?,?,?)", (info.sha1, data, info.thumb, info.width, info.height,
+                                           info.mime, credit)).lastrowid
+        n += conn.execute("UPDATE products SET image = ? WHERE image IS NULL AND tool_type = ?",
+                          (image_id, tool)).rowcount
+    return n

@@ -71,6 +71,11 @@ def build_query(text: str, prefix: bool = True) -> str | None:
     return " AND ".join(parts)
 
 
+def query_terms(text: str) -> list[str]:
+    """The words search matches for ``text`` (folded), e.g. to mark them in the hits."""
+    return [t for t in _TERM_RE.findall(_fold(text or "")) if t]
+
+
 @dataclass
 class Hit:
     kind: str

@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         self.search.hitsChanged.connect(self._on_hits)
         self.detail.favouriteToggled.connect(lambda *_: self._refresh_stars())
 
+        self._add_catalogue()
         self._build_actions()
         self._refresh_stars()
         status = [self.meta.get("name", "")]
@@ -187,6 +188,10 @@ class MainWindow(QMainWindow):
         a_open.setShortcut(QKeySequence.StandardKey.Open)
         a_open.triggered.connect(self._open_dialog)
         m_file.addAction(a_open)
+        self.a_import = QAction(tr("&Import exhibitors and catalogues…"), self)
+        self.a_import.setShortcut(QKeySequence("Ctrl+I"))
+        self.a_import.triggered.connect(lambda: self.import_dialog())
+        m_file.addAction(self.a_import)
         m_file.addSeparator()
         a_quit = QAction(tr("&Quit"), self)
         a_quit.setShortcut(QKeySequence.StandardKey.Quit)
@@ -221,6 +226,14 @@ class MainWindow(QMainWindow):
         a_plan.setText(tr("&My plan"))
         a_plan.setShortcut(QKeySequence("Ctrl+Shift+P"))
         m_view.addAction(a_plan)
+        a_products = self.products_dock.toggleViewAction()
+        a_products.setText(tr("&Products"))
+        a_products.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        m_view.addAction(a_products)
+        if self.unplaced_dock is not None:
+            a_unplaced = self.unplaced_dock.toggleViewAction()
+            a_unplaced.setText(tr("&Unplaced booths"))
+            m_view.addAction(a_unplaced)
         m_view.addSeparator()
         m_lang = m_view.addMenu(tr("&Language"))
         current = self.settings.value("ui/language", "en") if self.settings is not None else "en"
@@ -467,6 +480,100 @@ class MainWindow(QMainWindow):
             self.plan.refresh()
 
     # ------------------------------------------------------------------ close
+    # ------------------------------------------------------- catalogue, import
+    def _add_catalogue(self) -> None:
+        """Products across the expo (with pictures), the unplaced-booth tray, thumbnails."""
+        import os
+
+        from .panels.products import ProductsPanel, UnplacedTray
+        from .workers import ThumbnailLoader
+        self.thumbs = ThumbnailLoader(self.expo.path, writable=os.access(self.expo.path, os.W_OK),
+                                      parent=self)
+        self.detail.set_thumbnails(self.thumbs)
+        self.detail.productChosen.connect(self.show_product)
+        self.products = ProductsPanel(self.expo, self.thumbs)
+        self.products_dock = QDockWidget(tr("Products"), self)
+        self.products_dock.setObjectName("productsDock")
+        self.products_dock.setWidget(self.products)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.products_dock)
+        self.products_dock.hide()
+        self.products.exhibitorChosen.connect(lambda slug: self.select("exhibitor", slug))
+        self.products.productChosen.connect(self._on_product_row)
+        self.selectionChanged.connect(
+            lambda kind, ref: self.products.set_exhibitor(ref if kind == "exhibitor" else None))
+        self.search.hitChosen.connect(self._on_product_hit)
+        self.unplaced_dock = None
+        tray = UnplacedTray(self.expo)
+        if tray.codes:
+            self.unplaced = tray
+            self.unplaced_dock = QDockWidget(
+                tr("Unplaced booths ({n})").format(n=len(tray.codes)), self)
+            self.unplaced_dock.setObjectName("unplacedDock")
+            self.unplaced_dock.setWidget(tray)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.unplaced_dock)
+            tray.exhibitorChosen.connect(lambda slug: self.select("exhibitor", slug))
+
+    def show_product(self, slug: str) -> None:
+        """Open the Products view on one product (picture, specs, sources)."""
+        self.products_dock.show()
+        self.products_dock.raise_()
+        self.products.show_product(slug)
+
+    def _on_product_row(self, slug: str) -> None:
+        prod = self.expo.record("product", slug)
+        if prod and (self.selection or ("", ""))[1] != prod["exhibitor"]:
+            self.select("exhibitor", prod["exhibitor"], fly=False)
+
+    def _on_product_hit(self, kind: str, ref: str) -> None:
+        if kind == "product" and self.products_dock.isVisible():
+            self.products.show_product(ref)
+
+    def import_dialog(self, files=None, target=None):
+        """File > Import…: into this expo, or into a new file when this one is built in."""
+        import os
+        from pathlib import Path
+
+        from .panels.import_dialog import ImportDialog
+        base = None
+        if target is None:
+            path = Path(self.expo.path)
+            builtin = path.name.startswith("builtin-") or not os.access(path, os.W_OK)
+            if builtin:
+                QMessageBox.information(self, tr("Import"), tr(
+                    "The built-in expo is not changed by imports. Choose a new expo file: it "
+                    "will hold the built-in expo plus what you import."))
+                out, _ = QFileDialog.getSaveFileName(
+                    self, tr("New expo file"), str(Path.home() / "my-expo.sqlite"),
+                    tr("Expo files (*.sqlite)"))
+                if not out:
+                    return None
+                target, base = Path(out), path
+            else:
+                target = path
+        dlg = ImportDialog(target, base=base, parent=self, commit=self._commit_import)
+        if files:
+            dlg.add_files(files)
+        dlg.imported.connect(lambda _report: setattr(self, "_imported_into", str(target)))
+        dlg.finished.connect(lambda _code: self._after_import())
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.show()
+        self.import_dlg = dlg
+        return dlg
+
+    def _commit_import(self, prepared):
+        try:
+            return prepared.commit()
+        except PermissionError:    # Windows: a file in use cannot be replaced
+            self.expo.close()
+            return prepared.commit()
+
+    def _after_import(self) -> None:
+        target = getattr(self, "_imported_into", None)
+        if not target:
+            return
+        self._imported_into = None
+        self.open_requested(target)
+
     def closeEvent(self, event) -> None:
         self.detail.save_note()
         if self.settings is not None:

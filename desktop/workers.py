@@ -267,11 +267,17 @@ class SearchWorker(QObject):
     def latest(self) -> int:
         return self._seq
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
         with self._cond:
             self._stop = True
+            if self._conn is not None:
+                try:
+                    self._conn.interrupt()
+                except sqlite3.Error:
+                    pass
             self._cond.notify()
-        self._thread.join(2)
+        if wait:
+            self._thread.join(2)
 
     def _loop(self) -> None:
         try:

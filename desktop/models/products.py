@@ -25,6 +25,7 @@ from db import search as dbsearch
 from db.expo import Expo
 
 from ..i18n import tr
+from ..panels.detail import COUNTRY_NAMES
 
 log = logging.getLogger("wesemibay.products")
 
@@ -242,7 +243,7 @@ class ProductModel(QAbstractTableModel):
         _rid, slug, name, zh, exname, tool, zone, country, image, ex = r
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            v = (name, zh, exname, tool, zone, country)[col]
+            v = (name, zh, exname, tool, zone, COUNTRY_NAMES.get(country, country))[col]
             return "" if v is None else v
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
             return name

@@ -59,6 +59,7 @@ def sources_html(sources: list[dict]) -> str:
 class DetailPanel(QWidget):
     favouriteToggled = Signal(str, str, bool)    # kind, ref, on
     noteSaved = Signal(str, str)                 # kind, ref
+    productChosen = Signal(str)                  # product slug (a click in the Products tab)
 
     def __init__(self, expo: Expo, user: UserData, parent=None):
         super().__init__(parent)
@@ -85,6 +86,10 @@ class DetailPanel(QWidget):
         self.tabs = QTabWidget()
         self.info = self._browser()
         self.products = self._browser()
+        self.products.anchorClicked.connect(self._on_product_link)
+        self.thumbs = None                       # a workers.ThumbnailLoader, set by the window
+        self._product_images: set[int] = set()
+        self._products_last = ""
         self.policy = self._browser()
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(tr("Your notes on this exhibitor: saved as you type."))
@@ -234,26 +239,83 @@ class DetailPanel(QWidget):
         out += sources_html(self.expo.sources_of("quote", q["id"]))
         return out
 
-    def _products_html(self, slug: str) -> str:
+    def _products_html(self, slug: str, limit: int = 100) -> str:
         products = self.expo.products_of(slug)
         if not products:
             return f"<p class='muted'>{esc(tr('No products recorded for this exhibitor.'))}</p>"
+        self._product_images = set()
         out = ""
-        for p in products:
+        for p in products[:limit]:
             names = " · ".join(n for n in (p.get("name_zh"), p.get("pinyin")) if n)
-            out += f"<h3>{esc(p['name'])}</h3>"
+            link = f"product:{esc(p['slug'])}"
+            out += "<table cellspacing=0 cellpadding=2 width='100%'><tr>"
+            out += f"<td width=72 valign=top><a href='{link}'>{self._thumb_img(p.get('image'))}" \
+                   "</a></td><td valign=top>"
+            out += f"<h3><a href='{link}' style='color:#1a2b44; text-decoration:none'>" \
+                   f"{esc(p['name'])}</a></h3>"
             if names:
                 out += f"<div class='zh'>{esc(names)}</div>"
             if p.get("tool_type"):
                 out += f"<div class='muted'>{esc(tr('Tool type'))}: {esc(p['tool_type'])}</div>"
+            out += "</td></tr></table>"
             if p.get("summary"):
                 out += f"<p>{esc(p['summary'])}</p>"
-            specs = json.loads(p.get("specs") or "{}")
-            if specs:
+            try:
+                specs = json.loads(p.get("specs") or "{}")
+            except ValueError:
+                specs = {}
+            if isinstance(specs, dict) and specs:
                 out += "<table>" + "".join(f"<tr><td class='muted'>{esc(k)}</td><td>{esc(v)}</td></tr>"
                                            for k, v in specs.items()) + "</table>"
             out += sources_html(self.expo.sources_of("product", p["slug"]))
+        if len(products) > limit:
+            out += "<p class='muted'>" + esc(tr(
+                "… and {n} more: open View › Products to browse them all.").format(
+                n=len(products) - limit)) + "</p>"
+        self._products_last = out
         return out
+
+    def _thumb_img(self, image_id) -> str:
+        """An <img> of the product's thumbnail (a placeholder until it has been made)."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QTextDocument
+        url = f"thumb:{int(image_id) if image_id else 0}"
+        if self.thumbs is None:
+            from ..workers import placeholder_image
+            img = placeholder_image(64)
+        else:
+            img = self.thumbs.image(image_id)
+        if image_id:
+            self._product_images.add(int(image_id))
+        img = img.scaled(64, 64, Qt.AspectRatioMode.KeepAspectRatio,
+                         Qt.TransformationMode.SmoothTransformation)
+        self.products.document().addResource(QTextDocument.ResourceType.ImageResource,
+                                             QUrl(url), img)
+        return f"<img src='{url}' width=64 height=64>"
+
+    def set_thumbnails(self, loader) -> None:
+        """Show product pictures from ``loader`` (thumbnails arrive from a worker)."""
+        self.thumbs = loader
+        loader.ready.connect(self._on_thumb)
+
+    def _on_thumb(self, image_id: int) -> None:
+        if image_id not in self._product_images or self.kind != "exhibitor":
+            return
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QTextDocument
+        img = self.thumbs.image(image_id).scaled(64, 64, Qt.AspectRatioMode.KeepAspectRatio,
+                                                 Qt.TransformationMode.SmoothTransformation)
+        self.products.document().addResource(QTextDocument.ResourceType.ImageResource,
+                                             QUrl(f"thumb:{image_id}"), img)
+        bar = self.products.verticalScrollBar()
+        pos = bar.value()
+        self.products.setHtml(STYLE + self._products_last)
+        bar.setValue(pos)
+
+    def _on_product_link(self, url) -> None:
+        text = url.toString()
+        if text.startswith("product:"):
+            self.productChosen.emit(text.split(":", 1)[1])
 
     def _policy_html(self, kind: str, slug: str) -> str:
         links = list(self.expo.links_from(kind, slug))

@@ -38,11 +38,15 @@ class ProductView(QWidget):
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
         self.text.anchorClicked.connect(self._on_link)
-        lay = QVBoxLayout(self)
+        pic = QWidget()
+        pl = QVBoxLayout(pic)
+        pl.setContentsMargins(0, 0, 0, 0)
+        pl.addWidget(self.picture, 1)
+        pl.addWidget(self.credit)
+        lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(self.picture, 3)
-        lay.addWidget(self.credit)
-        lay.addWidget(self.text, 4)
+        lay.addWidget(pic, 1)
+        lay.addWidget(self.text, 1)
         self._image: QPixmap | None = None
         self._job: PictureJob | None = None
         self.picture_state = "none"     # none | loading | shown | placeholder
@@ -210,8 +214,8 @@ class ProductsPanel(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(top)
         split.addWidget(self.view)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(split)
@@ -264,3 +268,40 @@ class ProductsPanel(QWidget):
     def exhibitor_of_current(self) -> str | None:
         idx = self.table.currentIndex()
         return idx.data(EXHIBITOR_ROLE) if idx.isValid() else None
+
+
+class UnplacedTray(QWidget):
+    """Booths the organiser's list names but the floor plan lacks, with their exhibitors."""
+    exhibitorChosen = Signal(str)
+
+    def __init__(self, expo: Expo, parent=None):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QListWidget, QListWidgetItem
+        self.expo = expo
+        self.list = QListWidget()
+        self.list.setAccessibleName(tr("Unplaced booths"))
+        self.note = QLabel(tr("Booths in the imported lists that the floor plan does not show. "
+                              "They are listed and searchable, but not drawn."))
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #556; font-size: 11px;")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.note)
+        lay.addWidget(self.list, 1)
+        self.codes: list[str] = []
+        for code, names, slug in expo.conn.execute(
+                "SELECT b.code, group_concat(e.name, ', '), min(e.slug) FROM booths b "
+                "LEFT JOIN booth_exhibitors be ON be.booth = b.code "
+                "LEFT JOIN exhibitors e ON e.slug = be.exhibitor "
+                "WHERE b.placed = 0 GROUP BY b.code ORDER BY b.code LIMIT 5000"):
+            item = QListWidgetItem(f"{code} — {names}" if names else code)
+            item.setData(Qt.ItemDataRole.UserRole, slug)
+            self.list.addItem(item)
+            self.codes.append(code)
+        self.list.itemActivated.connect(self._chosen)
+        self.list.itemClicked.connect(self._chosen)
+
+    def _chosen(self, item) -> None:
+        slug = item.data(Qt.ItemDataRole.UserRole)
+        if slug:
+            self.exhibitorChosen.emit(slug)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLabel, QLineEdit,
+from PySide6.QtGui import QKeyEvent, QTextDocument
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHeaderView, QLabel,
+                               QLineEdit, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
                                QTableView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from db import search as dbsearch
@@ -13,6 +14,54 @@ from ..i18n import tr
 from ..models.exhibitors import SLUG_ROLE, ExhibitorFilter, ExhibitorModel
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 10
+
+
+class HighlightDelegate(QStyledItemDelegate):
+    """Paints a hit with the words the user typed marked (bold on a light yellow)."""
+
+    def __init__(self, panel: "SearchPanel"):
+        super().__init__(panel)
+        self.panel = panel
+
+    def paint(self, painter, option, index) -> None:
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        terms = self.panel.terms() if index.data(HIT_ROLE) else []
+        if not terms:
+            return super().paint(painter, option, index)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        doc = QTextDocument()
+        doc.setDefaultFont(opt.font)
+        doc.setDocumentMargin(0)
+        doc.setHtml(mark_terms(text, terms, selected=bool(
+            opt.state & QStyle.StateFlag.State_Selected)))
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
+        painter.save()
+        painter.translate(rect.left(), rect.top() + max(0, (rect.height() - doc.size().height()) / 2))
+        painter.setClipRect(0, 0, rect.width(), rect.height())
+        doc.drawContents(painter)
+        painter.restore()
+
+
+def mark_terms(text: str, terms: list[str], selected: bool = False) -> str:
+    """HTML of ``text`` with every occurrence of the typed words (prefixes) in bold."""
+    import html as _html
+    import re as _re
+    if not terms:
+        return _html.escape(text)
+    pattern = _re.compile("|".join(_re.escape(t) for t in sorted(terms, key=len, reverse=True)),
+                          _re.IGNORECASE)
+    color = "#ffffff" if selected else "#1a2b44"
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        out.append(_html.escape(text[pos:m.start()]))
+        out.append(f"<b style='background:#ffe98a;color:#000'>{_html.escape(m.group())}</b>")
+        pos = m.end()
+    out.append(_html.escape(text[pos:]))
+    return f"<span style='color:{color}; white-space:pre'>" + "".join(out) + "</span>"
 
 
 class SearchBox(QLineEdit):
@@ -88,7 +137,10 @@ class SearchPanel(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(60)
-        self._timer.timeout.connect(self.run_search)
+        self._timer.timeout.connect(self._search_in_background)
+        self._worker = None           # a workers.SearchWorker, made on the first keystroke
+        self._shown_text: str | None = None
+        self.results.setItemDelegate(HighlightDelegate(self))
         self.box.textChanged.connect(self._on_text)
         self.box.returnPressed.connect(self.go_to_best)
         self.box.moveHit.connect(self._move_hit)
@@ -100,9 +152,34 @@ class SearchPanel(QWidget):
         self.proxy.set_text(text)
         self._timer.start()
 
-    def run_search(self) -> None:
+    def _search_in_background(self) -> None:
+        """Search as you type: the query runs in a worker thread, so typing never waits."""
+        text = self.box.text()
+        if not text.strip():
+            self.run_search([])
+            return
+        if self._worker is None:
+            import weakref
+
+            from ..workers import SearchWorker
+            self._worker = SearchWorker(self.expo.path, limit=60)
+            self._worker.results.connect(self._on_results)
+            weakref.finalize(self, self._worker.stop, False)
+        self._worker.request(text)
+
+    def _on_results(self, _seq: int, text: str, hits) -> None:
+        if text == self.box.text() and not self._timer.isActive():
+            self.run_search(hits)
+
+    def terms(self) -> list[str]:
+        """The words typed so far, as search matches them (for marking them in the hits)."""
+        return dbsearch.query_terms(self._shown_text or "")
+
+    def run_search(self, hits: list | None = None) -> None:
+        """Show the hits for the box's text (searching now, on this thread, unless given)."""
         self._timer.stop()
         text = self.box.text()
+        self._shown_text = text
         self.results.clear()
         if not text.strip():
             self.hits = []
@@ -110,7 +187,7 @@ class SearchPanel(QWidget):
             self.status.setText("")
             self.hitsChanged.emit(None)
             return
-        self.hits = dbsearch.search(self.expo.conn, text, limit=60)
+        self.hits = dbsearch.search(self.expo.conn, text, limit=60) if hits is None else hits
         for kind, group in dbsearch.grouped(self.hits):
             head = QTreeWidgetItem([f"{tr(dbsearch.KIND_LABEL.get(kind, kind))} ({len(group)})"])
             head.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -151,7 +228,7 @@ class SearchPanel(QWidget):
         self.results.setCurrentItem(items[max(0, min(len(items) - 1, i + step))])
 
     def go_to_best(self) -> None:
-        if self._timer.isActive():
+        if self._timer.isActive() or self._shown_text != self.box.text():
             self.run_search()
         item = self.results.currentItem()
         if item is None or item.data(0, HIT_ROLE) is None:
