@@ -101,8 +101,25 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 50,
     then the rest. Only when the set of matches is small and complete is bm25
     asked to order it (cheap for few matches). Kinds other than products are
     indexed first, so they are always among the candidates.
+
+    A word being typed that is still shorter than ``MIN_PREFIX`` letters is not
+    expanded as a prefix (``p*`` would gather every word starting with p: up to
+    a second at a million products): alone, it finds exhibitor names and booth
+    codes that start with it and the word itself; after other words, hits with
+    a word starting with it rank first.
     """
-    query = build_query(text)
+    terms = query_terms(text)
+    prefer = None
+    short: str | None = None
+    if terms and not _IS_CJK.match(terms[-1]) and len(terms[-1]) < MIN_PREFIX:
+        if len(terms) == 1:
+            short = terms[0]
+            query = build_query(short, prefix=False)
+        else:
+            prefer = terms[-1]
+            query = build_query(" ".join(terms[:-1]), prefix=False)
+    else:
+        query = build_query(text)
     if query is None:
         return []
     try:
@@ -115,6 +132,8 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 50,
             bm25 = dict(conn.execute(
                 "SELECT rowid, bm25(search, 0, 0, 0, 8.0, 1.0) FROM search "
                 "WHERE search MATCH ?", (query,)).fetchall())
+        if short:
+            named = _short_prefix_rows(conn, short) + named
     except sqlite3.OperationalError:
         return []  # defensive (or interrupted): build_query makes bad syntax unreachable
     folded = _fold(text.strip())
@@ -129,7 +148,7 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 50,
         fname = _fold(name)
         if fname == folded or ref == folded:
             tier = 0          # exact name or id first
-        elif fname.startswith(folded):
+        elif fname.startswith(folded) or (prefer and _has_word_prefix(fname, prefer)):
             tier = 1
         elif rowid in in_name:
             tier = 2
@@ -143,6 +162,35 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 50,
     hits = [h for _key, h in scored[:limit]]
     _attach_booths(conn, hits)
     return hits
+
+
+MIN_PREFIX = 3   # letters before the word being typed is matched as a prefix
+
+
+def _has_word_prefix(name: str, prefix: str) -> bool:
+    return any(w.startswith(prefix) for w in _TERM_RE.findall(name))
+
+
+def _short_prefix_rows(conn: sqlite3.Connection, prefix: str) -> list[tuple]:
+    """Exhibitors whose name starts with ``prefix``, and those at booths whose code does.
+
+    Returned as search rows (rowid, kind, ref, label) with negative rowids, so they
+    never collide with index rows. Cheap: an index range for booth codes, a scan
+    that stops after a few dozen names for exhibitors.
+    """
+    out = []
+    like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    for i, (slug, name, zh, py) in enumerate(conn.execute(
+            "SELECT slug, name, name_zh, pinyin FROM exhibitors WHERE name LIKE ? ESCAPE '\\' "
+            "OR pinyin LIKE ? ESCAPE '\\' LIMIT 30", (like, like))):
+        out.append((-1 - i, "exhibitor", slug, title_field(name, zh, py)))
+    upper = prefix.upper()
+    for j, (slug, name, zh, py) in enumerate(conn.execute(
+            "SELECT DISTINCT e.slug, e.name, e.name_zh, e.pinyin FROM booths b "
+            "JOIN booth_exhibitors be ON be.booth = b.code JOIN exhibitors e ON e.slug = be.exhibitor "
+            "WHERE b.code >= ? AND b.code < ? LIMIT 20", (upper, upper + "\uffff"))):
+        out.append((-1000 - j, "exhibitor", slug, title_field(name, zh, py)))
+    return out
 
 
 def _subtitle(title: str) -> str:
