@@ -29,10 +29,11 @@ ICONS = ROOT / "desktop" / "assets" / "icons"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 EXE = "wesemibay"
 APP_NAME = "WeSemiBay Explorer"
-# What Qt's xcb platform plugin needs from the system beyond what the bundle carries.
+# What Qt's xcb platform plugin needs from the system beyond what the bundle carries
+# (and D-Bus, which build.spec leaves to the system).
 DEB_DEPENDS = ("libxcb-cursor0", "libxkbcommon-x11-0", "libxcb-icccm4", "libxcb-keysyms1",
                "libxcb-image0", "libxcb-render-util0", "libxcb-shape0", "libegl1", "libgl1",
-               "libfontconfig1")
+               "libfontconfig1", "libdbus-1-3")
 # A CJK font for the Chinese names; CUPS for printing (the bundle leaves libcups to the system).
 DEB_RECOMMENDS = ("fonts-wqy-microhei | fonts-noto-cjk", "libcups2")
 
