@@ -146,8 +146,9 @@ def _cmd_import(args) -> int:
         if rep.more_errors:
             print(f"{PROG}: … and {rep.more_errors} more errors", file=sys.stderr)
         n = len(rep.errors) + rep.more_errors
+        state = "is unchanged" if Path(args.expo).exists() else "was not created"
         print(f"{PROG}: {n} error{'s' if n != 1 else ''}; nothing was imported, "
-              f"{args.expo} is unchanged", file=sys.stderr)
+              f"{args.expo} {state}", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))

@@ -61,6 +61,8 @@ def read_file(path: str | Path) -> bytes:
     """The bytes of a picture file; ImageProblem if missing, unreadable or too large."""
     path = Path(path)
     try:
+        if path.is_dir():
+            raise ImageProblem("is a folder, not a picture")
         size = path.stat().st_size
         if not path.is_file():
             raise ImageProblem("not a file")

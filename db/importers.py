@@ -174,8 +174,10 @@ class Problem:
         where = self.file
         if self.line is not None:
             where += f": line {self.line}"
-        if self.column:
+        if self.column and self.line is not None:
             where += f", column {self.column}"
+        elif self.column:
+            where += f": {self.column}"       # a record of a JSON document
         return f"{where}: {self.message}" + (f"; {self.fix}" if self.fix else "")
 
 
@@ -444,7 +446,7 @@ class _Importer:
                 first = text.readline()
                 text.seek(0)
             except UnicodeDecodeError:
-                self.error(name, f"line 1 is not valid {encoding}", 1,
+                self.error(name, f"text that is not valid {encoding}", 1,
                            fix="save the file as UTF-8 or pass the right --encoding")
                 return
             delimiter = sniff_delimiter(first, path.suffix)
@@ -732,6 +734,8 @@ class _Importer:
     def _product_part(self, ex, vals, name, line, header, cols, base) -> None:
         T = self._text
         product = T(vals, "product", MAX_NAME, name, line, cols, header)
+        if product is None and "product" in vals:
+            return      # the name itself was refused (and reported)
         if product is None:
             for f in ("product_id", "tool_type", "image", "product_zh", "specs"):
                 if f in vals:
@@ -824,8 +828,8 @@ class _Importer:
         img = vals.get("image")
         if img:
             image_sha1 = self._image(img, vals.get("image_credit"), name, line, cols, header, base)
-        if self.report.errors:
-            return  # keep checking, but stage nothing more
+        # Rows keep being written after an error (into the scratch table or the copy, which
+        # is then thrown away), so that duplicates further down are found and listed too.
         if name not in self.product_col:
             self.product_col[name] = self._col(cols, header, "product_id" if pid else "product")
         exname = ex.name
@@ -872,9 +876,6 @@ class _Importer:
 
     def flush_direct(self) -> None:
         if not self._p_buf:
-            return
-        if self.report.errors:
-            self._p_buf.clear(), self._s_buf.clear(), self._c_buf.clear()
             return
         conn = self.conn
         conn.execute("SAVEPOINT batch")
@@ -1569,6 +1570,7 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
         imp = _Importer(conn, encoding=encoding, mapping=mapping, strict=strict,
                         progress=progress, cancel=cancel)
         imp.report.files = [f.name for f in files]
+        files_order = {f.name: i for i, f in enumerate(files)}
         csv_files = [f for f in files if f.suffix.lower() != ".json"]
         if csv_files and not any(f.suffix.lower() == ".json" for f in files) and \
                 conn.execute("SELECT count(*) FROM expo").fetchone()[0] == 0:
@@ -1593,6 +1595,7 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
         else:
             imp.check_duplicates()
         if imp.report.errors or imp.report.more_errors:
+            imp.report.errors.sort(key=lambda e: (files_order.get(e.file, 99), e.line or 0))
             raise ImportFailed(imp.report)
         progress(0.78, "writing")
         rebuild = False
