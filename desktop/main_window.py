@@ -45,7 +45,10 @@ class Legend(QWidget):
         super().__init__(parent)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(6, 2, 6, 2)
-        lay.setSpacing(4)
+        lay.setSpacing(2)
+        small = self.font()
+        small.setPointSizeF(max(7.5, small.pointSizeF() * 0.9))
+        self.setFont(small)
         title = QLabel(tr("Zones:"))
         lay.addWidget(title)
         self.buttons: dict[str, QToolButton] = {}
@@ -59,13 +62,17 @@ class Legend(QWidget):
             b.setAutoRaise(True)
             b.setToolTip(tr("Show or hide this zone's booths"))
             b.toggled.connect(self._changed)
+            b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             lay.addWidget(b)
             self.buttons[z["slug"]] = b
         neutral = QLabel()
         neutral.setPixmap(swatch(_mix(QColor("#888888"), NEUTRAL, 0.72)).pixmap(12, 12))
         lay.addSpacing(10)
         lay.addWidget(neutral)
-        lay.addWidget(QLabel(tr("pale: exhibitor not named in our sources")))
+        pale = QLabel(tr("not named in sources"))
+        pale.setToolTip(tr("Booths whose exhibitor no source names are drawn pale, "
+                           "never as invented companies."))
+        lay.addWidget(pale)
         lay.addStretch(1)
 
     def _changed(self) -> None:

@@ -17,12 +17,11 @@ ZONE_ROLE = Qt.ItemDataRole.UserRole + 3
 class ExhibitorModel(QAbstractTableModel):
     """Rows are cached once; ``data()`` never queries and never raises."""
 
-    COLUMNS = ("name", "name_zh", "booths", "zone_name", "country", "products")
+    COLUMNS = ("name", "booths", "zone_name", "country")
 
     def __init__(self, expo: Expo, parent=None):
         super().__init__(parent)
-        self._headers = (tr("Exhibitor"), tr("Chinese name"), tr("Booth"), tr("Zone"),
-                         tr("Country"), tr("Products"))
+        self._headers = (tr("Exhibitor"), tr("Booth"), tr("Zone"), tr("Country"))
         self._zone_colors: dict[str, QColor] = {}
         self._rows: list[dict] = []
         self.reload(expo)
@@ -57,14 +56,15 @@ class ExhibitorModel(QAbstractTableModel):
         row = self._rows[index.row()]
         col = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
+            if col == "name" and row.get("name_zh"):
+                return f"{row['name']}  {row['name_zh']}"  # both names, one column
             value = row.get(col)
             return "" if value is None else value
         if role == Qt.ItemDataRole.ToolTipRole and col == "name":
-            return row.get("name")
+            return " · ".join(n for n in (row.get("name"), row.get("name_zh"), row.get("pinyin"))
+                              if n)
         if role == Qt.ItemDataRole.DecorationRole and col == "zone_name":
             return self._zone_colors.get(row.get("zone") or "")
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == "products":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == SLUG_ROLE:
             return row["slug"]
         if role == SEARCH_ROLE:

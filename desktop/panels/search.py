@@ -123,6 +123,12 @@ class SearchPanel(QWidget):
         for c in range(1, self.model.columnCount()):
             self.table.horizontalHeader().setSectionResizeMode(
                 c, QHeaderView.ResizeMode.ResizeToContents)
+        zone_col = ExhibitorModel.COLUMNS.index("zone_name")
+        self.table.horizontalHeader().setSectionResizeMode(zone_col,
+                                                           QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(zone_col, 105)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.table.setAccessibleName(tr("Exhibitor directory"))
 
