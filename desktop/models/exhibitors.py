@@ -73,6 +73,28 @@ class ExhibitorModel(QAbstractTableModel):
             return row.get("zone") or ""
         return None
 
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the cached rows in Python: one key per row, not a data() call per comparison
+        (30,000 exhibitors sort in milliseconds)."""
+        if not (0 <= column < len(self.COLUMNS)):
+            return
+        col = self.COLUMNS[column]
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_slugs = [(self._rows[i.row()]["slug"], i.column()) for i in old]
+        self._rows.sort(key=lambda r: (str(r.get(col) or "").casefold(), r["name"].casefold()),
+                        reverse=order == Qt.SortOrder.DescendingOrder)
+        self._index = {r["slug"]: i for i, r in enumerate(self._rows)}
+        self.changePersistentIndexList(
+            old, [self.index(self._index[s], c) for s, c in old_slugs])
+        self.layoutChanged.emit()
+
+    def search_text(self, row: int) -> str:
+        return self._rows[row]["_search"]
+
+    def zone_of(self, row: int) -> str:
+        return self._rows[row].get("zone") or ""
+
     def row_of(self, slug: str) -> int:
         return self._index.get(slug, -1)
 
@@ -81,14 +103,18 @@ class ExhibitorModel(QAbstractTableModel):
 
 
 class ExhibitorFilter(QSortFilterProxyModel):
-    """Filters by typed text (all words must match) and by zone."""
+    """Filters by typed text (all words must match) and by zone; sorting is the source
+    model's (fast, in Python), the proxy keeps its order."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._words: list[str] = []
         self._zones: set[str] | None = None
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setSortLocaleAware(True)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
@@ -102,8 +128,9 @@ class ExhibitorFilter(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         model = self.sourceModel()
-        idx = model.index(source_row, 0, source_parent)
-        if self._zones is not None and model.data(idx, ZONE_ROLE) not in self._zones:
+        if self._zones is not None and model.zone_of(source_row) not in self._zones:
             return False
-        hay = model.data(idx, SEARCH_ROLE) or ""
+        if not self._words:
+            return True
+        hay = model.search_text(source_row)
         return all(w in hay for w in self._words)
