@@ -51,7 +51,7 @@ from typing import Callable, Iterable
 
 from . import images, schema
 from .errors import DataError
-from .search import exhibitor_index_row, index_text, rebuild_index, title_field, _tool_words
+from .search import TOOL_WORDS, exhibitor_index_row, index_text, rebuild_index, title_field
 
 # --------------------------------------------------------------------- fields
 # Canonical field -> header names that mean it (compared after ``norm_header``).
@@ -367,6 +367,11 @@ def _name_key(name: str) -> str:
     return norm_header(name)
 
 
+# Columns that describe the exhibitor of a row (a repeated exhibitor is recognised by them).
+_EXHIBITOR_KEY = ("exhibitor_id", "company", "company_en", "company_zh", "pinyin", "country",
+                  "category", "zone", "exhibitor_summary", "booth", "hall", "x", "y", "w", "h",
+                  "sources")
+
 _STAGE_COLS = ("slug", "exhibitor", "name", "name_zh", "pinyin", "tool_type", "summary", "specs",
                "image_sha1", "sources", "label", "title", "body", "file", "line")
 
@@ -525,11 +530,12 @@ class _Importer:
         cols = self._header(header, name)
         if cols is None:
             return
+        self._ex_fields = [f for f in _EXHIBITOR_KEY if f in cols]
         header = [h.strip().lstrip("\ufeff") for h in header]
         ncols = len(header)
         base = Path(path).parent
         ci = cols.get
-        get_idx = {f: cols[f] for f in cols}
+        items = list(cols.items())
         width_warned = False
         rows = 0
         line_start = reader.line_num + 1
@@ -562,8 +568,9 @@ class _Importer:
                           "the extra cells were ignored", line,
                           fix="check the delimiter and the quotes")
             vals = {}
-            for f, i in get_idx.items():
-                if i < len(row):
+            full = len(row) >= ncols
+            for f, i in items:
+                if full or i < len(row):
                     v = row[i]
                     if v:
                         v = v.strip()
@@ -608,12 +615,9 @@ class _Importer:
     def _row(self, vals: dict, name: str, line: int, header, cols, base: Path) -> None:
         # Flat files repeat an exhibitor's cells on each of its product rows: when they are
         # the same as on the exhibitor's previous row, skip straight to the product.
-        ekey = (name, vals.get("exhibitor_id"), vals.get("company"), vals.get("company_en"),
-                vals.get("company_zh"), vals.get("pinyin"), vals.get("country"),
-                vals.get("category"), vals.get("zone"), vals.get("exhibitor_summary"),
-                vals.get("booth"), vals.get("hall"), vals.get("x"), vals.get("y"),
-                vals.get("w"), vals.get("h"),
-                None if vals.get("product") else vals.get("description"), vals.get("sources"))
+        get = vals.get
+        ekey = (name, None if "product" in vals else get("description"),
+                *[get(f) for f in self._ex_fields])
         ex = self._last_rows.get(ekey)
         if ex is None:
             n_errors = len(self.report.errors) + self.report.more_errors
@@ -732,10 +736,9 @@ class _Importer:
         return ex
 
     def _product_part(self, ex, vals, name, line, header, cols, base) -> None:
-        T = self._text
-        product = T(vals, "product", MAX_NAME, name, line, cols, header)
-        if product is None and "product" in vals:
-            return      # the name itself was refused (and reported)
+        """The product of a row (the hot path of a large import: keep it lean)."""
+        get = vals.get
+        product = get("product")
         if product is None:
             for f in ("product_id", "tool_type", "image", "product_zh", "specs"):
                 if f in vals:
@@ -744,12 +747,82 @@ class _Importer:
                                fix="fill in the product name or clear the product columns")
                     break
             return
-        desc = T(vals, "description", MAX_TEXT, name, line, cols, header, single_line=False)
+        T = self._text
+        if len(product) > MAX_NAME or not product.isprintable():
+            product = T(vals, "product", MAX_NAME, name, line, cols, header)
+            if product is None:
+                return      # refused (and reported)
+        desc = get("description")
+        if desc is not None and (len(desc) > MAX_TEXT or not desc.isprintable()):
+            desc = T(vals, "description", MAX_TEXT, name, line, cols, header, single_line=False)
         src_list = None
-        srcs = vals.get("sources")
+        srcs = get("sources")
         if srcs:
             src_list = [s for s in _BOOTH_SPLIT.split(srcs) if s in self.ctx.sources] or None
-        self._product(ex, product, desc, vals, src_list, name, line, cols, header, base)
+        pid = get("product_id")
+        if pid is not None and (len(pid) > MAX_ID or not pid.isprintable()):
+            pid = T(vals, "product_id", MAX_ID, name, line, cols, header)
+        zh = get("product_zh")
+        if zh is not None and (len(zh) > MAX_NAME or not zh.isprintable()):
+            zh = T(vals, "product_zh", MAX_NAME, name, line, cols, header)
+        py = get("product_pinyin")
+        if py is not None and (len(py) > MAX_NAME or not py.isprintable()):
+            py = T(vals, "product_pinyin", MAX_NAME, name, line, cols, header)
+        tool = get("tool_type")
+        if tool is not None and (len(tool) > MAX_SHORT or not tool.isprintable()):
+            tool = T(vals, "tool_type", MAX_SHORT, name, line, cols, header)
+        specs_json = "{}"
+        if "specs" in vals or "_specs_extra" in vals:
+            specs = {}
+            specs_text = T(vals, "specs", MAX_TEXT, name, line, cols, header, single_line=False)
+            if specs_text:
+                specs = self._specs(specs_text, name, line, cols, header)
+                if specs is None:
+                    return
+            if get("_specs_extra"):
+                specs.update(vals["_specs_extra"])
+            if specs:
+                specs_json = json.dumps(specs, ensure_ascii=False)
+        slug = pid or f"{ex.slug}-{slugify(product, 'p')}"
+        tool_key = tool.lower() if tool else None
+        image_sha1 = None
+        img = get("image")
+        if img:
+            image_sha1 = self._image(img, get("image_credit"), name, line, cols, header, base)
+        # Rows keep being written after an error (into the scratch table or the copy, which
+        # is then thrown away), so that duplicates further down are found and listed too.
+        if name not in self.product_col:
+            self.product_col[name] = self._col(cols, header, "product_id" if pid else "product")
+        # label: what title_field(product, zh, exhibitor name) gives, inlined
+        exname = ex.name
+        label = product
+        if zh and zh != product:
+            label += " | " + zh
+        if exname and exname != product and exname != zh:
+            label += " | " + exname
+        body = index_text(f"{py} {py.replace(' ', '')}" if py else None, tool,
+                          TOOL_WORDS.get(tool_key) if tool_key else None, desc)
+        if self.direct:
+            # Bulk path (the expo has no products yet): straight into the tables of the copy.
+            self._rowid += 1
+            self._p_buf.append((slug, ex.slug, product, zh, py, tool_key, desc, specs_json,
+                                self.image_ids.get(image_sha1) if image_sha1 else None))
+            self._s_buf.append((self._rowid, "product", slug, label,
+                                label if label.isascii() else index_text(label), body))
+            if src_list:
+                self._c_buf.extend(("product", slug, s_) for s_ in src_list)
+            else:
+                self._c_buf.append(("product", slug, self.file_source[name]))
+            self._lines.append(line)
+            self._files.append(self._file_no[name])
+            if len(self._p_buf) >= 5000:
+                self.flush_direct()
+            return
+        self._stage_buf.append((
+            slug, ex.slug, product, zh, py, tool_key, desc, specs_json, image_sha1,
+            " ".join(src_list) if src_list else None, label, index_text(label), body, name, line))
+        if len(self._stage_buf) >= 5000:
+            self.flush_stage()
 
     def _geometry(self, vals, name, line, cols, header):
         if not any(f in vals for f in ("x", "y", "w", "h")):
@@ -808,56 +881,6 @@ class _Importer:
                 self.new_booths[code.casefold()] = row
         ex.booths.setdefault(code, (name, line))
 
-    def _product(self, ex, product, desc, vals, src_list, name, line, cols, header, base):
-        T = self._text
-        pid = T(vals, "product_id", MAX_ID, name, line, cols, header)
-        zh = T(vals, "product_zh", MAX_NAME, name, line, cols, header)
-        py = T(vals, "product_pinyin", MAX_NAME, name, line, cols, header)
-        tool = T(vals, "tool_type", MAX_SHORT, name, line, cols, header)
-        specs_text = T(vals, "specs", MAX_TEXT, name, line, cols, header, single_line=False)
-        specs = {}
-        if specs_text:
-            specs = self._specs(specs_text, name, line, cols, header)
-            if specs is None:
-                return
-        if vals.get("_specs_extra"):
-            specs.update(vals["_specs_extra"])
-        slug = pid or f"{ex.slug}-{slugify(product, 'p')}"
-        tool_key = tool.lower() if tool else None
-        image_sha1 = None
-        img = vals.get("image")
-        if img:
-            image_sha1 = self._image(img, vals.get("image_credit"), name, line, cols, header, base)
-        # Rows keep being written after an error (into the scratch table or the copy, which
-        # is then thrown away), so that duplicates further down are found and listed too.
-        if name not in self.product_col:
-            self.product_col[name] = self._col(cols, header, "product_id" if pid else "product")
-        exname = ex.name
-        label = title_field(product, zh, exname)
-        body = index_text(f"{py} {py.replace(' ', '')}" if py else None, tool, _tool_words(tool),
-                          desc)
-        specs_json = json.dumps(specs, ensure_ascii=False) if specs else "{}"
-        if self.direct:
-            # Bulk path (the expo has no products yet): straight into the tables of the copy.
-            self._rowid += 1
-            self._p_buf.append((slug, ex.slug, product, zh, py, tool_key, desc, specs_json,
-                                self.image_ids.get(image_sha1) if image_sha1 else None))
-            self._s_buf.append((self._rowid, "product", slug, label, index_text(label), body))
-            if src_list:
-                self._c_buf.extend(("product", slug, s_) for s_ in src_list)
-            else:
-                self._c_buf.append(("product", slug, self.file_source[name]))
-            self._lines.append(line)
-            self._files.append(self._file_no[name])
-            if len(self._p_buf) >= 5000:
-                self.flush_direct()
-            return
-        self._stage_buf.append((
-            slug, ex.slug, product, zh, py, tool_key, desc, specs_json, image_sha1,
-            " ".join(src_list) if src_list else None, label, index_text(label), body, name, line))
-        if len(self._stage_buf) >= 5000:
-            self.flush_stage()
-
     def start_direct(self, files: list[Path]) -> None:
         """Use the bulk path: the target has no products, so every product is new."""
         self.direct = True
@@ -875,40 +898,51 @@ class _Importer:
             "SELECT coalesce(max(rowid), 0) FROM products").fetchone()[0] + 1
 
     def flush_direct(self) -> None:
+        """Write the rows read so far (one ``executemany`` per table).
+
+        (A writer thread does not help here: binding each row needs the GIL, and the
+        two threads then hand it back and forth; measured slower.)
+        """
         if not self._p_buf:
             return
+        batch = (self._p_buf, self._s_buf, self._c_buf, len(self._lines) - len(self._p_buf))
+        self._p_buf, self._s_buf, self._c_buf = [], [], []
+        self._write_batch(*batch)
+
+    def _write_batch(self, p_buf, s_buf, c_buf, start) -> None:
+        # No savepoint per batch: releasing one makes FTS5 flush its pending terms into a
+        # new segment each time, which costs dearly in merges at a million rows.
         conn = self.conn
-        conn.execute("SAVEPOINT batch")
+        before = conn.execute("SELECT coalesce(max(rowid), 0) FROM products").fetchone()[0]
         try:
             conn.executemany("INSERT INTO products(slug, exhibitor, name, name_zh, pinyin, "
                              "tool_type, summary, specs, image) VALUES (?,?,?,?,?,?,?,?,?)",
-                             self._p_buf)
+                             p_buf)
+            done = len(p_buf)
         except sqlite3.IntegrityError:
-            conn.execute("ROLLBACK TO batch")
-            self._insert_one_by_one()
-        else:
+            # Rows before the failing one are in (rowids follow each other); the rest goes
+            # one by one, so that each duplicate is found and reported.
+            done = conn.execute("SELECT coalesce(max(rowid), 0) FROM products"
+                                ).fetchone()[0] - before
+        if done:
+            slugs = {p[0] for p in p_buf[:done]} if done < len(p_buf) else None
             conn.executemany("INSERT OR IGNORE INTO cites(kind, ref, source) VALUES (?, ?, ?)",
-                             self._c_buf)
+                             c_buf if slugs is None else [c for c in c_buf if c[1] in slugs])
             conn.executemany("INSERT INTO search(rowid, kind, ref, label, title, body) "
-                             "VALUES (?,?,?,?,?,?)", self._s_buf)
-            start = len(self._lines) - len(self._p_buf)
-            self._row_index.extend(range(start, len(self._lines)))
-            self.staged += len(self._p_buf)
-        conn.execute("RELEASE batch")
-        self._p_buf.clear()
-        self._s_buf.clear()
-        self._c_buf.clear()
+                             "VALUES (?,?,?,?,?,?)", s_buf[:done])
+            self._row_index.extend(range(start, start + done))
+            self.staged += done
+        if done < len(p_buf):
+            self._insert_one_by_one(p_buf[done:], s_buf[done:], c_buf, start + done)
 
-    def _insert_one_by_one(self) -> None:
+    def _insert_one_by_one(self, p_buf, s_buf, c_buf, first_line) -> None:
         """A batch with a product given twice: find it, skip exact repeats, report the rest."""
         conn = self.conn
-        n = len(self._p_buf)
-        first_line = len(self._lines) - n
         cites = {}
-        for c in self._c_buf:
+        for c in c_buf:
             cites.setdefault(c[1], []).append(c)
         kept = 0
-        for i, (prow, srow) in enumerate(zip(self._p_buf, self._s_buf)):
+        for i, (prow, srow) in enumerate(zip(p_buf, s_buf)):
             line = self._lines[first_line + i]
             fname = self._file_names[self._files[first_line + i]]
             try:
@@ -1559,7 +1593,7 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
                 src.close()
         else:
             mode = "delete"
-        conn = sqlite3.connect(str(temp), isolation_level=None)
+        conn = sqlite3.connect(str(temp), isolation_level=None, check_same_thread=False)
         if fast:
             conn.execute("PRAGMA journal_mode = MEMORY")   # the copy is thrown away on failure
             conn.execute("PRAGMA synchronous = OFF")       # fsync once at the end instead
