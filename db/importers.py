@@ -12,17 +12,20 @@ Formats (documented with examples in ``docs/catalogue-format.md``):
 
 How an import runs (``prepare_import`` then ``PreparedImport.commit``):
 
-1. The expo file is copied (SQLite backup API) to a temporary file beside it.
-2. Every row of every file is read and checked; good rows go to a scratch
-   (TEMP) table, never to the expo's tables. All errors are collected, each
-   naming the file, line and column and saying what to fix.
+1. The expo file is copied (SQLite backup API) to a temporary file beside it;
+   the expo file itself is never opened for writing.
+2. Every row of every file is read and checked, and all errors are collected,
+   each naming the file, line and column and saying what to fix. Good rows are
+   written into the copy in one transaction as they are read: straight into
+   its tables when the expo has no products yet (the bulk path: batches of
+   ``executemany``), else into a scratch (TEMP) table that is merged with set
+   operations at the end (added / updated / unchanged).
 3. If there is any error, or the user cancels, the copy is deleted: the expo
-   file was never opened for writing and is byte for byte as it was.
-4. Otherwise one transaction writes the staged rows into the copy with set
-   operations (``INSERT … SELECT``), the copy is flushed to disk, and
+   file is byte for byte as it was.
+4. Otherwise the transaction commits, the copy is flushed to disk, and
    ``commit()`` renames it over the expo file (atomic on one file system).
-   A killed process leaves at worst a stray ``.import-*`` file, which the
-   next import removes.
+   A killed process leaves at worst a stray ``.import-*`` file, which a later
+   import removes.
 
 Records keep stable ids: a file's own id column, else a slug derived from
 the name (the same name always gives the same slug), else an existing
@@ -1349,6 +1352,13 @@ def _write_csv_records(imp: _Importer, files: list[Path]) -> bool:
         new = {"name": ex.name, "name_zh": v.get("company_zh"), "pinyin": v.get("pinyin"),
                "country": v.get("country"), "category": v.get("category"), "zone": v.get("zone"),
                "summary": v.get("exhibitor_summary")}
+        if new["zone"] is None and old is None and ex.booths and ctx.booths:
+            # No zone given: the zone of its booth on the floor plan, if it has one.
+            known = [c for c in ex.booths if c.casefold() in ctx.booths]
+            if known:
+                row = conn.execute("SELECT zone FROM booths WHERE code = ? AND zone IS NOT NULL",
+                                   (known[0],)).fetchone()
+                new["zone"] = row[0] if row else None
         if old is None:
             conn.execute("INSERT INTO exhibitors(slug, name, name_zh, pinyin, country, category, "
                          "zone, summary) VALUES (?,?,?,?,?,?,?,?)",

@@ -69,6 +69,7 @@ def test_messy_list_imports_into_the_builtin_expo(expo_copy):
         assert expo.booths_of("naura") == ["1B05", "1B06"]
         naura = expo.exhibitor("naura")
         assert (naura["name"], naura["name_zh"], naura["country"]) == ("NAURA", "北方华创", "CN")
+        assert naura["zone"] == "wafer-manufacturing"        # the zone of its booth
         # matched by its Chinese name, not duplicated
         assert expo.conn.execute("SELECT count(*) FROM exhibitors WHERE name_zh = '新凯来'"
                                  ).fetchone()[0] == 1
