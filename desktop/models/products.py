@@ -96,7 +96,7 @@ class ProductModel(QAbstractTableModel):
         self._ids = array("q")
         self._pages: OrderedDict[int, list] = OrderedDict()
         self._filter = ProductFilter()
-        self._sort = (0, Qt.SortOrder.AscendingOrder)
+        self._sort = (-1, Qt.SortOrder.AscendingOrder)     # -1: catalogue (rowid) order
         self._gen = 0
         self._signals = _IdQuery()
         self._signals.done.connect(self._on_ids)
@@ -291,13 +291,10 @@ class ProductModel(QAbstractTableModel):
         """Filter choices: tool types, zones, countries (value, label)."""
         conn = self.expo.conn
         try:
+            # Tool types from (at most) the first 20,000 products: cheap at any size.
             tools = [(t, t) for (t,) in conn.execute(
-                "SELECT DISTINCT tool_type FROM products WHERE tool_type IS NOT NULL "
-                "ORDER BY tool_type LIMIT 500")] if self.total <= 200_000 else [
-                (t, t) for (t,) in conn.execute(
-                    "SELECT tool_type FROM (SELECT tool_type FROM products LIMIT 200000) "
-                    "WHERE tool_type IS NOT NULL GROUP BY tool_type ORDER BY tool_type "
-                    "LIMIT 500")]
+                "SELECT tool_type FROM (SELECT tool_type FROM products LIMIT 20000) "
+                "WHERE tool_type IS NOT NULL GROUP BY tool_type ORDER BY tool_type LIMIT 500")]
             zones = [(s, n) for s, n in conn.execute("SELECT slug, name FROM zones ORDER BY sort")]
             countries = [(c, c) for (c,) in conn.execute(
                 "SELECT DISTINCT country FROM exhibitors WHERE country IS NOT NULL "
