@@ -1577,6 +1577,8 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
             raise DataError(f"{f}: is a folder, not a file")
     progress = progress or (lambda f, m: None)
     target_parent = target.parent if str(target.parent) else Path(".")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise DataError(f"{target}: the expo file is read-only; import into a copy")
     source = target if target.exists() or base is None else Path(base)
     if source.exists():
         from .expo import open_expo   # checks: SQLite, not truncated, not newer, not damaged
