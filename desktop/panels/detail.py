@@ -5,11 +5,13 @@ shown as text to copy, never fetched.
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QSplitter, QTabWidget,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QSplitter, QTabWidget,
                                QTextBrowser,
                                QToolButton, QVBoxLayout, QWidget)
 
@@ -96,10 +98,25 @@ class DetailPanel(QWidget):
         self.notes.setEnabled(False)
         self.note_status = QLabel("")
         self.note_status.setObjectName("noteStatus")
+        # A note belongs to the exhibitor (or booth) or to one of its products.
+        self.note_about = QComboBox()
+        self.note_about.setAccessibleName(tr("Note about"))
+        self.note_about.currentIndexChanged.connect(self._on_note_about)
+        self.note_tags = QLineEdit()
+        self.note_tags.setPlaceholderText(tr("Tags, separated by commas (e.g. follow-up, ALD)"))
+        self.note_tags.setAccessibleName(tr("Tags"))
+        self.note_tags.editingFinished.connect(self._save_tags)
+        self.note_kind: str | None = None
+        self.note_ref: str | None = None
         notes_box = QWidget()
         nl = QVBoxLayout(notes_box)
         nl.setContentsMargins(4, 4, 4, 4)
+        about = QHBoxLayout()
+        about.addWidget(QLabel(tr("About:")))
+        about.addWidget(self.note_about, 1)
+        nl.addLayout(about)
         nl.addWidget(self.notes, 1)
+        nl.addWidget(self.note_tags)
         nl.addWidget(self.note_status)
         self.tabs.addTab(self.info, tr("Exhibitor"))
         self.tabs.addTab(self.products, tr("Products"))
@@ -344,25 +361,73 @@ class DetailPanel(QWidget):
 
     # ---------------------------------------------------------------- notes
     def _set_note_target(self, kind: str | None, ref: str | None) -> None:
+        """The selection changed: offer notes on it and on its products; update the star."""
         self._loading = True
         try:
-            enabled = kind is not None
-            self.notes.setEnabled(enabled)
-            self.star.setEnabled(enabled)
-            note = self.user.note(self.expo_slug, kind, ref) if enabled else None
-            self.notes.setPlainText(note["text"] if note else "")
-            self.note_status.setText(tr("Saved {time}").format(time=note["updated"])
-                                     if note else "")
+            self.note_about.blockSignals(True)
+            self.note_about.clear()
+            if kind is not None:
+                label = tr("Booth {code}").format(code=ref) if kind == "booth" else \
+                    (self.expo.record("exhibitor", ref) or {}).get("name", ref)
+                self.note_about.addItem(label, (kind, ref))
+                if kind == "exhibitor":
+                    for p in self.expo.products_of(ref):
+                        self.note_about.addItem("   " + tr("Product: {name}").format(
+                            name=p["name"]), ("product", p["slug"]))
+            self.note_about.setEnabled(self.note_about.count() > 1)
+            self.note_about.blockSignals(False)
             self.star.blockSignals(True)
-            on = enabled and self.user.is_favourite(self.expo_slug, kind, ref)
+            on = kind is not None and self.user.is_favourite(self.expo_slug, kind, ref)
+            self.star.setEnabled(kind is not None)
             self.star.setChecked(on)
             self.star.setText("★" if on else "☆")
             self.star.blockSignals(False)
         finally:
             self._loading = False
+        self._load_note(kind, ref)
+
+    def note_on(self, kind: str, ref: str) -> None:
+        """Switch the Notes tab to a note on this record (the exhibitor or one of its products)."""
+        for i in range(self.note_about.count()):
+            if self.note_about.itemData(i) == (kind, ref):
+                self.note_about.setCurrentIndex(i)
+                return
+
+    def _on_note_about(self, index: int) -> None:
+        self.save_note()
+        data = self.note_about.itemData(index)
+        self._load_note(*(data if data else (None, None)))
+
+    def _load_note(self, kind: str | None, ref: str | None) -> None:
+        self._loading = True
+        try:
+            self.note_kind, self.note_ref = kind, ref
+            enabled = kind is not None
+            self.notes.setEnabled(enabled)
+            self.note_tags.setEnabled(enabled)
+            note = self.user.note(self.expo_slug, kind, ref) if enabled else None
+            self.notes.setPlainText(note["text"] if note else "")
+            self.note_tags.setText(", ".join(note["tags"]) if note else "")
+            self.note_status.setText(self._stamp(note))
+        finally:
+            self._loading = False
+
+    @staticmethod
+    def _stamp(note: dict | None) -> str:
+        if not note:
+            return ""
+        def local(ts: str) -> str:
+            try:
+                return dt.datetime.fromisoformat(ts).astimezone().strftime("%Y-%m-%d %H:%M")
+            except ValueError:
+                return ts
+        text = tr("Saved {time}").format(time=local(note["updated"]))
+        if note.get("created") and note["created"] != note["updated"]:
+            text += " · " + tr("written {time}").format(time=local(note["created"]))
+        return text
 
     def _on_note_edited(self) -> None:
-        if self._loading or self.kind is None:
+        if self._loading or self.note_kind is None:
             return
         self.note_status.setText(tr("Saving…"))
         self._save_timer.start()
@@ -372,11 +437,24 @@ class DetailPanel(QWidget):
         if not self._save_timer.isActive() and self.note_status.text() != tr("Saving…"):
             return
         self._save_timer.stop()
-        if self.kind is None:
+        if self.note_kind is None:
             return
-        stamp = self.user.save_note(self.expo_slug, self.kind, self.ref, self.notes.toPlainText())
-        self.note_status.setText(tr("Saved {time}").format(time=stamp))
-        self.noteSaved.emit(self.kind, self.ref)
+        self.user.save_note(self.expo_slug, self.note_kind, self.note_ref,
+                            self.notes.toPlainText())
+        self.note_status.setText(self._stamp(self.user.note(
+            self.expo_slug, self.note_kind, self.note_ref)) or tr("Saved"))
+        self.noteSaved.emit(self.note_kind, self.note_ref)
+
+    def _save_tags(self) -> None:
+        if self._loading or self.note_kind is None:
+            return
+        self.save_note()
+        tags = [t for t in self.note_tags.text().split(",")]
+        self.user.set_tags(self.expo_slug, self.note_kind, self.note_ref, tags)
+        note = self.user.note(self.expo_slug, self.note_kind, self.note_ref)
+        self.note_tags.setText(", ".join(note["tags"]) if note else "")
+        self.note_status.setText(self._stamp(note))
+        self.noteSaved.emit(self.note_kind, self.note_ref)
 
     def _on_star(self, on: bool) -> None:
         if self.kind is None:

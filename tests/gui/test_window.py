@@ -207,3 +207,28 @@ def test_policy_tab_lists_links_with_reasons_and_sources(window):
 
 def test_schematic_badge(window):
     assert "Schematic layout" in window.view.badge
+
+
+def test_note_on_a_product_with_tags(window, qtbot, user):
+    window.select("exhibitor", "sicarrier")
+    detail = window.detail
+    detail.tabs.setCurrentIndex(3)
+    labels = [detail.note_about.itemText(i) for i in range(detail.note_about.count())]
+    assert labels[0] == "SiCarrier" and any("Alishan" in t for t in labels)
+    detail.note_on("product", "sicarrier-alishan")
+    detail.notes.setFocus()
+    qtbot.keyClicks(detail.notes, "Ask for ALD throughput figures")
+    detail.note_tags.setText("follow-up, ALD")
+    detail.note_tags.editingFinished.emit()
+    note = user.note("wesemibay-2025", "product", "sicarrier-alishan")
+    assert note["text"] == "Ask for ALD throughput figures"
+    assert note["tags"] == ["follow-up", "ALD"]
+    # The exhibitor's own note is separate and still empty.
+    assert user.note("wesemibay-2025", "exhibitor", "sicarrier") is None
+    # Back on the exhibitor, then on the product again: the product note is shown.
+    detail.note_on("exhibitor", "sicarrier")
+    assert detail.notes.toPlainText() == ""
+    detail.note_on("product", "sicarrier-alishan")
+    assert detail.notes.toPlainText() == "Ask for ALD throughput figures"
+    assert detail.note_tags.text() == "follow-up, ALD"
+    assert detail.note_status.text().startswith("Saved")
