@@ -94,7 +94,8 @@ class DetailPanel(QWidget):
         self._products_last = ""
         self.policy = self._browser()
         self.notes = QPlainTextEdit()
-        self.notes.setPlaceholderText(tr("Your notes on this exhibitor: saved as you type."))
+        self.notes.setPlaceholderText(
+            tr("Your notes: saved as you type, kept in your own user file."))
         self.notes.setEnabled(False)
         self.note_status = QLabel("")
         self.note_status.setObjectName("noteStatus")
