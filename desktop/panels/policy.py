@@ -163,10 +163,11 @@ class TimelineView(QGraphicsView):
         font.setBold(True)
         painter.setFont(font)
         for i, lane in enumerate(LANES):
-            y = self.mapFromScene(QPointF(0, TOP + i * LANE_H + 4)).y()
+            y = self.mapFromScene(QPointF(0, TOP + (i + 1) * LANE_H)).y() - 20
+            w = painter.fontMetrics().horizontalAdvance(tr(LANE_LABEL[lane])) + 10
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(255, 255, 255, 220))
-            painter.drawRoundedRect(QRectF(4, y, 150, 18), 3, 3)
+            painter.drawRoundedRect(QRectF(4, y, w, 18), 3, 3)
             painter.setPen(LANE_COLOR[lane])
             painter.drawText(QRectF(8, y, 150, 18), Qt.AlignmentFlag.AlignVCenter,
                              tr(LANE_LABEL[lane]))

@@ -42,3 +42,14 @@ def window(qtbot, expo, user):
     qtbot.waitExposed(win)
     win.view.fit_all()
     return win
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards(qapp):
+    """A test that starts the program with --lang leaves no translator or locale behind."""
+    yield
+    from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+    for t in qapp.findChildren(QTranslator):
+        QCoreApplication.removeTranslator(t)
+        t.deleteLater()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))

@@ -1,0 +1,102 @@
+"""Interface translations: extract the strings, keep the catalogues, compile the .qm files.
+
+Every user-facing string in ``desktop/`` goes through ``desktop.i18n.tr("…")``. This script
+finds those literals with Python's ``ast`` (so it needs no Qt tool to read Python), keeps one
+JSON catalogue per language in ``desktop/assets/translations/<lang>.json`` (source -> text,
+easy to review and edit), writes Qt's ``.ts`` files from them and compiles ``.qm`` files with
+``pyside6-lrelease``.
+
+    python scripts/i18n.py            # update catalogues (new strings get an empty entry), compile
+    python scripts/i18n.py --check    # exit 1 if a catalogue lacks a string (no writing)
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "desktop"
+OUT = SRC / "assets" / "translations"
+LANGS = {"de": "de_DE", "zh": "zh_CN"}
+CONTEXT = "WeSemiBay"
+# Strings passed to tr() through a variable (labels kept in tables); keep in step with
+# db.search.KIND_LABEL, desktop.panels.policy.LANE_LABEL, import_dialog.ENCODINGS and the
+# record kinds shown in the Sources view.
+DYNAMIC = ("Exhibitors", "Products", "Organisations", "Topics", "Events", "People", "Quotes",
+           "United States", "China", "Expo and reporting", "Detect (UTF-8 or GB18030)",
+           "exhibitor", "organisation", "product", "topic", "event", "person", "quote", "link",
+           "expo", "zone")
+
+
+def extract() -> list[str]:
+    found: dict[str, None] = {}
+    for path in sorted(SRC.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "tr" and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
+                found[node.args[0].value] = None
+    for text in DYNAMIC:
+        found.setdefault(text, None)
+    return list(found)
+
+
+def write_ts(lang: str, catalogue: dict[str, str], path: Path) -> None:
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<!DOCTYPE TS>",
+             f'<TS version="2.1" language="{LANGS[lang]}">', "<context>",
+             f"    <name>{CONTEXT}</name>"]
+    for source, text in catalogue.items():
+        lines.append("    <message>")
+        lines.append(f"        <source>{escape(source)}</source>")
+        if text:
+            lines.append(f"        <translation>{escape(text)}</translation>")
+        else:
+            lines.append('        <translation type="unfinished"></translation>')
+        lines.append("    </message>")
+    lines += ["</context>", "</TS>", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def lrelease() -> str:
+    exe = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
+    return exe
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--check", action="store_true")
+    args = ap.parse_args()
+    strings = extract()
+    OUT.mkdir(parents=True, exist_ok=True)
+    missing = 0
+    for lang in LANGS:
+        cat_path = OUT / f"{lang}.json"
+        catalogue = json.loads(cat_path.read_text(encoding="utf-8")) if cat_path.exists() else {}
+        todo = [s for s in strings if not catalogue.get(s)]
+        missing += len(todo)
+        if args.check:
+            for s in todo:
+                print(f"{cat_path.name}: untranslated: {s!r}")
+            continue
+        merged = {s: catalogue.get(s, "") for s in strings}
+        cat_path.write_text(json.dumps(merged, ensure_ascii=False, indent=1) + "\n",
+                            encoding="utf-8")
+        ts = OUT / f"wesemibay_{lang}.ts"
+        write_ts(lang, merged, ts)
+        subprocess.run([lrelease(), "-silent", str(ts), "-qm", str(OUT / f"wesemibay_{lang}.qm")],
+                       check=True)
+        ts.unlink()
+        print(f"{lang}: {len(strings) - len(todo)}/{len(strings)} strings translated")
+    return 1 if (args.check and missing) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
