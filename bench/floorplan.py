@@ -14,7 +14,10 @@ Fields (ms unless named otherwise; p50/p95 are medians / 95th percentiles):
   repaint_ms_p50/95_zoom the same at a close-up where booth codes and names show
   pan_settle_ms_p50      a small pan to the sharp picture (new tiles drawn)
   zoom_step_ms_p50       one wheel step to the next frame on screen
-  zoom_settle_ms_p50     one wheel step to the sharp final picture
+  zoom_settle_ms_p50     one wheel step to the sharp final picture (steps alternate in and
+                         out, so most of them land on a zoom drawn before)
+  zoom_cold_ms_p50/95    the same for wheel steps in to zooms never drawn before (tile
+                         cache emptied first), from fit-all and from the close-up
   hit_test_ms_p50        the booth under the mouse
   rss_mb                 resident memory after the measurements
   ref_*                  the same for the bare reference
@@ -163,6 +166,24 @@ def measure_program(path: Path, size, samples: int) -> dict:
     out["zoom_settle_ms_p95"] = pct(settles, 95)
     out["zoom_settle_ms_p50_fit"] = pct(by_start["fit"], 50)
     out["zoom_settle_ms_p50_close"] = pct(by_start["close"], 50)
+    # Cold steps: every step in lands on a zoom with no tile drawn yet.
+    cold = []
+    for start in ("fit", "close"):
+        if start == "fit":
+            view.fit_all()
+        else:
+            view.fly_to([target], min_px_per_m=LABEL_PX_PER_M * 1.4)
+        view.settle()
+        scene.tiles.tiles.clear()
+        for k in range(6):
+            t = time.perf_counter()
+            wheel(view, 1)
+            view.viewport().repaint()
+            view.settle()
+            cold.append((time.perf_counter() - t) * 1000)
+    out["zoom_cold_ms_p50"] = pct(cold, 50)
+    out["zoom_cold_ms_p95"] = pct(cold, 95)
+    out["zoom_cold_ms_max"] = round(max(cold), 3)
     # Hit test: points spread over the level.
     rng = random.Random(7)
     b = lvl.bounds

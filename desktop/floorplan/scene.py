@@ -10,11 +10,12 @@ and never overlap; selection, hover, focus and stars are drawn above the tiles.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QRegion
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem
 
 from db.expo import Expo
@@ -31,6 +32,10 @@ FOCUS = QColor("#000000")
 # background (showing a scaled preview) rather than right away.
 INTERACTIVE_S = 0.6
 SYNC_BUDGET_S = 0.4
+# While the worker is still drawing tiles of the view, repaint (with previews) at most
+# this often; the last tile is shown at once. Each repaint with previews costs the UI
+# thread ~15-20 ms at 1600x1000 and holds the interpreter, which slows the worker.
+TILE_REPAINT_S = 0.1
 
 _mix = mix  # kept for callers of the old name
 
@@ -130,6 +135,7 @@ class Level:
         self.ids = ids
         self.data = data
         self._index: GridIndex | None = None
+        self._index_lock = threading.Lock()
         self._order: list[int] | None = None
         self._pos: dict[int, int] | None = None
         bounds = QRectF()
@@ -142,7 +148,9 @@ class Level:
     @property
     def index(self) -> GridIndex:
         if self._index is None:
-            self._index = GridIndex([self.data.rects[i] for i in self.ids])
+            with self._index_lock:     # the tile worker may be making it
+                if self._index is None:
+                    self._index = GridIndex([self.data.rects[i] for i in self.ids])
         return self._index
 
     def within(self, x0: float, y0: float, x1: float, y1: float) -> list[int]:
@@ -232,31 +240,57 @@ class PlanItem(QGraphicsItem):
         fs.missing_tiles = len(absent)
 
     def _paint_preview(self, painter: QPainter, t, exposed: QRectF, missing, layer) -> None:
-        """Fill missing tiles with what is at hand: the overview, then earlier layers."""
+        """Fill missing tiles with what is at hand: tiles of earlier layers (newest first),
+        then the overview, each pixel painted once."""
         fs = self.floor
-        painter.setClipRect(exposed)
-        img, scale, origin = fs.tiles.overview(fs.level, fs.render_state)
-        target = t.mapRect(QRectF(origin.x(), origin.y(), img.width() / scale,
-                                  img.height() / scale))
-        painter.fillRect(exposed, fs.backgroundBrush())
-        painter.drawImage(target, img)
-        for lv, zoom, version in fs.recent_layers(layer):
+        # Scaled images without anti-aliased edges: several times cheaper, same picture.
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        tox, toy = round(t.dx()), round(t.dy())
+        todo = QRegion()
+        for tx, ty in missing:
+            todo += QRect(tx * TILE + tox, ty * TILE + toy, TILE, TILE)
+        todo &= exposed.toAlignedRect()
+        ox, oy = t.dx(), t.dy()
+        for lv, zoom, version in reversed(fs.recent_layers(layer)):
+            if todo.isEmpty():
+                break
             f = t.m11() / zoom
-            ox, oy = t.dx(), t.dy()
-            # Tiles of that layer that cover the exposed rectangle.
-            r = exposed
-            sx0 = math.floor((r.left() - ox) / f / TILE)
-            sx1 = math.floor((r.right() - ox) / f / TILE)
-            sy0 = math.floor((r.top() - oy) / f / TILE)
-            sy1 = math.floor((r.bottom() - oy) / f / TILE)
+            size = TILE * f
+            # Tiles of that layer that cover what is still to do.
+            r = todo.boundingRect()
+            sx0 = math.floor((r.left() - ox) / size)
+            sx1 = math.floor((r.right() + 1 - ox) / size)
+            sy0 = math.floor((r.top() - oy) / size)
+            sy1 = math.floor((r.bottom() + 1 - oy) / size)
             if (sx1 - sx0 + 1) * (sy1 - sy0 + 1) > 400:
                 continue
+            found = []
+            done = QRegion()
             for ty in range(sy0, sy1 + 1):
                 for tx in range(sx0, sx1 + 1):
                     old = fs.tiles.tiles.get((lv, zoom, version, tx, ty))
-                    if old is not None:
-                        painter.drawImage(QRectF(tx * TILE * f + ox, ty * TILE * f + oy,
-                                                 TILE * f, TILE * f), old)
+                    if old is None:
+                        continue
+                    target = QRectF(tx * size + ox, ty * size + oy, size, size)
+                    if not todo.intersects(target.toAlignedRect()):
+                        continue
+                    found.append((target, old))
+                    # Rounded, so that neighbouring tiles leave no seam between them.
+                    left, top = round(target.left()), round(target.top())
+                    done += QRect(left, top, round(target.right()) - left,
+                                  round(target.bottom()) - top)
+            if found:
+                painter.setClipRegion(todo)
+                for target, old in found:
+                    painter.drawImage(target, old)
+                todo -= done
+        if not todo.isEmpty():
+            painter.setClipRegion(todo)
+            img, scale, origin = fs.tiles.overview(fs.level, fs.render_state)
+            target = t.mapRect(QRectF(origin.x(), origin.y(), img.width() / scale,
+                                      img.height() / scale))
+            painter.fillRect(todo.boundingRect(), fs.backgroundBrush())
+            painter.drawImage(target, img)
         painter.setClipping(False)
 
 
@@ -440,6 +474,10 @@ class FloorScene(QGraphicsScene):
         for n, lv in self.levels.items():
             self.tiles.register_level(n, lv)
         self.tiles.changed.connect(self._tiles_arrived)
+        self._tiles_shown_at = 0.0
+        self._tiles_timer = QTimer(self)
+        self._tiles_timer.setSingleShot(True)
+        self._tiles_timer.timeout.connect(self._show_tiles)
         self.render_state = RenderState()
         self.interactive_until = 0.0
         self._last_state_change = 0.0
@@ -451,6 +489,7 @@ class FloorScene(QGraphicsScene):
         self.all_bounds = bounds
         self.level = numbers[0]
         self.content_rect = self.levels[self.level].bounds
+        self._prepare(self.level)
         # Room around the floor so that zooming around the cursor and panning work at
         # any zoom and window shape, but not so much that the floor can be lost.
         m = max(bounds.width(), bounds.height()) * 0.6
@@ -475,9 +514,16 @@ class FloorScene(QGraphicsScene):
             return
         self.level = n
         self.content_rect = self.levels[n].bounds
+        self._prepare(n)
         self.overlay.hover = None
         self.update()
         self.levelChanged.emit(n)
+
+    def _prepare(self, n: int) -> None:
+        """Have the worker make the level's booth index (hit tests, close-up tiles) before
+        the mouse or the zoom needs it."""
+        level = self.levels[n]
+        self.tiles.when_idle(lambda: level.index)
 
     def on_level(self, i: int) -> bool:
         return self.booth_level[i] == self.level
@@ -509,6 +555,15 @@ class FloorScene(QGraphicsScene):
         return self.missing_tiles == 0 and self.plan.last_missing == 0
 
     def _tiles_arrived(self) -> None:
+        wait = self._tiles_shown_at + TILE_REPAINT_S - time.perf_counter()
+        if self.tiles.pending() == 0 or wait <= 0:
+            self._show_tiles()
+        elif not self._tiles_timer.isActive():
+            self._tiles_timer.start(max(1, int(wait * 1000)))
+
+    def _show_tiles(self) -> None:
+        self._tiles_timer.stop()
+        self._tiles_shown_at = time.perf_counter()
         self.plan.update()
         self.tilesChanged.emit()
 

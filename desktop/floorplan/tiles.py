@@ -17,6 +17,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import compress
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen,
@@ -76,6 +77,117 @@ class Palette:
         return got
 
 
+# Booths are bucketed by the cell (CELL metres square) of their top-left corner.
+CELL = 16.0
+BATCHES_KEPT = 6
+
+
+class BoothBatches:
+    """The booths of one level for one highlight, ready to draw: per grid cell and per
+    look (zone, named, lit), lists of ``QRectF``s made once (as drawn, and inset for
+    outlines), so drawing a tile costs Python work per cell, not per booth."""
+
+    def __init__(self, cells: dict, max_w: float, max_h: float):
+        # cells: {(cx, cy): {(zone, named, lit): (rects, inset rects, booth ids)}}
+        self.cells = cells
+        self.max_w, self.max_h = max_w, max_h
+
+    @classmethod
+    def build(cls, ids, data) -> "BoothBatches":
+        """All booths lit (no highlight)."""
+        rects, zones, occupants = data.rects, data.zones, data.occupants
+        inset = 0.15
+        cells: dict[tuple[int, int], dict[tuple, tuple[list, list, list]]] = {}
+        max_w = max_h = 0.0
+        for i in ids:
+            x, y, w, h = rects[i]
+            if w > max_w:
+                max_w = w
+            if h > max_h:
+                max_h = h
+            c = (math.floor(x / CELL), math.floor(y / CELL))
+            cell = cells.get(c)
+            if cell is None:
+                cell = cells[c] = {}
+            key = (zones[i], bool(occupants[i]), True)
+            entry = cell.get(key)
+            if entry is None:
+                entry = cell[key] = ([], [], [])
+            entry[0].append(QRectF(x, y, w, h))
+            entry[1].append(QRectF(x + inset, y + inset, w - 2 * inset, h - 2 * inset))
+            entry[2].append(i)
+        return cls(cells, max_w, max_h)
+
+    def highlighted(self, hl) -> "BoothBatches":
+        """The same booths with only those in ``hl`` lit (sharing the rectangles)."""
+        cells = {}
+        for c, cell in self.cells.items():
+            out = cells[c] = {}
+            for (zone, named, _), (raw, ins, ids) in cell.items():
+                flags = [i in hl for i in ids]
+                if all(flags):
+                    out[(zone, named, True)] = (raw, ins, ids)
+                elif not any(flags):
+                    out[(zone, named, False)] = (raw, ins, ids)
+                else:
+                    off = [not f for f in flags]
+                    out[(zone, named, True)] = (list(compress(raw, flags)),
+                                                list(compress(ins, flags)),
+                                                list(compress(ids, flags)))
+                    out[(zone, named, False)] = (list(compress(raw, off)),
+                                                 list(compress(ins, off)),
+                                                 list(compress(ids, off)))
+        return BoothBatches(cells, self.max_w, self.max_h)
+
+    def gather(self, x0: float, y0: float, x1: float, y1: float, hidden, k: int = 0):
+        """{look: [QRectF]} of the booths that may meet the scene rectangle: their
+        rectangles (k=0) or inset by 0.15 m (k=1)."""
+        out: dict[tuple, list] = {}
+        get = self.cells.get
+        for cy in range(math.floor((y0 - self.max_h) / CELL), math.floor(y1 / CELL) + 1):
+            for cx in range(math.floor((x0 - self.max_w) / CELL), math.floor(x1 / CELL) + 1):
+                cell = get((cx, cy))
+                if cell is None:
+                    continue
+                for key, entry in cell.items():
+                    if hidden and key[0] in hidden:
+                        continue
+                    lst = out.get(key)
+                    if lst is None:
+                        out[key] = list(entry[k])
+                    else:
+                        lst.extend(entry[k])
+        return out
+
+    def lit_raw(self, x0: float, y0: float, x1: float, y1: float, hidden) -> list:
+        """The booths (as drawn, no inset) lit by the highlight near the rectangle."""
+        return [r for key, rl in self.gather(x0, y0, x1, y1, hidden).items()
+                if key[2] for r in rl]
+
+
+_BATCHES_LOCK = threading.Lock()
+
+
+def level_batches(level, data, highlight) -> BoothBatches:
+    """The level's ``BoothBatches`` for this highlight, made once (a few kept)."""
+    with _BATCHES_LOCK:
+        kept = level.__dict__.setdefault("_batches", OrderedDict())
+        base = kept.get(None)
+        if base is None:
+            base = kept[None] = BoothBatches.build(level.ids, data)
+        if highlight is None:
+            return base
+        got = kept.get(highlight)
+        if got is None:
+            got = kept[highlight] = base.highlighted(highlight)
+            while len(kept) > BATCHES_KEPT:
+                # The oldest highlight goes; the base (first in) stays.
+                del kept[next(k for k in kept if k is not None)]
+        else:
+            kept.move_to_end(highlight)
+        return got
+
+
 def render_region(painter: QPainter, level, data, palette: Palette, scale: float,
                   dx: float, dy: float, w: int, h: int, state: RenderState,
                   labels: bool = True) -> None:
@@ -93,43 +205,54 @@ def render_region(painter: QPainter, level, data, palette: Palette, scale: float
         if hall["x"] < x1 and hall["x"] + hall["w"] > x0 and hall["y"] < y1 \
                 and hall["y"] + hall["h"] > y0:
             painter.drawRect(QRectF(hall["x"], hall["y"], hall["w"], hall["h"]))
-    ids = level.within(x0, y0, x1, y1)
-    if not ids:
+    if not level.ids:
         painter.resetTransform()
         return
-    rects, zones, occupants = data.rects, data.zones, data.occupants
     hidden = state.hidden_zones
     hl = state.highlight
     booth_px = data.typical_w * scale
-    inset = min(0.15, 0.6 / scale) if booth_px >= OUTLINE_MIN_PX else 0.0
-    batches: dict[tuple, list[QRectF]] = {}
-    shown = []
-    for i in ids:
-        z = zones[i]
-        if z in hidden:
-            continue
-        shown.append(i)
-        key = (z or "", bool(occupants[i]), hl is None or i in hl)
-        x, y, bw, bh = rects[i]
-        batches.setdefault(key, []).append(QRectF(x + inset, y + inset, bw - 2 * inset,
-                                                  bh - 2 * inset))
     outlined = booth_px >= OUTLINE_MIN_PX
-    for key, rl in batches.items():
-        brush, pen, _ = palette.get(*key)
+    inset = min(0.15, 0.6 / scale) if outlined else 0.0
+    batches = level_batches(level, data, hl)
+    if 0.0 < inset < 0.15:
+        # Close up the inset shrinks with the zoom, and a tile holds few booths: the
+        # booths that meet it, from the level's index, drawn as before.
+        rects, zones, occupants = data.rects, data.zones, data.occupants
+        looks = {}
+        for i in level.within(x0, y0, x1, y1):
+            z = zones[i]
+            if z in hidden:
+                continue
+            key = (z, bool(occupants[i]), hl is None or i in hl)
+            x, y, bw, bh = rects[i]
+            r = QRectF(x + inset, y + inset, bw - 2 * inset, bh - 2 * inset)
+            lst = looks.get(key)
+            if lst is None:
+                looks[key] = [r]
+            else:
+                lst.append(r)
+    else:
+        looks = batches.gather(x0, y0, x1, y1, hidden, 1 if inset else 0)
+    # Dimmed booths first, lit ones over them.
+    for key in sorted(looks, key=lambda k: k[2]):
+        rl = looks[key]
+        brush, pen, _ = palette.get(key[0] or "", key[1], key[2])
         painter.setBrush(brush)
         painter.setPen(pen if outlined else Qt.PenStyle.NoPen)
         painter.drawRects(rl)
     if hl is not None:
         # Hits stand out: a dark outline around each lit booth.
-        lit = [i for i in shown if i in hl]
+        lit = batches.lit_raw(x0, y0, x1, y1, hidden)
         if lit:
             pen = QPen(QColor("#111111"), 0 if outlined else 1.5)
             pen.setCosmetic(True)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRects([QRectF(*rects[i]) for i in lit])
+            painter.drawRects(lit)
     painter.resetTransform()
     if labels and booth_px >= CODES_MIN_PX:
+        zones = data.zones
+        shown = [i for i in level.within(x0, y0, x1, y1) if zones[i] not in hidden]
         paint_labels(painter, data, palette, shown, scale, dx, dy, booth_px, hl)
 
 
@@ -256,6 +379,9 @@ class TileCache(QObject):
         self._levels: dict[int, object] = {}
         self._jobs: list[tuple] = []
         self._wanted: set[tuple] = set()
+        # Tiles being drawn or drawn and on their way to the UI thread: not asked for again.
+        self._inflight: set[tuple] = set()
+        self._idle: list = []       # work for when no tile is wanted (indexes, batches)
         self._states: dict[int, RenderState] = {}
         self._cv = threading.Condition()
         self._busy = False
@@ -291,10 +417,17 @@ class TileCache(QObject):
         """Draw these tiles (in this order) in the worker; earlier requests are dropped."""
         with self._cv:
             self._states[state.version] = state
-            self._jobs = [k for k in keys if k not in self.tiles]
+            inflight = self._inflight
+            self._jobs = [k for k in keys if k not in self.tiles and k not in inflight]
             self._wanted = set(self._jobs)
             if self._jobs:
                 self._cv.notify()
+
+    def when_idle(self, task) -> None:
+        """Run ``task()`` in the worker once no tile is waiting (e.g. build an index)."""
+        with self._cv:
+            self._idle.append(task)
+            self._cv.notify()
 
     def pending(self) -> int:
         with self._cv:
@@ -321,27 +454,45 @@ class TileCache(QObject):
     def _run(self) -> None:
         while True:
             with self._cv:
-                while not self._jobs and not self._stop:
+                while not self._jobs and not self._idle and not self._stop:
                     self._cv.wait()
                 if self._stop:
                     return
-                key = self._jobs.pop(0)
-                state = self._states.get(key[2])
-                level = self._levels.get(key[0])
+                if not self._jobs:
+                    task = self._idle.pop(0)
+                    key = None
+                else:
+                    key = self._jobs.pop(0)
+                    self._inflight.add(key)
+                    state = self._states.get(key[2])
+                    level = self._levels.get(key[0])
                 self._busy = True
+            if key is None:
+                try:
+                    task()
+                finally:
+                    with self._cv:
+                        self._busy = False
+                continue
+            sent = False
             try:
                 if state is not None and level is not None:
                     img = render_tile(level, self.data, self.palette, key[1], key[3], key[4],
                                       state)
                     self._bridge.tileReady.emit((key, img))
+                    sent = True
             finally:
                 with self._cv:
                     self._busy = False
+                    if not sent:
+                        self._inflight.discard(key)
 
     def _arrived(self, payload) -> None:
         if self._stop:
             return
         key, img = payload
+        with self._cv:
+            self._inflight.discard(key)
         self.put(key, img)
         self.changed.emit()
 

@@ -171,7 +171,8 @@ class FloorView(QGraphicsView):
     def settle(self, timeout_s: float = 5.0) -> bool:
         """Process events until the picture is sharp (for tests, screenshots, benchmarks)."""
         end = time.perf_counter() + timeout_s
-        self.viewport().repaint()
+        # No repaint up front: pending updates are painted by processEvents, and a sharp
+        # state is confirmed by a fresh repaint before returning.
         while time.perf_counter() < end:
             QApplication.processEvents()
             if self.floor.is_sharp():
