@@ -110,6 +110,7 @@ class ExhibitorFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self._words: list[str] = []
         self._zones: set[str] | None = None
+        self._also: set[str] = set()
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()
@@ -119,6 +120,14 @@ class ExhibitorFilter(QSortFilterProxyModel):
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
         self._words = text.casefold().split()
+        self.endFilterChange()
+
+    def set_also(self, slugs: set[str]) -> None:
+        """Exhibitors to keep whatever the text (the search's hits, found by other fields)."""
+        if slugs == self._also:
+            return
+        self.beginFilterChange()
+        self._also = set(slugs)
         self.endFilterChange()
 
     def set_zones(self, zones: set[str] | None) -> None:
@@ -133,4 +142,4 @@ class ExhibitorFilter(QSortFilterProxyModel):
         if not self._words:
             return True
         hay = model.search_text(source_row)
-        return all(w in hay for w in self._words)
+        return all(w in hay for w in self._words) or model.slug_at(source_row) in self._also

@@ -193,6 +193,7 @@ class SearchPanel(QWidget):
             self.hits = []
             self.results.setVisible(False)
             self.status.setText("")
+            self.proxy.set_also(set())
             self.hitsChanged.emit(None)
             return
         self.hits = dbsearch.search(self.expo.conn, text, limit=60) if hits is None else hits
@@ -218,7 +219,19 @@ class SearchPanel(QWidget):
         if first:
             self.results.setCurrentItem(first[0])
         booths = sorted({b for h in self.hits for b in h.booths})
+        self.proxy.set_also(self._hit_exhibitors())
         self.hitsChanged.emit(booths)
+
+    def _hit_exhibitors(self) -> set[str]:
+        """Exhibitors among the hits, and those whose products are hits: the directory keeps
+        them in view, so typing "ALD" does not empty the list while it finds SiCarrier."""
+        slugs = {h.id for h in self.hits if h.kind == "exhibitor"}
+        products = [h.id for h in self.hits if h.kind == "product"]
+        if products:
+            marks = ",".join("?" * len(products))
+            slugs.update(r[0] for r in self.expo.conn.execute(
+                f"SELECT DISTINCT exhibitor FROM products WHERE slug IN ({marks})", products))
+        return slugs
 
     def _hit_items(self) -> list[QTreeWidgetItem]:
         out = []

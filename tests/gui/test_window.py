@@ -232,3 +232,12 @@ def test_note_on_a_product_with_tags(window, qtbot, user):
     assert detail.notes.toPlainText() == "Ask for ALD throughput figures"
     assert detail.note_tags.text() == "follow-up, ALD"
     assert detail.note_status.text().startswith("Saved")
+
+
+def test_directory_keeps_exhibitors_whose_products_match(window, qtbot):
+    """Typing a product word keeps its exhibitor in the directory, not an empty list."""
+    window.search.box.setText("Alishan")
+    window.search.run_search()
+    proxy = window.search.proxy
+    slugs = {proxy.index(r, 0).data(SLUG_ROLE) for r in range(proxy.rowCount())}
+    assert slugs == {"sicarrier"}
