@@ -343,3 +343,41 @@ def test_zoom_keys_and_arrow_keys(win, qtbot):
     assert view.visible_scene_rect().left() > r0.left()
     qtbot.keyClick(view, Qt.Key.Key_0)
     assert view.visible_scene_rect().contains(win.scene.content_rect)
+
+
+@pytest.mark.parametrize("px_per_m", [1.2, 2.5, 6.0])
+def test_highlight_and_hidden_zone_are_exact_once_sharp_at_far_and_middle_zooms(
+        win, qtbot, px_per_m):
+    """Far out the tiles are drawn from pre-batched booths (plain fills, then 0.15 m insets
+    with outlines); from 4 px/m booth by booth: the colours must be the same everywhere."""
+    from desktop.floorplan.tiles import HALL_FILL
+    from desktop.floorplan.view import FloorView
+    fs = win.scene
+    view = FloorView(fs)                        # small, so that it can zoom out that far
+    qtbot.addWidget(view)
+    view.resize(420, 320)
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit_all()
+    d = fs.data
+    big = [i for i in level_booths(win) if d.occupants[i] and d.rects[i][2] >= 3
+           and d.rects[i][3] >= 3]
+    hit = big[len(big) // 2]
+
+    def dist(i):
+        return (d.rects[i][0] - d.rects[hit][0]) ** 2 + (d.rects[i][1] - d.rects[hit][1]) ** 2
+    other = min((i for i in big if i != hit and d.zones[i] == d.zones[hit]), key=dist)
+    gone = min((i for i in big if d.zones[i] != d.zones[hit]), key=dist)
+    fs.set_hidden_zones({d.zones[gone]})
+    fs.set_highlight({hit})
+    fs.mark_interactive()                      # as a wheel step: tiles come from the worker
+    view.zoom_by(px_per_m / view.scale_factor(),
+                 QPointF(view.mapFromScene(booth_centre(win, hit))))
+    assert view.scale_factor() == pytest.approx(px_per_m, rel=1e-3)
+    want = {hit: fs.palette_.get(d.zones[hit], True, True)[0].color(),
+            other: fs.palette_.get(d.zones[other], True, False)[0].color(),
+            gone: HALL_FILL}
+    for i, colour in want.items():
+        view.centerOn(booth_centre(win, i))
+        assert view.settle()
+        assert pixel(view, booth_centre(win, i)) == colour, (i, px_per_m)
