@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QKeySequence, QPainter, QPixmap
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMenu,
                                QMessageBox, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
 from db.errors import DataError
@@ -38,8 +38,14 @@ def swatch(color: QColor, size: int = 12) -> QIcon:
 
 
 class Legend(QWidget):
-    """Zone colours; each entry toggles its zone's booths on the plan (a filter)."""
+    """Zone colours; each entry toggles its zone's booths on the plan (a filter).
+
+    Up to ``INLINE`` zones stand in a row of buttons; more (a trade fair has dozens) go
+    into a "Zones" menu of checkable entries with their colours, so names stay readable.
+    ``buttons`` maps zone slug to its checkable button or action either way.
+    """
     hiddenChanged = Signal(set)
+    INLINE = 6
 
     def __init__(self, zones: list[dict], parent=None):
         super().__init__(parent)
@@ -49,22 +55,47 @@ class Legend(QWidget):
         small = self.font()
         small.setPointSizeF(max(7.5, small.pointSizeF() * 0.9))
         self.setFont(small)
-        title = QLabel(tr("Zones:"))
-        lay.addWidget(title)
-        self.buttons: dict[str, QToolButton] = {}
-        for z in zones:
-            b = QToolButton()
-            b.setText(z["name"])
-            b.setIcon(swatch(QColor(z["color"])))
-            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            b.setCheckable(True)
-            b.setChecked(True)
-            b.setAutoRaise(True)
-            b.setToolTip(tr("Show or hide this zone's booths"))
-            b.toggled.connect(self._changed)
-            b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-            lay.addWidget(b)
-            self.buttons[z["slug"]] = b
+        self.buttons: dict[str, QToolButton | QAction] = {}
+        if len(zones) <= self.INLINE:
+            lay.addWidget(QLabel(tr("Zones:")))
+            for z in zones:
+                b = QToolButton()
+                b.setText(z["name"])
+                b.setIcon(swatch(QColor(z["color"])))
+                b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+                b.setCheckable(True)
+                b.setChecked(True)
+                b.setAutoRaise(True)
+                b.setToolTip(tr("Show or hide this zone's booths"))
+                b.toggled.connect(self._changed)
+                b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+                lay.addWidget(b)
+                self.buttons[z["slug"]] = b
+        else:
+            self.menu_button = QToolButton()
+            self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            self.menu_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            menu = QMenu(self.menu_button)
+            a_all = menu.addAction(tr("Show all zones"))
+            a_all.triggered.connect(lambda: self._set_all(True))
+            a_none = menu.addAction(tr("Hide all zones"))
+            a_none.triggered.connect(lambda: self._set_all(False))
+            menu.addSeparator()
+            for z in zones:
+                a = menu.addAction(swatch(QColor(z["color"])), z["name"])
+                a.setCheckable(True)
+                a.setChecked(True)
+                a.toggled.connect(self._changed)
+                self.buttons[z["slug"]] = a
+            self.menu_button.setMenu(menu)
+            lay.addWidget(self.menu_button)
+            # The first zones' colours at a glance, names in their tooltips.
+            for z in zones[:24]:
+                dot = QLabel()
+                dot.setPixmap(swatch(QColor(z["color"]), 10).pixmap(10, 10))
+                dot.setToolTip(z["name"])
+                lay.addWidget(dot)
+            self._update_menu_title()
         neutral = QLabel()
         neutral.setPixmap(swatch(_mix(QColor("#888888"), NEUTRAL, 0.72)).pixmap(12, 12))
         lay.addSpacing(10)
@@ -75,7 +106,21 @@ class Legend(QWidget):
         lay.addWidget(pale)
         lay.addStretch(1)
 
+    def _set_all(self, on: bool) -> None:
+        for b in self.buttons.values():
+            b.blockSignals(True)
+            b.setChecked(on)
+            b.blockSignals(False)
+        self._changed()
+
+    def _update_menu_title(self) -> None:
+        if hasattr(self, "menu_button"):
+            shown = sum(1 for b in self.buttons.values() if b.isChecked())
+            self.menu_button.setText(tr("Zones: {shown} of {n} shown").format(
+                shown=shown, n=len(self.buttons)))
+
     def _changed(self) -> None:
+        self._update_menu_title()
         self.hiddenChanged.emit({s for s, b in self.buttons.items() if not b.isChecked()})
 
 

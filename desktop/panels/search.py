@@ -129,6 +129,10 @@ class SearchPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(zone_col,
                                                            QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(zone_col, 105)
+        booth_col = ExhibitorModel.COLUMNS.index("booths")  # several booths make a long text
+        self.table.horizontalHeader().setSectionResizeMode(booth_col,
+                                                           QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(booth_col, 70)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setWordWrap(False)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)

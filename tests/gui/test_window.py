@@ -241,3 +241,18 @@ def test_directory_keeps_exhibitors_whose_products_match(window, qtbot):
     proxy = window.search.proxy
     slugs = {proxy.index(r, 0).data(SLUG_ROLE) for r in range(proxy.rowCount())}
     assert slugs == {"sicarrier"}
+
+
+def test_many_zones_go_into_a_menu(qtbot, expo):
+    from desktop.main_window import Legend
+    zones = [{"slug": f"z{i}", "name": f"Zone number {i}", "color": "#336699"} for i in range(12)]
+    legend = Legend(zones)
+    qtbot.addWidget(legend)
+    hidden = []
+    legend.hiddenChanged.connect(hidden.append)
+    assert legend.menu_button.text() == "Zones: 12 of 12 shown"
+    legend.buttons["z3"].setChecked(False)
+    assert hidden[-1] == {"z3"}
+    assert legend.menu_button.text() == "Zones: 11 of 12 shown"
+    legend._set_all(True)
+    assert hidden[-1] == set()
