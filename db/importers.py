@@ -54,7 +54,7 @@ from typing import Callable, Iterable
 
 from . import images, schema
 from .errors import DataError
-from .search import TOOL_WORDS, exhibitor_index_row, index_text, rebuild_index, title_field
+from .search import TOOL_WORDS, exhibitor_index_row, index_text, rebuild_index
 
 # --------------------------------------------------------------------- fields
 # Canonical field -> header names that mean it (compared after ``norm_header``).
@@ -537,7 +537,6 @@ class _Importer:
         header = [h.strip().lstrip("\ufeff") for h in header]
         ncols = len(header)
         base = Path(path).parent
-        ci = cols.get
         items = list(cols.items())
         width_warned = False
         rows = 0

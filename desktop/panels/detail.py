@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlain
                                QToolButton, QVBoxLayout, QWidget)
 
 from db.expo import Expo
+from db.supply import tool_label
 from db.userdata import UserData
 
 from ..i18n import tr
@@ -56,6 +57,20 @@ def sources_html(sources: list[dict]) -> str:
         items.append(" · ".join(b for b in bits if b))
     return ('<div class="src">' + esc(tr("Sources")) + ": " + "<br>".join(
         f"[{i + 1}] {t}" for i, t in enumerate(items)) + "</div>")
+
+
+def specs_html(raw: str | None, heading: str = "") -> str:
+    """A product's specs (a JSON object) as a two-column table; nothing if there are none."""
+    try:
+        specs = json.loads(raw or "{}")
+    except ValueError:
+        specs = {}
+    if not isinstance(specs, dict) or not specs:
+        return ""
+    head = f"<h3>{esc(heading)}</h3>" if heading else ""
+    return head + "<table>" + "".join(
+        f"<tr><td class='muted'>{esc(k)}</td><td>{esc(v)}</td></tr>"
+        for k, v in specs.items()) + "</table>"
 
 
 class DetailPanel(QWidget):
@@ -274,17 +289,12 @@ class DetailPanel(QWidget):
             if names:
                 out += f"<div class='zh'>{esc(names)}</div>"
             if p.get("tool_type"):
-                out += f"<div class='muted'>{esc(tr('Tool type'))}: {esc(p['tool_type'])}</div>"
+                out += (f"<div class='muted'>{esc(tr('Tool type'))}: "
+                        f"{esc(tool_label(p['tool_type']))}</div>")
             out += "</td></tr></table>"
             if p.get("summary"):
                 out += f"<p>{esc(p['summary'])}</p>"
-            try:
-                specs = json.loads(p.get("specs") or "{}")
-            except ValueError:
-                specs = {}
-            if isinstance(specs, dict) and specs:
-                out += "<table>" + "".join(f"<tr><td class='muted'>{esc(k)}</td><td>{esc(v)}</td></tr>"
-                                           for k, v in specs.items()) + "</table>"
+            out += specs_html(p.get("specs"))
             out += sources_html(self.expo.sources_of("product", p["slug"]))
         if len(products) > limit:
             out += "<p class='muted'>" + esc(tr(

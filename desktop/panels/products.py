@@ -2,8 +2,6 @@
 and the product detail (full picture, names, tool type, specs, sources)."""
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import QModelIndex, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
@@ -11,11 +9,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QToolButton, QVBoxLayout, QWidget)
 
 from db.expo import Expo
+from db.supply import tool_label
 
 from ..i18n import tr
 from ..models.products import EXHIBITOR_ROLE, SLUG_ROLE, ProductModel
 from ..workers import PictureJob, placeholder_image
-from .detail import COUNTRY_NAMES, STYLE, esc, sources_html
+from .detail import COUNTRY_NAMES, STYLE, esc, sources_html, specs_html
 
 
 class ProductView(QWidget):
@@ -72,21 +71,14 @@ class ProductView(QWidget):
         if ex.get("booths"):
             rows.append((tr("Booth"), esc(", ".join(ex["booths"]))))
         if p.get("tool_type"):
-            rows.append((tr("Tool type"), esc(p["tool_type"])))
+            rows.append((tr("Tool type"), esc(tool_label(p["tool_type"]))))
         if ex.get("country"):
             rows.append((tr("Country"), esc(COUNTRY_NAMES.get(ex["country"], ex["country"]))))
         body += "<table cellspacing=2>" + "".join(
             f"<tr><td class='muted'>{esc(k)}</td><td>{v}</td></tr>" for k, v in rows) + "</table>"
         if p.get("summary"):
             body += f"<p>{esc(p['summary'])}</p>"
-        try:
-            specs = json.loads(p.get("specs") or "{}")
-        except ValueError:
-            specs = {}
-        if specs:
-            body += f"<h3>{esc(tr('Specifications'))}</h3><table>" + "".join(
-                f"<tr><td class='muted'>{esc(k)}</td><td>{esc(v)}</td></tr>"
-                for k, v in specs.items()) + "</table>"
+        body += specs_html(p.get("specs"), tr("Specifications"))
         body += sources_html(self.expo.sources_of("product", slug))
         self.text.setHtml(STYLE + body)
         self._load_picture(p.get("image"))

@@ -63,7 +63,7 @@ def test_choosing_a_row_shows_the_product_and_selects_its_exhibitor(window, qtbo
     assert not view.shown_picture().isNull()
     assert view.credit.text() == "Illustration: WeSemiBay Explorer project"
     html = view.text.toHtml()
-    assert "阿里山" in html and "ald" in html and "DigiTimes" in html
+    assert "阿里山" in html and "ALD (atomic layer deposition)" in html and "DigiTimes" in html
 
 
 def test_products_tab_shows_thumbnails_as_they_arrive(window, qtbot):
