@@ -16,6 +16,7 @@ from db.expo import Expo
 from db.userdata import UserData
 
 from .floorplan.route import NoteMarksItem, RouteItem, render_floor
+from .flowlayout import FlowLayout
 from .floorplan.scene import FloorScene, _mix, NEUTRAL
 from .floorplan.view import FloorView
 from .i18n import tr
@@ -49,9 +50,8 @@ class Legend(QWidget):
 
     def __init__(self, zones: list[dict], parent=None):
         super().__init__(parent)
-        lay = QHBoxLayout(self)
+        lay = FlowLayout(self, spacing=2)
         lay.setContentsMargins(6, 2, 6, 2)
-        lay.setSpacing(2)
         small = self.font()
         small.setPointSizeF(max(7.5, small.pointSizeF() * 0.9))
         self.setFont(small)
@@ -96,15 +96,19 @@ class Legend(QWidget):
                 dot.setToolTip(z["name"])
                 lay.addWidget(dot)
             self._update_menu_title()
-        neutral = QLabel()
-        neutral.setPixmap(swatch(_mix(QColor("#888888"), NEUTRAL, 0.72)).pixmap(12, 12))
-        lay.addSpacing(10)
-        lay.addWidget(neutral)
         pale = QLabel(tr("not named in sources"))
         pale.setToolTip(tr("Booths whose exhibitor no source names are drawn pale, "
                            "never as invented companies."))
-        lay.addWidget(pale)
-        lay.addStretch(1)
+        pale_icon = swatch(_mix(QColor("#888888"), NEUTRAL, 0.72))
+        pale_box = QWidget()
+        pl = QHBoxLayout(pale_box)
+        pl.setContentsMargins(10, 0, 0, 0)
+        pl.setSpacing(3)
+        icon = QLabel()
+        icon.setPixmap(pale_icon.pixmap(12, 12))
+        pl.addWidget(icon)
+        pl.addWidget(pale)
+        lay.addWidget(pale_box)
 
     def _set_all(self, on: bool) -> None:
         for b in self.buttons.values():
@@ -147,8 +151,10 @@ class MainWindow(QMainWindow):
         self.view = FloorView(self.scene, " · ".join(badge))
         self.legend = Legend(expo.zones())
         self.legend.hiddenChanged.connect(self.scene.set_hidden_zones)
-        # The legend may be clipped on a narrow window rather than widen it.
-        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        # The legend wraps onto a second row in a narrow window rather than widen it.
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.legend.setSizePolicy(policy)
         centre = QWidget()
         cl = QVBoxLayout(centre)
         cl.setContentsMargins(0, 0, 0, 0)
