@@ -28,7 +28,6 @@ import argparse
 import json
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -134,7 +133,6 @@ def measure_program(path: Path, size, samples: int) -> dict:
     out["repaint_ms_p50_fit"] = pct(fit, 50)
     out["repaint_ms_p95_fit"] = pct(fit, 95)
     # Close-up: booth codes and exhibitor names readable.
-    d = scene.data
     lvl = scene.levels[scene.level]
     target = lvl.ids[len(lvl.ids) // 2]
     view.fly_to([target], min_px_per_m=LABEL_PX_PER_M * 1.4)
@@ -208,7 +206,7 @@ def measure_program(path: Path, size, samples: int) -> dict:
 
 def measure_reference(path: Path, size, samples: int) -> dict:
     """Plain QGraphicsRectItem per booth (the level the program shows), no labels."""
-    from PySide6.QtCore import QPointF, QRectF
+    from PySide6.QtCore import QPointF
     from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QTransform
     from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QGraphicsScene, QGraphicsView
 
