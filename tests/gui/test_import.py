@@ -1,28 +1,14 @@
 """File > Import… in the window: progress, cancel, summary; nothing changes on failure."""
 from __future__ import annotations
 
-import csv
-import hashlib
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QElapsedTimer, QTimer
 
+from catalogue_files import big_csv, sha  # tests/catalogue_files.py
+
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "catalogue"
-
-
-def sha(path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _big_csv(path: Path, rows: int) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["Company", "Booth", "Product", "Description"])
-        for i in range(rows):
-            w.writerow([f"Maker {i // 20}", f"1A{(i // 20) % 30:02d}", f"Tool {i}",
-                        "a precise machine " * 6])
-    return path
 
 
 @pytest.fixture
@@ -90,7 +76,7 @@ def test_broken_file_lists_every_error_and_changes_nothing(window, dialog_for, q
 
 
 def test_cancel_while_importing_leaves_the_file_unchanged(window, dialog_for, qtbot, tmp_path):
-    big = _big_csv(tmp_path / "big.csv", 80_000)
+    big = big_csv(tmp_path / "big.csv", 80_000)
     path = window.expo.path
     before = sha(path)
     dlg = dialog_for([big])

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import signal
@@ -21,12 +20,11 @@ from db.importers import (HEADERS, ImportCancelled, ImportFailed, import_files, 
 from db.search import search
 from db.userdata import UserData
 
+from catalogue_files import big_csv, sha  # tests/catalogue_files.py
+
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "catalogue"
 MESSY = FIX / "messy-exhibitors.csv"
 
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -221,18 +219,9 @@ def test_prepared_import_touches_nothing_until_commit(expo_copy):
     assert sha(expo_copy) == before and leftovers(expo_copy.parent) == []
 
 
-def _big_csv(path: Path, rows: int) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["Company", "Booth", "Product", "Description"])
-        for i in range(rows):
-            w.writerow([f"Maker {i // 20}", f"1A{(i // 20) % 30:02d}", f"Tool {i}",
-                        "a precise machine " * 6])
-    return path
-
 
 def test_a_killed_import_leaves_the_expo_as_it_was(expo_copy, tmp_path):
-    big = _big_csv(tmp_path / "big.csv", 60_000)
+    big = big_csv(tmp_path / "big.csv", 60_000)
     before = sha(expo_copy)
     proc = subprocess.Popen([sys.executable, "-m", "db", "import", str(big), "--expo",
                              str(expo_copy)], cwd=Path(__file__).resolve().parents[2],

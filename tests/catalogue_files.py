@@ -1,0 +1,22 @@
+"""Catalogue files and checks shared by the importer tests (data layer and window)."""
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+
+def sha(path) -> str:
+    """Digest of a file, to prove an expo file is byte for byte unchanged."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def big_csv(path: Path, rows: int) -> Path:
+    """A flat catalogue large enough that an import takes a moment (to cancel or kill it)."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Company", "Booth", "Product", "Description"])
+        for i in range(rows):
+            w.writerow([f"Maker {i // 20}", f"1A{(i // 20) % 30:02d}", f"Tool {i}",
+                        "a precise machine " * 6])
+    return path
