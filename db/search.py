@@ -111,7 +111,8 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 50,
     terms = query_terms(text)
     prefer = None
     short: str | None = None
-    if terms and not _IS_CJK.match(terms[-1]) and len(terms[-1]) < MIN_PREFIX:
+    if terms and not _IS_CJK.match(terms[-1]) and len(terms[-1]) < MIN_PREFIX \
+            and not _small_index(conn):
         if len(terms) == 1:
             short = terms[0]
             query = build_query(short, prefix=False)
@@ -165,6 +166,15 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 50,
 
 
 MIN_PREFIX = 3   # letters before the word being typed is matched as a prefix
+SMALL_INDEX = 20_000  # up to this many indexed records, even "e" is expanded as a prefix
+
+
+def _small_index(conn: sqlite3.Connection) -> bool:
+    """True for an expo small enough that a one-letter prefix costs nothing (the built-in
+    one): there the short-word rule would only hide hits. The largest rowid answers in
+    under a millisecond even at a million products."""
+    row = conn.execute("SELECT rowid FROM search ORDER BY rowid DESC LIMIT 1").fetchone()
+    return row is None or row[0] <= SMALL_INDEX
 
 
 def _has_word_prefix(name: str, prefix: str) -> bool:

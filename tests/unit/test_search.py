@@ -141,3 +141,23 @@ def test_grouped_keeps_kinds_together_in_order_of_best_hit(expo_ro):
 
 def test_grouped_of_nothing_is_empty():
     assert grouped([]) == []
+
+
+def test_short_words_are_prefixes_on_a_small_expo(expo_ro):
+    """On the built-in expo even two letters find things as you type ("Em" -> Emei)."""
+    ids = [h.id for h in search(expo_ro.conn, "Em")]
+    assert "sicarrier-emei" in ids
+
+
+def test_short_words_are_not_prefixes_on_a_large_expo(tmp_path):
+    """Past SMALL_INDEX records a one- or two-letter word is not expanded as a prefix
+    (it would gather most of a million products); the third letter starts matching."""
+    from db.search import SMALL_INDEX
+    from db.synthetic import make_demo
+    path = tmp_path / "big.sqlite"
+    make_demo(path, booths=500, products=SMALL_INDEX + 1000, seed=1)
+    with open_expo(path, readonly=True) as expo:
+        assert search(expo.conn, "po") == [] or all(
+            h.kind == "exhibitor" for h in search(expo.conn, "po"))
+        three = search(expo.conn, "por")
+        assert three and any(h.title.lower().startswith("por") for h in three)
