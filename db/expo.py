@@ -174,6 +174,33 @@ class Expo:
                WHERE l.from_kind = ? AND l.from_slug = ?
                ORDER BY l.to_kind = 'event', e.date, l.to_slug""", (kind, slug))
 
+    def linked_exhibitors(self, kind: str, slug: str) -> list[dict]:
+        """Exhibitors a topic or event concerns, each with the reason of its link.
+
+        A link from a product counts for its exhibitor. An event also concerns what its
+        topics concern (``via`` names the topic then; None for a direct link). Direct
+        links come first; an exhibitor appears once per link target.
+        """
+        targets = [(kind, slug, None)]
+        if kind == "event":
+            targets += [("topic", t, t) for (t,) in self.conn.execute(
+                "SELECT topic FROM event_topics WHERE event = ? ORDER BY topic", (slug,))]
+        out, seen = [], set()
+        for to_kind, to_slug, via in targets:
+            for row in self.rows(
+                    """SELECT DISTINCT e.slug, e.name, l.reason FROM links l
+                       JOIN exhibitors e ON (l.from_kind = 'exhibitor' AND e.slug = l.from_slug)
+                          OR (l.from_kind = 'product' AND e.slug =
+                              (SELECT exhibitor FROM products WHERE slug = l.from_slug))
+                       WHERE l.to_kind = ? AND l.to_slug = ? ORDER BY e.name""",
+                    (to_kind, to_slug)):
+                if (row["slug"], via) in seen:
+                    continue
+                seen.add((row["slug"], via))
+                row["via"] = via
+                out.append(row)
+        return out
+
     # ---------------------------------------------------------------- resolve
     def resolve(self, text: str) -> tuple[str, str] | None:
         """An exhibitor slug, booth code or exact name -> ("exhibitor"|"booth", key)."""

@@ -12,7 +12,7 @@ from .errors import DataError
 from .expo import Expo
 
 # Cells starting with these characters are read as formulas by spreadsheets.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cited(expo: Expo, kind: str) -> dict[str, list[str]]:
@@ -116,7 +116,7 @@ def safe_cell(value) -> str:
     if value is None:
         return ""
     text = str(value)
-    if text.startswith(_FORMULA_START):
+    if text.startswith(FORMULA_START):
         return "'" + text
     return text
 

@@ -54,6 +54,7 @@ from typing import Callable, Iterable
 
 from . import images, schema
 from .errors import DataError
+from .exporters import FORMULA_START
 from .search import TOOL_WORDS, exhibitor_index_row, index_text, rebuild_index
 
 # --------------------------------------------------------------------- fields
@@ -127,7 +128,6 @@ COUNTRIES = {
     "my": "MY", "malaysia": "MY", "马来西亚": "MY", "in": "IN", "india": "IN", "印度": "IN",
 }
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WS_RE = re.compile(r"\s+")
 _CTRL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -577,7 +577,7 @@ class _Importer:
                     if v:
                         v = v.strip()
                         if v:
-                            if v[0] == "'" and len(v) > 1 and v[1] in _FORMULA_START:
+                            if v[0] == "'" and len(v) > 1 and v[1] in FORMULA_START:
                                 v = v[1:]   # undo the formula guard of our CSV export
                             vals[f] = v
             if not vals:

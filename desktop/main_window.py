@@ -453,25 +453,10 @@ class MainWindow(QMainWindow):
         self.scene.set_highlight({d.by_code[b] for b in booths if b in d.by_code})
 
     def booths_for(self, kind: str, ref: str) -> set[int]:
-        """Booth ids of the exhibitors linked to a topic or event."""
-        exhibitors = set()
-        targets = [(kind, ref)]
-        if kind == "event":
-            targets += [("topic", t) for (t,) in self.expo.conn.execute(
-                "SELECT topic FROM event_topics WHERE event = ?", (ref,))]
-        for tk, tr_ in targets:
-            for fk, fs in self.expo.conn.execute(
-                    "SELECT from_kind, from_slug FROM links WHERE to_kind = ? AND to_slug = ?",
-                    (tk, tr_)):
-                if fk == "exhibitor":
-                    exhibitors.add(fs)
-                elif fk == "product":
-                    row = self.expo.conn.execute("SELECT exhibitor FROM products WHERE slug = ?",
-                                                 (fs,)).fetchone()
-                    if row:
-                        exhibitors.add(row[0])
+        """Booth ids of the exhibitors a topic or event concerns (as the Policy view lists)."""
         d = self.scene.data
-        return {i for ex in exhibitors for i in d.by_exhibitor.get(ex, [])}
+        return {i for row in self.expo.linked_exhibitors(kind, ref)
+                for i in d.by_exhibitor.get(row["slug"], [])}
 
     def open_policy(self, kind: str, ref: str) -> None:
         """Show the Policy view on a topic or event (its booths light up on the plan)."""

@@ -138,16 +138,11 @@ class TimelineView(QGraphicsView):
             t.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
             t.setPos(x + 3, TOP - 22)
             t.setBrush(QColor("#495057"))
-        # Stagger labels of events that are close in time on the same lane.
-        last_x: dict[str, list[float]] = {lane: [-1e9, -1e9, -1e9] for lane in LANES}
         for ev in self.events:
             lane = ev["side"] if ev["side"] in LANES else "expo"
             x = self.x_of(ev["date"])
-            rows = last_x[lane]
-            row = min(range(3), key=lambda r: rows[r])
-            rows[row] = x
             y = TOP + LANES.index(lane) * LANE_H + LANE_H * 0.62
-            item = EventItem(ev, x, y, row)
+            item = EventItem(ev, x, y, 0)  # label rows are placed by _place_labels
             sc.addItem(item)
             self.items[ev["slug"]] = item
         self.setSceneRect(QRectF(-40, 0, width + 80 + 220, bottom + 10))
@@ -182,7 +177,39 @@ class TimelineView(QGraphicsView):
         if 0.25 <= new <= 12:
             self._span = None
             self.scale(factor, 1.0)
+            self._place_labels()
         event.accept()
+
+    LABEL_ROWS = 3
+
+    def _place_labels(self) -> None:
+        """Give lit events a label row where the label fits in screen pixels; an event
+        whose label would overlap another's keeps only its dot (and tooltip). The
+        selected event is placed first, so its label always shows."""
+        lanes: dict[float, list[EventItem]] = {}
+        for item in self.items.values():
+            lanes.setdefault(item.y(), []).append(item)
+        for items in lanes.values():
+            items.sort(key=lambda it: (not it.selected, it.x()))
+            taken: list[list[tuple[float, float]]] = [[] for _ in range(self.LABEL_ROWS)]
+            for it in items:
+                show, row = False, 0
+                if it.lit:
+                    x = self.mapFromScene(it.pos()).x()
+                    span = (x - 2, x + 12 + it._label_w)
+                    for r in range(self.LABEL_ROWS):
+                        if all(span[1] <= a or span[0] >= b for a, b in taken[r]):
+                            taken[r].append(span)
+                            show, row = True, r
+                            break
+                if (show, row) != (it.show_label, it.label_row):
+                    it.prepareGeometryChange()
+                    it.show_label, it.label_row = show, row
+                    it.update()
+
+    def labelled(self) -> set[str]:
+        """Slugs of the events whose labels are shown."""
+        return {s for s, it in self.items.items() if it.show_label}
 
     def set_selected(self, slug: str | None) -> None:
         for s, item in self.items.items():
@@ -190,13 +217,12 @@ class TimelineView(QGraphicsView):
             item.update()
         if slug in self.items:
             self.ensureVisible(self.items[slug].sceneBoundingRect(), 80, 20)
+        self._place_labels()
 
     def set_lit(self, slugs: set[str] | None) -> None:
         """Grey out events outside ``slugs`` (None: all lit); only lit events keep labels."""
         for s, item in self.items.items():
-            item.prepareGeometryChange()
             item.lit = slugs is None or s in slugs
-            item.show_label = item.lit
             item.update()
         lit = [self.items[s].event["date"] for s in (slugs or ()) if s in self.items]
         if lit:
@@ -222,6 +248,7 @@ class TimelineView(QGraphicsView):
         x1 = (last + 1 - self.y0) * PX_PER_YEAR + 150  # room for the last labels
         self.fitInView(QRectF(x0, 0, x1 - x0, TOP + len(LANES) * LANE_H + 4),
                        Qt.AspectRatioMode.IgnoreAspectRatio)
+        self._place_labels()
 
     def visible_years(self) -> tuple[float, float]:
         r = self.mapToScene(self.viewport().rect()).boundingRect()
@@ -279,16 +306,6 @@ class PolicyPanel(QWidget):
             kind, slug = target.split(":", 1)
             self.choose(kind, slug)
 
-    def linked_exhibitors(self, kind: str, slug: str) -> list[dict]:
-        """Exhibitors linked to this topic or event (directly or through a product)."""
-        rows = self.expo.rows(
-            """SELECT DISTINCT e.slug, e.name, l.reason FROM links l
-               JOIN exhibitors e ON (l.from_kind = 'exhibitor' AND e.slug = l.from_slug)
-                  OR (l.from_kind = 'product' AND e.slug =
-                      (SELECT exhibitor FROM products WHERE slug = l.from_slug))
-               WHERE l.to_kind = ? AND l.to_slug = ? ORDER BY e.name""", (kind, slug))
-        return rows
-
     def choose(self, kind: str, slug: str) -> None:
         rec = self.expo.record(kind, slug)
         if rec is None:
@@ -321,12 +338,19 @@ class PolicyPanel(QWidget):
             out += f"<div class='muted'>{esc(when)} · {esc(tr(side))}</div>"
         out += f"<p>{esc(rec.get('summary') or '')}</p>"
         out += sources_html(self.expo.sources_of(kind, slug))
-        linked = self.linked_exhibitors(kind, slug)
+        linked = self.expo.linked_exhibitors(kind, slug)
         out += f"<h3>{esc(tr('Exhibits it concerns'))}</h3>"
         if linked:
+            topics = {t["slug"]: t["title"]
+                      for t in self.expo.rows("SELECT slug, title FROM topics")}
             for r in linked:
+                via = ""
+                if r["via"]:
+                    via = (f" <span class='muted'>({esc(tr('through the topic'))} "
+                           f"<a href='topic:{esc(r['via'])}'>{esc(topics.get(r['via'], r['via']))}"
+                           f"</a>)</span>")
                 out += (f"<p><a href='exhibitor:{esc(r['slug'])}'>{esc(r['name'])}</a> — "
-                        f"{esc(r['reason'])}</p>")
+                        f"{esc(r['reason'])}{via}</p>")
         else:
             out += f"<p class='muted'>{esc(tr('No exhibit is linked directly.'))}</p>"
         if kind == "topic":

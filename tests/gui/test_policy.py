@@ -119,3 +119,33 @@ def test_sources_view_lists_every_source_with_citing_records(window):
 def test_topic_cli_screenshot_state(window):
     window.open_policy("topic", "commoditisation")
     assert lit_codes(window) == set(window.expo.booths_of("pneumatic-tools-maker"))
+
+
+def test_an_event_lights_the_booths_it_lists(window):
+    """What the Policy view lists for an event is exactly what lights up on the plan,
+    including exhibitors concerned through the event's topics."""
+    window.open_policy("event", "bis-rule-2024-12-02")
+    listed = {r["slug"] for r in window.expo.linked_exhibitors("event", "bis-rule-2024-12-02")}
+    assert listed  # the December 2024 rule concerns the equipment makers at the expo
+    expected = {b for ex in listed for b in window.expo.booths_of(ex)}
+    assert lit_codes(window) == expected
+    text = window.policy.text.toPlainText()
+    for slug in listed:
+        assert window.expo.exhibitor(slug)["name"] in text
+
+
+def test_timeline_labels_never_overlap(window):
+    """With every event lit (an event picked), crowded years keep dots but not mush."""
+    window.open_policy("event", "bis-rule-2024-12-02")
+    tl = window.policy.timeline
+    assert "bis-rule-2024-12-02" in tl.labelled()          # the chosen one always reads
+    boxes = []
+    for slug in tl.labelled():
+        it = tl.items[slug]
+        x = tl.mapFromScene(it.pos()).x()
+        boxes.append((it.y(), it.label_row, x + 8, x + 8 + it._label_w))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a[:2] == b[:2]:
+                assert a[3] <= b[2] or b[3] <= a[2], (a, b)
+    assert len(tl.labelled()) >= 10
