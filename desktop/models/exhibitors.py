@@ -118,22 +118,19 @@ class ExhibitorFilter(QSortFilterProxyModel):
             source.sort(column, order)
 
     def set_text(self, text: str) -> None:
-        self.beginFilterChange()
         self._words = text.casefold().split()
-        self.endFilterChange()
+        self.invalidateFilter()
 
     def set_also(self, slugs: set[str]) -> None:
         """Exhibitors to keep whatever the text (the search's hits, found by other fields)."""
         if slugs == self._also:
             return
-        self.beginFilterChange()
         self._also = set(slugs)
-        self.endFilterChange()
+        self.invalidateFilter()
 
     def set_zones(self, zones: set[str] | None) -> None:
-        self.beginFilterChange()
         self._zones = zones
-        self.endFilterChange()
+        self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         model = self.sourceModel()
