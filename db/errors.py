@@ -1,14 +1,86 @@
 """Error types of the data layer.
 
-``DataError`` means the user's file or data is wrong (exit code 1, one line);
-``UsageError`` means the command was called wrongly (exit code 2). Anything
-else escaping the data layer is a bug in the program.
+Errors we expect are told apart from bugs (as Anki and qutebrowser do):
+
+- ``DataError``: the user's file or data is wrong (exit code 1, one line naming the file,
+  the record and the fault);
+- ``StorageError`` (a ``DataError``): the environment failed, not the data: the disk is full,
+  a folder is read-only, permission is denied, an I/O error; the same one line, exit code 1;
+- ``UsageError``: the command was called wrongly (exit code 2).
+
+Anything else escaping the data layer is a bug in the program: it goes to the log with its
+traceback, and the user gets one line saying where the log is.
 """
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
 
 
 class DataError(Exception):
     """Bad data or a bad file: the message is one line naming file, record and fault."""
 
 
+class StorageError(DataError):
+    """The environment failed (disk full, no permission, read-only, I/O error)."""
+
+
 class UsageError(Exception):
     """The command line was used wrongly."""
+
+
+_ERRNO_TEXT = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exhausted",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EROFS: "the file system is read-only",
+    errno.EIO: "an input/output error occurred (failing disk or removed drive?)",
+    errno.ENOENT: "no such file or folder",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EISDIR: "is a folder, not a file",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.EMFILE: "too many open files",
+    errno.EXDEV: "cannot move across file systems",
+}
+
+_SQLITE_TEXT = (
+    ("database or disk is full", "the disk is full"),
+    ("disk i/o error", "an input/output error occurred (full or failing disk?)"),
+    ("readonly database", "the file or its folder is read-only"),
+    ("unable to open database file", "the file cannot be opened (missing folder or no permission)"),
+    ("database is locked", "the file is locked by another program; try again"),
+)
+
+
+def describe(exc: BaseException) -> str:
+    """A short, plain description of an ``OSError`` or ``sqlite3.Error`` for one user line."""
+    if isinstance(exc, OSError):
+        text = _ERRNO_TEXT.get(exc.errno or 0)
+        if text:
+            return text
+        return (exc.strerror or str(exc) or type(exc).__name__).rstrip(".")
+    message = str(exc).strip()
+    low = message.casefold()
+    for needle, text in _SQLITE_TEXT:
+        if needle in low:
+            return text
+    return message or type(exc).__name__
+
+
+def is_storage_fault(exc: BaseException) -> bool:
+    """True when ``exc`` says the environment failed (disk, permission), not the data."""
+    if isinstance(exc, OSError):
+        return exc.errno in _ERRNO_TEXT and exc.errno not in (errno.ENOENT, errno.ENOTDIR,
+                                                              errno.EISDIR)
+    if isinstance(exc, sqlite3.OperationalError):
+        low = str(exc).casefold()
+        return any(needle in low for needle, _ in _SQLITE_TEXT)
+    return False
+
+
+def storage_error(path: str | os.PathLike, exc: BaseException, doing: str = "") -> StorageError:
+    """``StorageError`` with one line: ``PATH: [doing: ]what went wrong``."""
+    what = describe(exc)
+    return StorageError(f"{os.fspath(path)}: {doing + ': ' if doing else ''}{what}")

@@ -104,10 +104,7 @@ PRODUCT_FIELDS = ("product", "product_id", "product_zh", "product_pinyin", "tool
                   "image", "image_credit")
 
 # Limits: longer values are refused with the line and column.
-MAX_ID = 120
-MAX_NAME = 300
-MAX_SHORT = 300
-MAX_TEXT = 20_000
+from .text import MAX_ID, MAX_NAME, MAX_SHORT, MAX_TEXT  # noqa: E402  (re-exported)
 MAX_ERRORS = 200           # listed in full up to this many; then counted
 MAX_WARNINGS = 200
 PRODUCT_ROWID_GAP = 1 << 24   # index rowids kept free before bulk-imported products
