@@ -27,10 +27,6 @@ SEED_FILES = ("sources", "facts", "expo", "zones", "exhibitors", "organisations"
 # Records of these files must cite at least one source, and name the fact-sheet rows they state.
 MUST_CITE = ("exhibitors", "organisations", "products", "topics", "events", "people", "quotes",
              "links")
-# The confidence kind of each fact-bearing seed file.
-KIND_OF = {"expo": "expo", "exhibitors": "exhibitor", "organisations": "organisation",
-           "products": "product", "topics": "topic", "events": "event", "people": "person",
-           "quotes": "quote", "links": "link"}
 # Hall names say they are ours: no source gives the venue's halls.
 HALL_NAME = "Area {n} (schematic)"
 

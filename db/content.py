@@ -28,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from . import dates, schema
+from .expo import _TABLES
 
 # ------------------------------------------------------------------ wording
 # Phrases that attribute a statement to its source instead of stating it as ours.
@@ -171,10 +172,9 @@ def quote_problems(quotes: list[dict], article: str) -> list[str]:
 
 
 # ------------------------------------------------------------------ files
-_CONF_TABLES = {"expo": ("expo", "slug"), "exhibitor": ("exhibitors", "slug"),
-                "organisation": ("organisations", "slug"), "product": ("products", "slug"),
-                "topic": ("topics", "slug"), "event": ("events", "slug"),
-                "person": ("people", "slug"), "quote": ("quotes", "id"), "link": ("links", "id")}
+# kind -> (table, key) of every record that carries a confidence label
+_CONF_TABLES = {"expo": ("expo", "slug"),
+                **{k: _TABLES[k] for k in schema.CONFIDENCE_KINDS if k != "expo"}}
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:

@@ -68,17 +68,24 @@ def parse_date(value: str | None, precision: str | None = None) -> tuple[str, st
     return start.isoformat(), prec
 
 
+def _readable(value, precision) -> tuple[str, str] | str:
+    """(stored day, precision), or the text to show instead ("" for no date; an unreadable
+    value as it is)."""
+    try:
+        parsed = parse_date(value, precision)
+    except DateError:
+        return str(value)
+    return "" if parsed is None else parsed
+
+
 def iso_date(value: str | None, precision: str | None = None) -> str:
     """The date in reduced ISO 8601 form at its precision (``2014``, ``2025-10``); "" for none.
 
     A value that cannot be read is returned as it is (never a traceback on display).
     """
-    try:
-        parsed = parse_date(value, precision)
-    except DateError:
-        return str(value)
-    if parsed is None:
-        return ""
+    parsed = _readable(value, precision)
+    if isinstance(parsed, str):
+        return parsed
     day, prec = parsed
     return day[:4] if prec == "year" else day[:7] if prec == "month" else day
 
@@ -91,12 +98,9 @@ def format_date(value: str | None, precision: str | None = None, locale: str = "
     "2025年10月15日". Unknown locales fall back to English; an unreadable value is
     returned as it is.
     """
-    try:
-        parsed = parse_date(value, precision)
-    except DateError:
-        return str(value)
-    if parsed is None:
-        return ""
+    parsed = _readable(value, precision)
+    if isinstance(parsed, str):
+        return parsed
     day, prec = parsed
     y, m, d = int(day[:4]), int(day[5:7]), int(day[8:10])
     lang = (locale or "en").split("_")[0].split("-")[0].lower()
