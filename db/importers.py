@@ -1346,8 +1346,8 @@ def _import_sources(conn, files: list[Path]) -> dict[str, str]:
         digest = hashlib.sha1(p.name.encode()).hexdigest()[:8]
         sid = f"import-{slugify(p.stem, 'file')[:40]}-{digest}"
         out[p.name] = sid
-        conn.execute("INSERT OR IGNORE INTO sources(id, title, date, kind, note) "
-                     "VALUES (?,?,?,?,?)",
+        conn.execute("INSERT OR IGNORE INTO sources(id, title, date, date_precision, kind, "
+                     "note) VALUES (?,?,?,'day',?,?)",
                      (sid, f"Imported from the file {p.name}", today, "import",
                       "Records imported from an exhibitor list or catalogue supplied by the user."))
     return out

@@ -101,6 +101,7 @@ def collect_plan(expo: Expo, user: UserData, expo_slug: str) -> Plan:
             for p in expo.products_of(ref):
                 pn = notes.get(("product", p["slug"]))
                 stop.products.append({"slug": p["slug"], "name": p["name"],
+                                      "shown_at_expo": p.get("shown_at_expo"),
                                       "name_zh": p.get("name_zh") or "",
                                       "note": _note(pn), "noted": pn is not None})
             noted = [p for p in stop.products if p["noted"]]
@@ -220,6 +221,7 @@ def plan_markdown(plan: Plan) -> str:
             out += ["", "Products of interest:"]
             for p in s.products:
                 line = f"- {_md(p['name'])}" + (f" ({_md(p['name_zh'])})" if p.get("name_zh") else "")
+                line += _md(_line_note(p))
                 if p.get("note") and p["note"]["text"]:
                     line += f": {_md(p['note']['text'])}"
                 out.append(line)
@@ -234,6 +236,12 @@ def plan_markdown(plan: Plan) -> str:
             out.append(f"- {star}{o['kind']} `{o['ref'].replace('`', '')}`"
                        + (f": {_md(text)}" if text else ""))
     return "\n".join(out) + "\n"
+
+
+def _line_note(product: dict) -> str:
+    """What a product is when no source says it was on show here (a company's product line)."""
+    return " (company product line; not reported as shown at this expo)" \
+        if product.get("shown_at_expo") == 0 else ""
 
 
 def _note_md(note: dict | None) -> list[str]:
@@ -264,7 +272,8 @@ def plan_rows(plan: Plan) -> list[list[str]]:
     rows = []
     for s in plan.stops:
         note = s.note or {}
-        products = "; ".join(p["name"] + (f": {p['note']['text']}" if p.get("note") else "")
+        products = "; ".join(p["name"] + _line_note(p)
+                             + (f": {p['note']['text']}" if p.get("note") else "")
                              for p in s.products)
         rows.append([
             "" if s.number is None else ("start" if s.number == 0 else s.number),

@@ -212,3 +212,21 @@ def test_h3_longgang_pavilion_is_unplaced(export_doc):
     lg = _by(export_doc, "exhibitors")["longgang-pavilion"]
     assert lg["booths"] == [] and lg["confidence"] == "high" and lg["sources"] == ["S3"]
     assert "no source places it" in lg["summary"]
+
+
+def test_7_the_plan_export_calls_them_product_lines(expo_ro, tmp_path):
+    from db.plan_export import CSV_HEADER, collect_plan, plan_markdown, plan_rows
+    from db.userdata import UserData
+    user = UserData(tmp_path / "user.sqlite")
+    try:
+        for slug in ("sicarrier", "pneumatic-tools-maker"):
+            user.set_favourite("wesemibay-2025", "exhibitor", slug, True)
+        plan = collect_plan(expo_ro, user, "wesemibay-2025")
+    finally:
+        user.close()
+    md = plan_markdown(plan)
+    note = "(company product line; not reported as shown at this expo)"
+    assert f"- Alishan ALD tools (阿里山) {note}" in md
+    assert "- Precision pneumatic tools\n" in md + "\n"          # on show, per NPR
+    rows = {r["id"]: r for r in (dict(zip(CSV_HEADER, r)) for r in plan_rows(plan))}
+    assert f"Emei epitaxy tools {note}" in rows["sicarrier"]["products"]

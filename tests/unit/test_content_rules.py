@@ -386,3 +386,21 @@ def test_csv_export_marks_layout_only_beside_a_booth(built_expo, tmp_path):
     assert {r["layout"] for r in rows if not r["booth"]} == {""}
     assert {r["exhibitor_id"] for r in rows if not r["booth"]} == {"qiyunfang",
                                                                    "longgang-pavilion"}
+
+
+def test_an_imported_catalogue_passes_the_rules_that_apply_to_it(tmp_path, capsys):
+    # Import writes its own source (the file, dated today): its date carries its precision
+    # too, so check passes; nothing is labelled, so only the date rule applies.
+    from db.importers import import_files
+    catalogue = Path(__file__).resolve().parents[1] / "fixtures" / "catalogue" / \
+        "messy-exhibitors.csv"
+    out = tmp_path / "imported.sqlite"
+    import_files(out, [catalogue])
+    with open_expo(out, readonly=True) as expo:
+        assert not content.curated(expo.conn)
+        assert content.file_problems(expo.conn) == []
+        (prec,) = expo.conn.execute("SELECT date_precision FROM sources WHERE kind = 'import'"
+                                    ).fetchone()
+        assert prec == "day"
+    assert cli.main(["check", str(out)]) == 0
+    assert "no confidence labels" in capsys.readouterr().out
