@@ -68,7 +68,7 @@ def _cmd_check(args) -> int:
         facts = content.counts(expo.conn)
     flags = " (schematic layout)" if meta.get("schematic") else ""
     flags += " (synthetic data)" if meta.get("synthetic") else ""
-    medium = (f", {facts.medium} medium-confidence (hedged, with their basis)"
+    medium = (f", {facts.medium} medium-confidence facts (hedged, with their basis)"
               if facts.labelled else ", no confidence labels")
     print(f"{args.path}: ok: {meta.get('name')}{flags}; "
           + ", ".join(f"{v} {k}" for k, v in counts.items())

@@ -357,7 +357,7 @@ def test_check_reports_records_sources_and_medium_facts(built_expo, capsys):
     out = capsys.readouterr()
     assert out.err == ""
     assert (f"; {len(records)} records, {len(seed['sources'])} sources, {medium} "
-            "medium-confidence (hedged, with their basis)") in out.out
+            "medium-confidence facts (hedged, with their basis)") in out.out
     assert "(schematic layout)" in out.out
 
 
