@@ -14,7 +14,7 @@ import random
 import tempfile
 from pathlib import Path
 
-from . import layout, schema
+from . import content, dates, layout, schema
 from .errors import DataError
 from .images import PRODUCT_ART, attach_tool_pictures
 from .expo import open_expo
@@ -22,11 +22,13 @@ from .search import rebuild_index
 from .supply import ETO_DIR, load_eto
 
 SEED_DIR = Path(__file__).with_name("seed")
-SEED_FILES = ("sources", "expo", "zones", "exhibitors", "organisations", "products", "people",
-              "quotes", "topics", "events", "links", "supply_map")
-# Records of these files must cite at least one source.
+SEED_FILES = ("sources", "facts", "expo", "zones", "exhibitors", "organisations", "products",
+              "people", "quotes", "topics", "events", "links", "supply_map")
+# Records of these files must cite at least one source, and name the fact-sheet rows they state.
 MUST_CITE = ("exhibitors", "organisations", "products", "topics", "events", "people", "quotes",
              "links")
+# Hall names say they are ours: no source gives the venue's halls.
+HALL_NAME = "Area {n} (schematic)"
 
 
 def load_seed(seed_dir: Path = SEED_DIR) -> dict:
@@ -43,8 +45,17 @@ def load_seed(seed_dir: Path = SEED_DIR) -> dict:
     return data
 
 
+def _records(data: dict, name: str) -> list[dict]:
+    return data[name] if isinstance(data[name], list) else [data[name]]
+
+
+def _label(rec: dict, i: int) -> str:
+    return rec.get("slug") or rec.get("id") or f"link {i + 1}"
+
+
 def validate_seed(data: dict, seed_dir: Path = SEED_DIR) -> None:
-    """Check references and sources; raise DataError naming the file and record."""
+    """Check references, sources and the content rules; raise DataError naming the file and
+    record (see db.content for the rules)."""
     source_ids = {s["id"] for s in data["sources"]}
     slugs = {
         "zone": {z["slug"] for z in data["zones"]},
@@ -55,16 +66,69 @@ def validate_seed(data: dict, seed_dir: Path = SEED_DIR) -> None:
         "event": {e["slug"] for e in data["events"]},
         "person": {p["slug"] for p in data["people"]},
     }
+
+    def fail(name: str, label: str, problem: str):
+        raise DataError(f"{seed_dir / name}.json: {label}: {problem}")
+
+    facts = {}
+    for f in data["facts"]:
+        if f.get("confidence") not in content.LEVELS:
+            fail("facts", f["id"], f"confidence must be one of {', '.join(content.LEVELS)}")
+        if f["confidence"] != "high" and not (f.get("basis") or "").strip():
+            fail("facts", f["id"], "a medium fact needs a basis (why it is not high)")
+        for s in f.get("sources") or []:
+            if s not in source_ids:
+                fail("facts", f["id"], f"unknown source {s!r}")
+        facts[f["id"]] = f
+    for s in data["sources"]:
+        try:
+            dates.parse_date(s.get("date"))
+        except dates.DateError as exc:
+            fail("sources", s["id"], str(exc))
     for name in MUST_CITE + ("expo",):
-        records = data[name] if isinstance(data[name], list) else [data[name]]
-        for i, rec in enumerate(records):
-            label = rec.get("slug") or rec.get("id") or f"record {i + 1}"
+        for i, rec in enumerate(_records(data, name)):
+            label = _label(rec, i)
             srcs = rec.get("sources") or []
             if name in MUST_CITE and not srcs:
-                raise DataError(f"{seed_dir / name}.json: {label}: cites no source")
+                fail(name, label, "cites no source")
             for s in srcs:
                 if s not in source_ids:
-                    raise DataError(f"{seed_dir / name}.json: {label}: unknown source {s!r}")
+                    fail(name, label, f"unknown source {s!r}")
+            if not rec.get("facts"):
+                fail(name, label, 'names no fact-sheet row ("facts")')
+            for fid in rec["facts"]:
+                if fid not in facts:
+                    fail(name, label, f"unknown fact {fid!r} (see facts.json)")
+                if not set(facts[fid]["sources"]) & set(srcs):
+                    fail(name, label, f"states fact {fid} but cites none of its sources "
+                                      f"({', '.join(facts[fid]['sources'])})")
+            level, basis = content.derive_confidence(rec["facts"], facts)
+            problem = content.wording_problem(level, basis, content.record_text(rec))
+            if problem:
+                fail(name, label, problem)
+            for field, value in (rec.get("name_sources") or {}).items():
+                for s in value:
+                    if s not in srcs:
+                        fail(name, label, f"the name {field!r} cites {s!r}, which the record "
+                                          "does not cite")
+    for name in ("exhibitors", "products"):
+        for rec in data[name]:
+            named = rec.get("name_sources") or {}
+            others = [rec.get("pinyin")] + list(rec.get("aliases") or [])
+            if rec.get("name_zh") and not rec.get("name_zh_note"):
+                others.append(rec["name_zh"])
+            for other in others:
+                if other and other not in named:
+                    fail(name, rec["slug"], f"the name {other!r} cites no source: add it to "
+                                            "name_sources (or, for name_zh, say where it comes "
+                                            "from in name_zh_note)")
+    for ev in data["events"]:
+        try:
+            dates.parse_date(ev.get("date"))
+        except dates.DateError as exc:
+            fail("events", ev["slug"], str(exc))
+        if not ev.get("date"):
+            fail("events", ev["slug"], "has no date")
 
     def need(kind, slug, where):
         if slug is not None and slug not in slugs[kind]:
@@ -84,6 +148,20 @@ def validate_seed(data: dict, seed_dir: Path = SEED_DIR) -> None:
     for i, ln in enumerate(data["links"]):
         need(ln["from_kind"], ln["from"], f"links.json: link {i + 1}")
         need(ln["to_kind"], ln["to"], f"links.json: link {i + 1}")
+    cited = set()
+    for name in MUST_CITE + ("expo", "zones"):
+        for rec in _records(data, name):
+            cited.update(rec.get("sources") or [])
+    for tool, m in (data["supply_map"].get("tool_types") or {}).items():
+        if not (m or {}).get("sources"):
+            fail("supply_map", tool, "cites no source")
+        for s in m["sources"]:
+            if s not in source_ids:
+                fail("supply_map", tool, f"unknown source {s!r}")
+        cited.update(m["sources"])
+    for s in data["sources"]:
+        if s["id"] not in cited:
+            fail("sources", s["id"], "cited by no record")
 
 
 def seed_fingerprint(seed_dir: Path = SEED_DIR) -> str:
@@ -94,7 +172,8 @@ def seed_fingerprint(seed_dir: Path = SEED_DIR) -> str:
         h.update(path.read_bytes())
     for path in sorted(PRODUCT_ART.glob("*.png")):
         h.update(path.read_bytes())
-    for mod in ("build.py", "layout.py", "schema.py", "search.py", "supply.py", "images.py"):
+    for mod in ("build.py", "layout.py", "schema.py", "search.py", "supply.py", "images.py",
+                "content.py", "dates.py"):
         src = Path(__file__).with_name(mod)
         # A frozen program may ship without its sources: then the schema version stands in.
         h.update(src.read_bytes() if src.exists() else f"{mod} {schema.SCHEMA_VERSION}".encode())
@@ -107,8 +186,8 @@ def builtin_layout(zones: list[dict], exhibitors: list[dict]):
     halls, booths = [], []
     gap = 12.0
     for i, zone in enumerate(zones):
-        spec = layout.HallSpec(slug=f"hall-{i + 1}", name=f"Hall {i + 1}", number=i + 1,
-                               x=0, y=0, zone=zone["slug"])
+        spec = layout.HallSpec(slug=f"area-{i + 1}", name=HALL_NAME.format(n=i + 1),
+                               number=i + 1, x=0, y=0, zone=zone["slug"])
         col, row = i % 2, i // 2
         spec.x = col * (spec.w + gap)
         spec.y = row * (spec.h + gap)
@@ -170,20 +249,30 @@ def build(out: str | os.PathLike, seed_dir: Path = SEED_DIR) -> Path:
 
 
 def write_seed(conn, data: dict) -> None:
+    facts = {f["id"]: f for f in data["facts"]}
+
     def cite(kind, ref, sources):
         for s in dict.fromkeys(sources or []):
             conn.execute("INSERT OR IGNORE INTO cites(kind, ref, source) VALUES (?, ?, ?)",
                          (kind, ref, s))
 
+    def label(kind, ref, rec):
+        level, basis = content.derive_confidence(rec["facts"], facts)
+        conn.execute("INSERT INTO confidence(kind, ref, level, basis) VALUES (?,?,?,?)",
+                     (kind, ref, level, basis))
+
     conn.execute("BEGIN")
     try:
         for s in data["sources"]:
-            conn.execute("INSERT INTO sources(id, title, publisher, author, date, url, kind, "
-                         "licence, note) VALUES (?,?,?,?,?,?,?,?,?)",
-                         (s["id"], s["title"], s.get("publisher"), s.get("author"), s.get("date"),
-                          s.get("url"), s.get("kind"), s.get("licence"), s.get("note")))
+            day, prec = dates.parse_date(s.get("date")) or (None, None)
+            conn.execute("INSERT INTO sources(id, title, publisher, author, date, date_precision, "
+                         "url, citations, kind, licence, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                         (s["id"], s["title"], s.get("publisher"), s.get("author"), day, prec,
+                          s.get("url"), json.dumps(s.get("citations") or []), s.get("kind"),
+                          s.get("licence"), s.get("note")))
         e = data["expo"]
-        extra = {k: e[k] for k in ("area_m2_reported", "exhibitors_reported") if k in e}
+        extra = {k: e[k] for k in ("area_m2_more_than", "exhibitors_more_than") if k in e}
+        extra["start_date_precision"] = dates.parse_date(e["start_date"])[1]
         conn.execute("INSERT INTO expo(id, slug, name, name_zh, short_zh, edition, venue, city, "
                      "start_date, days, summary, schematic, synthetic, extra) "
                      "VALUES (1,?,?,?,?,?,?,?,?,?,?,?,0,?)",
@@ -191,6 +280,7 @@ def write_seed(conn, data: dict) -> None:
                       e.get("venue"), e.get("city"), e.get("start_date"), e.get("days"),
                       e.get("summary"), 1 if e.get("schematic", True) else 0, json.dumps(extra)))
         cite("expo", e["slug"], e.get("sources"))
+        label("expo", e["slug"], e)
         for i, z in enumerate(data["zones"]):
             conn.execute("INSERT INTO zones(slug, name, name_zh, color, sort) VALUES (?,?,?,?,?)",
                          (z["slug"], z["name"], z.get("name_zh"), z.get("color", "#cccccc"), i))
@@ -201,61 +291,73 @@ def write_seed(conn, data: dict) -> None:
         conn.executemany("INSERT INTO booths(code, hall, zone, x, y, w, h, placed) "
                          "VALUES (:code, :hall, :zone, :x, :y, :w, :h, 1)", booths)
         for ex in data["exhibitors"]:
-            conn.execute("INSERT INTO exhibitors(slug, name, name_zh, pinyin, aliases, country, "
-                         "category, zone, summary) VALUES (?,?,?,?,?,?,?,?,?)",
-                         (ex["slug"], ex["name"], ex.get("name_zh"), ex.get("pinyin"),
-                          json.dumps(ex.get("aliases", []), ensure_ascii=False), ex.get("country"),
-                          ex.get("category"), ex.get("zone"), ex.get("summary")))
+            conn.execute("INSERT INTO exhibitors(slug, name, name_zh, name_zh_note, pinyin, "
+                         "aliases, country, category, zone, summary) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                         (ex["slug"], ex["name"], ex.get("name_zh"), ex.get("name_zh_note"),
+                          ex.get("pinyin"), json.dumps(ex.get("aliases", []), ensure_ascii=False),
+                          ex.get("country"), ex.get("category"), ex.get("zone"), ex.get("summary")))
             cite("exhibitor", ex["slug"], ex["sources"])
+            label("exhibitor", ex["slug"], ex)
         conn.executemany("INSERT INTO booth_exhibitors(booth, exhibitor) VALUES (?, ?)", occupancy)
         for o in data["organisations"]:
             conn.execute("INSERT INTO organisations(slug, name, name_zh, kind, summary) "
                          "VALUES (?,?,?,?,?)",
                          (o["slug"], o["name"], o.get("name_zh"), o.get("kind"), o.get("summary")))
             cite("organisation", o["slug"], o["sources"])
+            label("organisation", o["slug"], o)
         for p in data["products"]:
-            conn.execute("INSERT INTO products(slug, exhibitor, name, name_zh, pinyin, tool_type, "
-                         "summary, specs) VALUES (?,?,?,?,?,?,?,?)",
-                         (p["slug"], p["exhibitor"], p["name"], p.get("name_zh"), p.get("pinyin"),
-                          p.get("tool_type"), p.get("summary"),
-                          json.dumps(p.get("specs", {}), ensure_ascii=False)))
+            shown = p.get("shown_at_expo")
+            conn.execute("INSERT INTO products(slug, exhibitor, name, name_zh, name_zh_note, "
+                         "pinyin, tool_type, summary, specs, shown_at_expo) "
+                         "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                         (p["slug"], p["exhibitor"], p["name"], p.get("name_zh"),
+                          p.get("name_zh_note"), p.get("pinyin"), p.get("tool_type"),
+                          p.get("summary"), json.dumps(p.get("specs", {}), ensure_ascii=False),
+                          None if shown is None else int(bool(shown))))
             cite("product", p["slug"], p["sources"])
+            label("product", p["slug"], p)
         for t in data["topics"]:
             conn.execute("INSERT INTO topics(slug, title, summary, side) VALUES (?,?,?,?)",
                          (t["slug"], t["title"], t.get("summary"), t.get("side")))
             cite("topic", t["slug"], t["sources"])
+            label("topic", t["slug"], t)
         for ev in data["events"]:
+            day, prec = dates.parse_date(ev["date"], ev.get("date_precision"))
             conn.execute("INSERT INTO events(slug, date, date_precision, title, summary, side) "
                          "VALUES (?,?,?,?,?,?)",
-                         (ev["slug"], ev["date"], ev.get("date_precision", "day"), ev["title"],
-                          ev.get("summary"), ev["side"]))
+                         (ev["slug"], day, prec, ev["title"], ev.get("summary"), ev["side"]))
             for t in ev.get("topics", []):
                 conn.execute("INSERT OR IGNORE INTO event_topics(event, topic) VALUES (?, ?)",
                              (ev["slug"], t))
             cite("event", ev["slug"], ev["sources"])
+            label("event", ev["slug"], ev)
         for p in data["people"]:
             conn.execute("INSERT INTO people(slug, name, name_zh, role, organisation, "
                          "affiliation_text, note) VALUES (?,?,?,?,?,?,?)",
                          (p["slug"], p["name"], p.get("name_zh"), p.get("role"),
                           p.get("organisation"), p.get("affiliation_text"), p.get("note")))
             cite("person", p["slug"], p["sources"])
+            label("person", p["slug"], p)
         for q in data["quotes"]:
             conn.execute("INSERT INTO quotes(id, person, text, language, translation, "
                          "translation_note, context) VALUES (?,?,?,?,?,?,?)",
                          (q["id"], q["person"], q["text"], q.get("language"), q.get("translation"),
                           q.get("translation_note"), q.get("context")))
             cite("quote", q["id"], q["sources"])
+            label("quote", q["id"], q)
         for i, ln in enumerate(data["links"]):
             lid = ln.get("id") or f"link-{i + 1:03d}"
             conn.execute("INSERT INTO links(id, from_kind, from_slug, to_kind, to_slug, reason) "
                          "VALUES (?,?,?,?,?,?)",
                          (lid, ln["from_kind"], ln["from"], ln["to_kind"], ln["to"], ln["reason"]))
             cite("link", lid, ln["sources"])
+            label("link", lid, ln)
         for tool, m in (data["supply_map"].get("tool_types") or {}).items():
             m = m or {}
             conn.execute("INSERT INTO supply_map(tool_type, input_id, input_name, why) "
                          "VALUES (?,?,?,?)", (tool, m.get("input_id"), m.get("input_name"),
                                               m.get("why")))
+            cite("supply", tool, m.get("sources"))
         load_eto(conn)
         # Product pictures: our own illustrations of each tool type, with their credit.
         attach_tool_pictures(conn)

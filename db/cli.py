@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from . import content
 from .errors import DataError, UsageError
 from .expo import open_expo
 
@@ -50,6 +51,7 @@ def check(path: str) -> list[str]:
         except Exception as exc:  # read-only connection: run the check as a query instead
             if "readonly" not in str(exc):
                 problems.append(f"search index: {exc}")
+        problems += content.file_problems(conn)   # dates; wording and sources if curated
     return problems
 
 
@@ -62,11 +64,15 @@ def _cmd_check(args) -> int:
     with open_expo(args.path, readonly=True) as expo:
         meta = expo.meta()
         counts = {t: expo.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("booths", "exhibitors", "products", "topics", "events", "sources")}
+                  for t in ("booths", "exhibitors", "products", "topics", "events")}
+        facts = content.counts(expo.conn)
     flags = " (schematic layout)" if meta.get("schematic") else ""
     flags += " (synthetic data)" if meta.get("synthetic") else ""
+    medium = (f", {facts.medium} medium-confidence facts (hedged, with their basis)"
+              if facts.labelled else ", no confidence labels")
     print(f"{args.path}: ok: {meta.get('name')}{flags}; "
-          + ", ".join(f"{v} {k}" for k, v in counts.items()))
+          + ", ".join(f"{v} {k}" for k, v in counts.items())
+          + f"; {facts.records} records, {facts.sources} sources{medium}")
     return 0
 
 
@@ -74,15 +80,21 @@ def _cmd_search(args) -> int:
     from .search import KIND_LABEL, grouped, search
     with open_expo(args.expo, readonly=True) as expo:
         hits = search(expo.conn, args.query, limit=args.limit)
+        layout = content.booth_layout(expo.meta())
     if args.json:
-        print(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=1))
+        docs = [h.as_dict() for h in hits]
+        for d in docs:
+            if d.get("booths") and layout:
+                d["layout"] = layout
+        print(json.dumps(docs, ensure_ascii=False, indent=1))
         return 0
     if not hits:
         print("no results")
     for kind, group in grouped(hits):
         print(f"{KIND_LABEL.get(kind, kind)}:")
         for h in group:
-            extra = f"  [{', '.join(h.booths)}]" if h.booths else ""
+            codes = ", ".join(content.mark_booth(b, layout) for b in h.booths)
+            extra = f"  [{codes}]" if h.booths else ""
             sub = f" — {h.subtitle}" if h.subtitle else ""
             print(f"  {h.title}{sub}{extra}  ({h.id})")
     return 0
@@ -113,17 +125,21 @@ def _cmd_route(args) -> int:
         raise UsageError("--stops needs at least one booth code")
     with open_expo(args.expo, readonly=True) as expo:
         graph = RouteGraph.from_expo(expo)
+        layout = content.booth_layout(expo.meta())
     start = ENTRANCE if args.start.lower() == ENTRANCE else args.start
     try:
         route = plan_route(graph, start, stops, optimise=not args.keep_order)
     except UnknownBooth as exc:
         raise DataError(f"{args.expo}: {exc}") from None
-    doc = route.as_dict()
+    doc = route.as_dict(layout)
     if args.json:
         print(json.dumps(doc, ensure_ascii=False))
         return 0
+
+    def where(label: str) -> str:
+        return label if label == ENTRANCE else content.mark_booth(label, layout)
     for i, leg in enumerate(doc["legs"], 1):
-        print(f"{i:3d}. {leg['from']} -> {leg['to']}: {leg['distance_m']:.0f} m")
+        print(f"{i:3d}. {where(leg['from'])} -> {where(leg['to'])}: {leg['distance_m']:.0f} m")
     print(f"total {doc['distance_m']:.0f} m, about {doc['walk_min']:.0f} min at "
           f"{doc['walk_speed_m_s']} m/s" + ("" if route.exact else " (heuristic order)"))
     return 0

@@ -8,9 +8,14 @@ import os
 import tempfile
 from pathlib import Path
 
+from . import content, schema
+from .dates import iso_date
 from .errors import DataError
 from .expo import Expo
 
+# 2: dates at their precision ("2014", "2025-10"), "layout" beside booth codes, confidence
+# labels, source citations, per-row sources of supply_map.
+FORMAT_VERSION = 2
 # Cells starting with these characters are read as formulas by spreadsheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -23,14 +28,38 @@ def _cited(expo: Expo, kind: str) -> dict[str, list[str]]:
     return out
 
 
+def _labels(expo: Expo) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """(kind, ref) -> (confidence level, basis), for files that label their records."""
+    if not expo.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'confidence'").fetchone():
+        return {}
+    return {(k, r): (lv, b) for k, r, lv, b in
+            expo.conn.execute("SELECT kind, ref, level, basis FROM confidence")}
+
+
 def to_document(expo: Expo) -> dict:
+    """The whole expo as one JSON-ready document (format_version 2).
+
+    Dates are written at their precision in reduced ISO 8601 ("2014", "2025-10",
+    "2025-10-15") beside their ``date_precision``; every object that holds booth codes
+    carries ``"layout": "schematic"`` on a schematic floor plan (never inside the code);
+    fact-bearing records carry their ``confidence`` and its ``confidence_basis``.
+    """
     meta = expo.meta()
     meta.pop("id", None)
     extra = meta.pop("extra", {}) or {}
     meta.update(extra)
     meta["schematic"] = bool(meta.get("schematic"))
     meta["synthetic"] = bool(meta.get("synthetic"))
+    layout = content.booth_layout(meta)
+    meta["layout"] = layout
     meta["sources"] = _cited(expo, "expo").get(meta.get("slug"), [])
+    labels = _labels(expo)
+
+    def label(rec: dict, kind: str, ref) -> None:
+        level, basis = labels.get((kind, ref), (None, None))
+        rec["confidence"], rec["confidence_basis"] = level, basis
+
+    label(meta, "expo", meta.get("slug"))
 
     def table(sql: str, kind: str | None, key: str = "slug", json_cols=()):
         cited = _cited(expo, kind) if kind else {}
@@ -40,26 +69,35 @@ def to_document(expo: Expo) -> dict:
                 r[c] = json.loads(r[c]) if r.get(c) else ([] if c == "aliases" else {})
             if kind:
                 r["sources"] = cited.get(r[key], [])
+            if kind in schema.CONFIDENCE_KINDS:
+                label(r, kind, r[key])
         return rows
 
     occupants = expo.booth_occupants()
     booths = expo.rows("SELECT code, hall, zone, x, y, w, h, placed FROM booths ORDER BY code")
     for b in booths:
         b["placed"] = bool(b["placed"])
+        b["layout"] = layout
         b["exhibitors"] = occupants.get(b["code"], [])
     event_topics: dict[str, list[str]] = {}
     for ev, t in expo.conn.execute("SELECT event, topic FROM event_topics ORDER BY event, topic"):
         event_topics.setdefault(ev, []).append(t)
     events = table("SELECT * FROM events ORDER BY date, slug", "event")
     for ev in events:
+        ev["date"] = iso_date(ev["date"], ev.get("date_precision"))
         ev["topics"] = event_topics.get(ev["slug"], [])
     exhibitors = table("SELECT * FROM exhibitors ORDER BY slug", "exhibitor", json_cols=("aliases",))
     for ex in exhibitors:
         ex["booths"] = expo.booths_of(ex["slug"])
-    products = table("SELECT p.slug, p.exhibitor, p.name, p.name_zh, p.pinyin, p.tool_type, "
-                     "p.summary, p.specs, i.sha1 AS image FROM products p "
-                     "LEFT JOIN images i ON i.id = p.image ORDER BY p.slug", "product",
-                     json_cols=("specs",))
+        ex["layout"] = layout
+    # p.*: a file opened read-only keeps the columns of its own schema version.
+    products = table("SELECT p.*, i.sha1 AS image_sha1 FROM products p "
+                     "LEFT JOIN images i ON i.id = p.image ORDER BY p.slug",
+                     "product", json_cols=("specs",))
+    for p in products:
+        p["image"] = p.pop("image_sha1")
+        shown = p.get("shown_at_expo")
+        p["shown_at_expo"] = None if shown is None else bool(shown)
     # Pictures travel inside the document (base64), so that export then import is faithful.
     images = [{"sha1": sha, "mime": mime, "width": w, "height": h, "credit": credit,
                "data": base64.b64encode(data).decode("ascii")}
@@ -68,12 +106,24 @@ def to_document(expo: Expo) -> dict:
                   "WHERE id IN (SELECT image FROM products) AND data IS NOT NULL ORDER BY sha1")]
     links = table("SELECT id, from_kind, from_slug AS 'from', to_kind, to_slug AS 'to', reason "
                   "FROM links ORDER BY id", "link", key="id")
+    halls = expo.rows("SELECT * FROM halls ORDER BY slug")
+    for h in halls:
+        h["layout"] = layout
+    sources = expo.rows("SELECT * FROM sources ORDER BY id")
+    licences = {s["id"]: s.get("licence") for s in sources}
+    for s in sources:
+        s["date"] = iso_date(s.get("date"), s.get("date_precision")) or None
+        s["citations"] = content.source_citations(s.get("citations"))
+    supply = table("SELECT * FROM supply_map ORDER BY tool_type", "supply", key="tool_type")
+    for m in supply:  # the licence of the figures travels with every row
+        m["licence"] = "; ".join(dict.fromkeys(
+            licences[s] for s in m["sources"] if licences.get(s))) or None
     return {
         "format": "wesemibay-expo",
-        "format_version": 1,
+        "format_version": FORMAT_VERSION,
         "expo": meta,
         "zones": table("SELECT slug, name, name_zh, color FROM zones ORDER BY sort", "zone"),
-        "halls": expo.rows("SELECT * FROM halls ORDER BY slug"),
+        "halls": halls,
         "booths": booths,
         "exhibitors": exhibitors,
         "organisations": table("SELECT * FROM organisations ORDER BY slug", "organisation"),
@@ -84,8 +134,8 @@ def to_document(expo: Expo) -> dict:
         "people": table("SELECT * FROM people ORDER BY slug", "person"),
         "quotes": table("SELECT * FROM quotes ORDER BY id", "quote", key="id"),
         "links": links,
-        "supply_map": expo.rows("SELECT * FROM supply_map ORDER BY tool_type"),
-        "sources": expo.rows("SELECT * FROM sources ORDER BY id"),
+        "supply_map": supply,
+        "sources": sources,
     }
 
 
@@ -125,8 +175,9 @@ def export_csv(expo: Expo, out: str | os.PathLike) -> Path:
     """One flat CSV, one row per product (exhibitors without products get one row)."""
     out = Path(out)
     header = ["exhibitor_id", "company", "company_zh", "pinyin", "country", "category", "zone",
-              "booth", "hall", "product_id", "product", "product_zh", "tool_type", "description",
-              "sources"]
+              "booth", "layout", "hall", "product_id", "product", "product_zh", "tool_type",
+              "description", "sources"]
+    layout = content.booth_layout(expo.meta()) or ""
     cited_ex = _cited(expo, "exhibitor")
     cited_pr = _cited(expo, "product")
     rows = expo.rows(
@@ -147,8 +198,8 @@ def export_csv(expo: Expo, out: str | os.PathLike) -> Path:
             srcs = cited_pr.get(r["pslug"], []) if r["pslug"] else cited_ex.get(r["slug"], [])
             w.writerow([safe_cell(v) for v in (
                 r["slug"], r["name"], r["name_zh"], r["pinyin"], r["country"], r["category"],
-                r["zone"], r["booth"], r["hall"], r["pslug"], r["pname"], r["pzh"], r["tool_type"],
-                r["description"], " ".join(srcs))])
+                r["zone"], r["booth"], layout if r["booth"] else "", r["hall"], r["pslug"],
+                r["pname"], r["pzh"], r["tool_type"], r["description"], " ".join(srcs))])
 
     _atomic_write(out, write)
     return out

@@ -54,7 +54,8 @@ from typing import Callable, Iterable
 
 from . import images, schema
 from .errors import DataError
-from .exporters import FORMULA_START
+from .dates import DateError, parse_date
+from .exporters import FORMAT_VERSION, FORMULA_START
 from .search import TOOL_WORDS, exhibitor_index_row, index_text, rebuild_index
 
 # --------------------------------------------------------------------- fields
@@ -138,6 +139,8 @@ def norm_header(text: str) -> str:
 
 
 _ALIASES = {norm_header(alias): f for f, names in HEADERS.items() for alias in names + (f,)}
+# Columns our own CSV export writes that describe the expo, not the record: read, not warned about.
+_ALIASES.update({norm_header(c): "ignore" for c in ("layout",)})
 
 
 def slugify(text: str, fallback_prefix: str = "x") -> str:
@@ -1087,9 +1090,9 @@ class _Importer:
                        fix="import the JSON that `wesemibay-db export --format json` writes, "
                            "or a CSV file")
             return None
-        if doc.get("format_version", 1) > 1:
+        if doc.get("format_version", 1) > FORMAT_VERSION:
             self.error(name, f"format_version {doc.get('format_version')} is newer than this "
-                       "program reads (1)", fix="update WeSemiBay Explorer")
+                       f"program reads ({FORMAT_VERSION})", fix="update WeSemiBay Explorer")
             return None
         return doc
 
@@ -1102,13 +1105,13 @@ _JSON_SECTIONS = {
               ("slug", "name", "level", "x", "y", "w", "h", "zone")),
     "booths": ("code", ("code",), "booths", ("code", "hall", "zone", "x", "y", "w", "h", "placed")),
     "exhibitors": ("slug", ("slug", "name"), "exhibitors",
-                   ("slug", "name", "name_zh", "pinyin", "aliases", "country", "category", "zone",
-                    "summary")),
+                   ("slug", "name", "name_zh", "name_zh_note", "pinyin", "aliases", "country",
+                    "category", "zone", "summary")),
     "organisations": ("slug", ("slug", "name"), "organisations",
                       ("slug", "name", "name_zh", "kind", "summary")),
     "products": ("slug", ("slug", "exhibitor", "name"), "products",
-                 ("slug", "exhibitor", "name", "name_zh", "pinyin", "tool_type", "summary",
-                  "specs", "image")),
+                 ("slug", "exhibitor", "name", "name_zh", "name_zh_note", "pinyin", "tool_type",
+                  "shown_at_expo", "summary", "specs", "image")),
     "topics": ("slug", ("slug", "title"), "topics", ("slug", "title", "summary", "side")),
     "events": ("slug", ("slug", "date", "title", "side"), "events",
                ("slug", "date", "date_precision", "title", "summary", "side")),
@@ -1121,9 +1124,11 @@ _JSON_SECTIONS = {
     "supply_map": ("tool_type", ("tool_type",), "supply_map",
                    ("tool_type", "input_id", "input_name", "why")),
     "sources": ("id", ("id", "title"), "sources",
-                ("id", "title", "publisher", "author", "date", "url", "kind", "licence", "note")),
+                ("id", "title", "publisher", "author", "date", "date_precision", "url", "citations",
+                 "kind", "licence", "note")),
 }
-_CITE_KIND = {"zones": "zone", "exhibitors": "exhibitor", "organisations": "organisation",
+_CITE_KIND = {"supply_map": "supply", "zones": "zone", "exhibitors": "exhibitor",
+              "organisations": "organisation",
               "products": "product", "topics": "topic", "events": "event", "people": "person",
               "quotes": "quote", "links": "link"}
 _NUMERIC = {"x", "y", "w", "h", "level", "sort"}
@@ -1163,6 +1168,15 @@ def _check_document(imp: _Importer, doc: dict, name: str) -> None:
                     if len(v) > limit:
                         imp.error(name, f'"{f}" too long ({len(v)} characters; at most {limit})',
                                   column=where, fix="shorten it")
+            if section in ("events", "sources"):
+                try:
+                    parse_date(rec.get("date"), rec.get("date_precision"))
+                except DateError as exc:
+                    imp.error(name, str(exc), column=where, fix="write the date as 2025-10-15, "
+                              "2025-10 or 2025, with date_precision day, month or year")
+            if rec.get("confidence") not in (None, *schema.CONFIDENCE_LEVELS):
+                imp.error(name, f'"confidence" must be one of {", ".join(schema.CONFIDENCE_LEVELS)}',
+                          column=where)
             if ident is not None:
                 if ident in seen:
                     imp.error(name, f"duplicate {key} {ident!r}", column=where,
@@ -1198,7 +1212,8 @@ def _write_document(imp: _Importer, doc: dict, name: str) -> None:
     if conn.execute("SELECT count(*) FROM expo").fetchone()[0] == 0 and meta.get("slug"):
         std = ("slug", "name", "name_zh", "short_zh", "edition", "venue", "city", "start_date",
                "days", "summary", "schematic", "synthetic")
-        extra = {k: v for k, v in meta.items() if k not in std + ("sources",)}
+        derived = ("sources", "layout", "confidence", "confidence_basis")  # stored elsewhere
+        extra = {k: v for k, v in meta.items() if k not in std + derived}
         conn.execute("INSERT INTO expo(id, slug, name, name_zh, short_zh, edition, venue, city, "
                      "start_date, days, summary, schematic, synthetic, extra) "
                      "VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -1227,6 +1242,9 @@ def _write_document(imp: _Importer, doc: dict, name: str) -> None:
             f"SELECT {key}, {', '.join(cols[1:])} FROM {table}")}
         for sort_i, rec in enumerate(recs):
             row = []
+            when = None
+            if section in ("events", "sources"):   # reduced ISO dates -> (first day, precision)
+                when = parse_date(rec.get("date"), rec.get("date_precision")) or (None, None)
             for c in cols:
                 src = {"from_slug": "from", "to_slug": "to"}.get(c, c)
                 v = rec.get(src)
@@ -1242,8 +1260,12 @@ def _write_document(imp: _Importer, doc: dict, name: str) -> None:
                     v = "#cccccc"
                 elif c == "image":
                     v = image_ids.get(v) if v else None
-                elif c == "date_precision" and v is None:
-                    v = "day"
+                elif when is not None and c in ("date", "date_precision"):
+                    v = when[0] if c == "date" else when[1]
+                elif c == "citations":
+                    v = json.dumps(v or [], ensure_ascii=False)
+                elif c == "shown_at_expo":
+                    v = None if v is None else int(bool(v))
                 elif c == "level" and v is None:
                     v = 0
                 row.append(v)
@@ -1289,6 +1311,17 @@ def _write_document(imp: _Importer, doc: dict, name: str) -> None:
         if meta.get("slug"):
             conn.execute("INSERT OR IGNORE INTO cites(kind, ref, source) VALUES (?, ?, ?)",
                          ("expo", meta["slug"], s))
+    # confidence labels (v3) travel with their records
+    labelled = [("expo", meta, "slug")] if meta.get("slug") else []
+    for section, kind in _CITE_KIND.items():
+        if kind in schema.CONFIDENCE_KINDS:
+            labelled += [(kind, rec, _JSON_SECTIONS[section][0])
+                         for rec in doc.get(section, []) or []]
+    for kind, rec, key in labelled:
+        if rec.get("confidence"):
+            conn.execute("INSERT OR REPLACE INTO confidence(kind, ref, level, basis) "
+                         "VALUES (?, ?, ?, ?)", (kind, rec[key], rec["confidence"],
+                                                 rec.get("confidence_basis")))
 
 
 def _store_image(conn, data: bytes, info: images.Inspected, credit: str | None) -> int:
@@ -1313,8 +1346,8 @@ def _import_sources(conn, files: list[Path]) -> dict[str, str]:
         digest = hashlib.sha1(p.name.encode()).hexdigest()[:8]
         sid = f"import-{slugify(p.stem, 'file')[:40]}-{digest}"
         out[p.name] = sid
-        conn.execute("INSERT OR IGNORE INTO sources(id, title, date, kind, note) "
-                     "VALUES (?,?,?,?,?)",
+        conn.execute("INSERT OR IGNORE INTO sources(id, title, date, date_precision, kind, "
+                     "note) VALUES (?,?,?,'day',?,?)",
                      (sid, f"Imported from the file {p.name}", today, "import",
                       "Records imported from an exhibitor list or catalogue supplied by the user."))
     return out

@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .content import booth_layout, mark_booth
 from .exporters import _atomic_write, safe_cell
 from .expo import Expo
 from .routing import ENTRANCE, WALK_SPEED_M_S, Route, walk_minutes
@@ -55,6 +56,7 @@ class Plan:
     distance_m: float | None = None
     exact: bool = False
     optimised: bool = False
+    layout: str | None = None     # "schematic": shown beside every booth code in the exports
 
     @property
     def walk_min(self) -> float | None:
@@ -99,6 +101,7 @@ def collect_plan(expo: Expo, user: UserData, expo_slug: str) -> Plan:
             for p in expo.products_of(ref):
                 pn = notes.get(("product", p["slug"]))
                 stop.products.append({"slug": p["slug"], "name": p["name"],
+                                      "shown_at_expo": p.get("shown_at_expo"),
                                       "name_zh": p.get("name_zh") or "",
                                       "note": _note(pn), "noted": pn is not None})
             noted = [p for p in stop.products if p["noted"]]
@@ -115,7 +118,7 @@ def collect_plan(expo: Expo, user: UserData, expo_slug: str) -> Plan:
             stop.zone = zones.get(row[2], row[2] or "")
         stops.append(stop)
     return Plan(meta.get("name") or expo.path.stem, expo_slug, bool(meta.get("schematic")),
-                stops, user.orphans(expo_slug, exists))
+                stops, user.orphans(expo_slug, exists), layout=booth_layout(meta))
 
 
 def _note(n: dict | None) -> dict | None:
@@ -138,7 +141,7 @@ def attach_route(plan: Plan, route: Route, start_label: str | None = None) -> Pl
     """Number the stops and give each its walk, following ``route`` (stops reordered to it)."""
     plan.start = route.start
     plan.start_label = start_label or ("the entrance" if route.start == ENTRANCE
-                                       else f"booth {route.start}")
+                                       else f"booth {mark_booth(route.start, plan.layout)}")
     plan.distance_m = route.distance_m
     plan.exact = route.exact
     plan.optimised = route.optimised
@@ -195,14 +198,20 @@ def plan_markdown(plan: Plan) -> str:
     if plan.schematic:
         out.append("The floor layout is schematic: booth positions are not the organiser's.")
     out += ["", "| # | Booth | Exhibitor | Hall | Walk | From start |", "|---|---|---|---|---|---|"]
+
+    def booth(code: str) -> str:
+        return mark_booth(code, plan.layout)
+
+    def title(s: Stop) -> str:
+        return s.name or f"Booth {booth(s.booth or s.ref)}"
     for s in plan.stops:
         num = "" if s.number is None else ("start" if s.number == 0 else str(s.number))
-        out.append(f"| {num} | {_md(s.booth or '—')} | {_md(s.title)} | {_md(s.hall)} | "
-                   f"{_fmt_m(s.leg_m)} | {_fmt_m(s.total_m)} |")
+        out.append(f"| {num} | {_md(booth(s.booth) if s.booth else '—')} | {_md(title(s))} | "
+                   f"{_md(s.hall)} | {_fmt_m(s.leg_m)} | {_fmt_m(s.total_m)} |")
     for s in plan.stops:
         head = f"{s.number}. " if s.number else ""
-        out += ["", f"## {head}{_md(s.title)}" + (f" ({_md(s.name_zh)})" if s.name_zh else "")]
-        where = [f"Booth {s.booth}" if s.booth else "No booth on the floor plan"]
+        out += ["", f"## {head}{_md(title(s))}" + (f" ({_md(s.name_zh)})" if s.name_zh else "")]
+        where = [f"Booth {booth(s.booth)}" if s.booth else "No booth on the floor plan"]
         where += [w for w in (s.hall, s.zone) if w]
         out.append(_md(" · ".join(where)) + "  ")
         if s.leg_m is not None and s.number:
@@ -212,6 +221,7 @@ def plan_markdown(plan: Plan) -> str:
             out += ["", "Products of interest:"]
             for p in s.products:
                 line = f"- {_md(p['name'])}" + (f" ({_md(p['name_zh'])})" if p.get("name_zh") else "")
+                line += _md(_line_note(p))
                 if p.get("note") and p["note"]["text"]:
                     line += f": {_md(p['note']['text'])}"
                 out.append(line)
@@ -226,6 +236,12 @@ def plan_markdown(plan: Plan) -> str:
             out.append(f"- {star}{o['kind']} `{o['ref'].replace('`', '')}`"
                        + (f": {_md(text)}" if text else ""))
     return "\n".join(out) + "\n"
+
+
+def _line_note(product: dict) -> str:
+    """What a product is when no source says it was on show here (a company's product line)."""
+    return " (company product line; not reported as shown at this expo)" \
+        if product.get("shown_at_expo") == 0 else ""
 
 
 def _note_md(note: dict | None) -> list[str]:
@@ -247,7 +263,7 @@ def write_markdown(plan: Plan, out: str | os.PathLike) -> Path:
 
 
 # ---------------------------------------------------------------------- CSV
-CSV_HEADER = ["order", "booth", "kind", "id", "exhibitor", "exhibitor_zh", "hall", "zone",
+CSV_HEADER = ["order", "booth", "layout", "kind", "id", "exhibitor", "exhibitor_zh", "hall", "zone",
               "walk_m", "from_start_m", "from_start_min", "products", "note", "tags",
               "note_saved", "status"]
 
@@ -256,11 +272,13 @@ def plan_rows(plan: Plan) -> list[list[str]]:
     rows = []
     for s in plan.stops:
         note = s.note or {}
-        products = "; ".join(p["name"] + (f": {p['note']['text']}" if p.get("note") else "")
+        products = "; ".join(p["name"] + _line_note(p)
+                             + (f": {p['note']['text']}" if p.get("note") else "")
                              for p in s.products)
         rows.append([
             "" if s.number is None else ("start" if s.number == 0 else s.number),
-            s.booth or "", s.kind, s.ref, s.name, s.name_zh, s.hall, s.zone,
+            s.booth or "", (plan.layout or "") if s.booth else "", s.kind, s.ref, s.name,
+            s.name_zh, s.hall, s.zone,
             "" if s.leg_m is None else round(s.leg_m, 1),
             "" if s.total_m is None else round(s.total_m, 1),
             "" if s.total_m is None else round(walk_minutes(s.total_m), 1),
@@ -268,7 +286,7 @@ def plan_rows(plan: Plan) -> list[list[str]]:
             note.get("updated", ""), "planned" if s.booth else "no booth"])
     for o in plan.orphans:
         note = o.get("note") or {}
-        rows.append(["", "", o["kind"], o["ref"], "", "", "", "", "", "", "", "",
+        rows.append(["", "", "", o["kind"], o["ref"], "", "", "", "", "", "", "", "",
                      note.get("text", ""), ", ".join(note.get("tags", [])),
                      note.get("updated", ""), "orphaned: not in this expo file"])
     return rows

@@ -117,8 +117,12 @@ class Leg:
     points: list[tuple[float, float]]       # polyline, metres
     levels: list[int]
 
-    def as_dict(self) -> dict:
-        return {"from": self.frm, "to": self.to, "distance_m": round(self.distance_m, 1)}
+    def as_dict(self, layout: str | None = None) -> dict:
+        """``layout`` ("schematic" on the built-in expo) is written beside the booth codes."""
+        out = {"from": self.frm, "to": self.to, "distance_m": round(self.distance_m, 1)}
+        if layout:
+            out["layout"] = layout
+        return out
 
 
 @dataclass
@@ -137,11 +141,16 @@ class Route:
     def walk_min(self) -> float:
         return walk_minutes(self.distance_m)
 
-    def as_dict(self) -> dict:
-        return {"from": self.start, "order": self.order, "legs": [g.as_dict() for g in self.legs],
-                "distance_m": round(self.distance_m, 1), "walk_min": round(self.walk_min, 1),
-                "walk_speed_m_s": WALK_SPEED_M_S, "exact": self.exact,
-                "optimised": self.optimised}
+    def as_dict(self, layout: str | None = None) -> dict:
+        """The route as JSON; ``layout`` ("schematic") is written beside every booth code."""
+        out = {"from": self.start, "order": self.order,
+               "legs": [g.as_dict(layout) for g in self.legs],
+               "distance_m": round(self.distance_m, 1), "walk_min": round(self.walk_min, 1),
+               "walk_speed_m_s": WALK_SPEED_M_S, "exact": self.exact,
+               "optimised": self.optimised}
+        if layout:
+            out["layout"] = layout
+        return out
 
 
 # ---------------------------------------------------------------------------

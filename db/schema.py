@@ -11,11 +11,15 @@ import sqlite3
 from .errors import DataError
 
 APP_ID = 0x57534259  # "WSBY" in PRAGMA application_id
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Kinds of record that can cite a source; the cites table keys on (kind, ref).
 CITING_KINDS = ("expo", "zone", "exhibitor", "organisation", "product", "topic", "event",
-                "person", "quote", "link")
+                "person", "quote", "link", "supply")
+# Kinds of record that carry a confidence label (the ``confidence`` table, v3).
+CONFIDENCE_KINDS = ("expo", "exhibitor", "organisation", "product", "topic", "event", "person",
+                    "quote", "link")
+CONFIDENCE_LEVELS = ("high", "medium", "low")
 
 _V1 = """
 CREATE TABLE expo (
@@ -207,8 +211,40 @@ CREATE TABLE supply_shares (
 ) WITHOUT ROWID;
 """
 
+# v3: how strong each statement is and how precise each date is.
+# - ``confidence``: one label per fact-bearing record (kind, ref as in ``cites``): high or
+#   medium (low is allowed for other expos), with ``basis``, the short reason a statement
+#   is not high ("one foreign-language report"); a medium text carries a hedge (db.content).
+# - sources: ``date_precision`` (day, month, year; see db.dates) and ``citations``, a JSON
+#   list of machine-readable citations such as "87 FR 62186" or "FR Doc. 2023-23049".
+# - events: "expo" precision ("during the expo") becomes "month", and every date is the day
+#   that starts its period, so the stored day never claims more than is known.
+# - exhibitors/products: ``name_zh_note`` says where a Chinese name comes from when no
+#   cited source gives it ("our rendering"); products: ``shown_at_expo`` is 1 where a
+#   source says the product was on show at this expo, 0 where it is the company's product
+#   line and its showing here is not reported, NULL where nobody said (imported catalogues).
+_V3 = """
+CREATE TABLE confidence (
+    kind TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('high', 'medium', 'low')),
+    basis TEXT,
+    PRIMARY KEY (kind, ref)
+) WITHOUT ROWID;
+ALTER TABLE sources ADD COLUMN date_precision TEXT;
+ALTER TABLE sources ADD COLUMN citations TEXT NOT NULL DEFAULT '[]';
+UPDATE sources SET date_precision = 'day'
+    WHERE date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]';
+UPDATE events SET date_precision = 'month' WHERE date_precision = 'expo';
+UPDATE events SET date = substr(date, 1, 7) || '-01' WHERE date_precision = 'month';
+UPDATE events SET date = substr(date, 1, 4) || '-01-01' WHERE date_precision = 'year';
+ALTER TABLE exhibitors ADD COLUMN name_zh_note TEXT;
+ALTER TABLE products ADD COLUMN name_zh_note TEXT;
+ALTER TABLE products ADD COLUMN shown_at_expo INTEGER;
+"""
+
 # Each entry upgrades the file from version i to i + 1.
-MIGRATIONS: list[str] = [_V1, _V2]
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 
 
 def file_version(conn: sqlite3.Connection) -> int:

@@ -16,6 +16,8 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
 
+from .dates import iso_date
+
 # CJK Unified Ideographs (+ extension A, compatibility), kana, hangul.
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _CJK_RE = re.compile(f"([{_CJK}])")
@@ -262,8 +264,9 @@ def rebuild_index(conn: sqlite3.Connection) -> None:
         ins("organisation", slug, title_field(name, zh), index_text(kind, summary))
     for slug, title, summary in conn.execute("SELECT slug, title, summary FROM topics"):
         ins("topic", slug, title_field(title), index_text(summary, slug))
-    for slug, date, title, summary in conn.execute("SELECT slug, date, title, summary FROM events"):
-        ins("event", slug, title_field(title, date), index_text(summary))
+    for slug, date, prec, title, summary in conn.execute(
+            "SELECT slug, date, date_precision, title, summary FROM events"):
+        ins("event", slug, title_field(title, iso_date(date, prec)), index_text(summary))
     for slug, name, zh, role, aff in conn.execute(
             "SELECT slug, name, name_zh, role, affiliation_text FROM people"):
         ins("person", slug, title_field(name, zh, aff), index_text(role))

@@ -93,6 +93,7 @@ class MarketContext:
     market_size: str | None = None
     source_note: str | None = None
     licence: str = ETO_LICENCE
+    sources: list[str] = field(default_factory=list)   # source ids the mapping row cites
     by_country: list[Share] = field(default_factory=list)
     by_firm: list[Share] = field(default_factory=list)
 
@@ -104,6 +105,13 @@ class MarketContext:
 def market_context(conn: sqlite3.Connection, tool_type: str) -> MarketContext:
     """Shares for the supply-chain input mapped to ``tool_type`` (empty when unmapped)."""
     ctx = MarketContext(tool_type=tool_type)
+    # The mapping row's own sources and their licence (cited per row since schema v3).
+    for sid, licence in conn.execute(
+            "SELECT s.id, s.licence FROM cites c JOIN sources s ON s.id = c.source "
+            "WHERE c.kind = 'supply' AND c.ref = ? ORDER BY s.id", (tool_type,)):
+        ctx.sources.append(sid)
+        if licence and sid == ETO_SOURCE_ID:
+            ctx.licence = licence
     row = conn.execute("SELECT input_id, input_name, why FROM supply_map WHERE tool_type = ?",
                        (tool_type,)).fetchone()
     if row is None or not row[0]:

@@ -23,7 +23,7 @@ def test_build_reports_counts(cli_expo):
     # cli_expo was written by "build --out"; the file is a sound expo file.
     conn = sqlite3.connect(cli_expo)
     try:
-        assert conn.execute("SELECT count(*) FROM exhibitors").fetchone()[0] == 9
+        assert conn.execute("SELECT count(*) FROM exhibitors").fetchone()[0] == 11
     finally:
         conn.close()
 
@@ -33,7 +33,7 @@ def test_build_prints_summary(tmp_path):
     proc = run_db("build", "--out", out)
     assert proc.returncode == 0, proc.stderr
     assert out.exists()
-    assert "9 exhibitors" in proc.stdout and str(out) in proc.stdout
+    assert "11 exhibitors" in proc.stdout and str(out) in proc.stdout
 
 
 def test_check_ok(cli_expo):
@@ -86,7 +86,7 @@ def test_export_json(cli_expo, tmp_path):
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["expo"]["slug"] == "wesemibay-2025"
-    assert len(doc["exhibitors"]) == 9
+    assert len(doc["exhibitors"]) == 11
 
 
 def test_export_csv(cli_expo, tmp_path):

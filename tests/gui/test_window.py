@@ -103,7 +103,7 @@ def test_hostile_search_text_is_harmless(window):
     for query in ('"unbalanced', "NEAR(", "AND OR", "'; DROP TABLE exhibitors; --", "*", "((("):
         window.search.box.setText(query)
         window.search.run_search()
-    assert window.search.model.rowCount() == 9
+    assert window.search.model.rowCount() == 11
 
 
 def test_directory_filter_by_text_and_zone(window):

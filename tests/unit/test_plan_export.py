@@ -43,7 +43,7 @@ def test_plan_lists_stops_with_notes_and_keeps_orphans(expo_ro, user, graph):
     assert [(s.kind, s.ref) for s in plan.stops] == [
         ("exhibitor", "sicarrier"), ("exhibitor", "merck"), ("booth", "2A04")]
     sic = plan.stops[0]
-    assert sic.booth == expo_ro.booths_of("sicarrier")[0] and sic.hall == "Hall 1"
+    assert sic.booth == expo_ro.booths_of("sicarrier")[0] and sic.hall == "Area 1 (schematic)"
     assert sic.note["text"].startswith("Crowded stand.") and sic.note["tags"] == ["follow-up"]
     # The product with a note is the product of interest.
     assert [p["slug"] for p in sic.products] == ["sicarrier-emei"]

@@ -79,9 +79,9 @@ def test_hostile_strings_never_raise(expo_copy):
         for q in HOSTILE:
             hits = search(expo.conn, q)
             assert isinstance(hits, list), repr(q)
-        assert expo.conn.execute("SELECT count(*) FROM exhibitors").fetchone()[0] == 9
+        assert expo.conn.execute("SELECT count(*) FROM exhibitors").fetchone()[0] == 11
         assert expo.conn.execute("SELECT count(*) FROM search WHERE kind = 'exhibitor'"
-                                 ).fetchone()[0] == 9
+                                 ).fetchone()[0] == 11
 
 
 def test_operators_are_searched_as_words(expo_ro):
