@@ -157,7 +157,7 @@ def read_file(path: str | os.PathLike) -> bytes:
         flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
                  | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
         fd = os.open(path, flags)
-        with open(fd, "rb", buffering=0) as fh:
+        with open(fd, "rb") as fh:      # buffered: read() loops until the limit or EOF
             now = os.fstat(fd)
             if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
                 raise ImageProblem("the file changed while it was read")
