@@ -27,7 +27,6 @@ reason that names no internals (e.g. "truncated or damaged image data").
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import glob
 import hashlib
@@ -211,12 +210,14 @@ def _quiet():
                 _quiet_ctx = None
 
 
+@functools.lru_cache(maxsize=1)
 def _silence_libtiff() -> bool:
     """libtiff writes its complaints about a damaged TIFF to stderr (dozens of lines for
     one fuzzed file); Pillow raises an exception anyway, which we report. Turn libtiff's
     global handlers off in the copy Pillow loaded (best effort: only a library already
     in the process is touched, none is loaded).
     """
+    import ctypes                   # here, not at start-up: only when a picture is decoded
     noload = getattr(os, "RTLD_NOLOAD", 0)
     if not noload:
         return False
@@ -236,8 +237,6 @@ def _silence_libtiff() -> bool:
             continue
     return False
 
-
-_silence_libtiff()
 
 
 # ------------------------------------------------------------------ checking and decoding
@@ -280,6 +279,7 @@ def _open(data: bytes) -> Image.Image:
         raise ImageProblem("empty file")
     if len(data) > MAX_BYTES:
         raise ImageProblem(f"file too large ({len(data) // (1024 * 1024)} MB)")
+    _silence_libtiff()
     try:
         with _quiet():
             im = Image.open(io.BytesIO(data), formats=FORMATS)
