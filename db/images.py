@@ -190,7 +190,9 @@ def _quiet():
     """Pillow's warnings about a damaged file (corrupt EXIF, "Tag data larger than file",
     its own bomb warning) stay silent while we decode: the file's problem is reported
     by us, once. ``catch_warnings`` is not thread-safe (two thumbnail workers would
-    leave the filters changed), so the threads share one, counted, block.
+    leave the filters changed), so the threads share one, counted, block; warnings of
+    other threads are silent while a picture is being decoded, and the filters are
+    restored when the last decode ends.
     """
     global _quiet_users, _quiet_ctx
     with _quiet_lock:
