@@ -154,7 +154,7 @@ def _cmd_import(args) -> int:
             print(f"{frac * 100:5.1f}% {message}", file=sys.stderr)
     try:
         report = import_files(args.expo, args.files, encoding=args.encoding, mapping=mapping,
-                              strict=args.strict, progress=progress)
+                              strict=args.strict, progress=progress, pictures=args.pictures)
     except ImportFailed as exc:
         rep = exc.report
         for e in rep.errors:
@@ -209,6 +209,9 @@ def parser() -> argparse.ArgumentParser:
                    help="read column HEADER as field (repeatable); see docs/catalogue-format.md")
     i.add_argument("--strict", action="store_true",
                    help="refuse booth codes that are not on the floor plan")
+    i.add_argument("--pictures", metavar="DIR",
+                   help="read pictures from DIR and below; relative picture paths start there "
+                   "(default: each catalogue file's folder)")
     i.add_argument("--json", action="store_true", help="print the summary as JSON")
     i.add_argument("--progress", action="store_true", help="print progress on stderr")
     i.set_defaults(func=_cmd_import)

@@ -397,7 +397,7 @@ class _Importer:
         self.booth_geometry: dict[str, dict] = {}       # existing code -> new geometry
         self.product_col: dict[str, str] = {}           # file -> product id / name column
         self.images: dict[str, tuple] = {}              # sha1 -> (path, Inspected, credit)
-        self.image_by_path: dict[str, str | None] = {}
+        self.image_by_path: dict[tuple, str | None] = {}   # (folder, cell) -> sha1
         self.import_sources: dict[str, dict] = {}       # file -> source row
         self.staged = 0
         self._stage_buf: list[tuple] = []
@@ -1037,16 +1037,24 @@ class _Importer:
             out[pieces[0].strip()] = pieces[1].strip()
         return out
 
+    picture_folder: Path | None = None   # set by prepare_import(pictures=…)
+
     def _image(self, img, credit, name, line, cols, header, base: Path) -> str | None:
-        key = img
+        """The sha1 of the picture a cell names, or None (with a warning naming the row).
+
+        Pictures are read only from the picture folder (the catalogue file's folder,
+        or the one named with ``pictures=``) and below, symlinks resolved first.
+        """
+        folder = self.picture_folder or base
+        key = (folder, img)
         if key in self.image_by_path:
             return self.image_by_path[key]
-        p = Path(img)
-        if not p.is_absolute():
-            p = base / p
         col = self._col(cols, header, "image")
         sha = None
+        shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in img[:120])
+        shown += "…" if len(img) > 120 else ""
         try:
+            p = images.picture_path(img, folder)
             data = images.read_file(p)
             info = images.inspect(data)
             sha = info.sha1
@@ -1057,11 +1065,20 @@ class _Importer:
                     self.image_ids[sha] = _store_image(self.conn, data, info, credit)
         except images.ImageProblem as exc:
             self.report.count("rejected", "picture")
-            missing = str(exc) in ("file not found", "not a file")
-            self.warn(name, f"picture {img}: {exc}; imported without a picture", line, col,
-                      fix="check the path (relative to the catalogue file)" if missing else
-                      "replace it with a JPEG or PNG under "
-                      f"{images.MAX_PIXELS // 1_000_000} Mpx")
+            reason = str(exc)
+            if "outside the picture folder" in reason:
+                fix = ("put the picture in the catalogue file's folder (or below), or name "
+                       "the pictures' folder when importing (--pictures DIR)"
+                       if self.picture_folder is None else
+                       "put the picture in the picture folder (or below)")
+            elif reason in ("file not found", "not a valid file name"):
+                fix = ("check the path (relative to the catalogue file)"
+                       if self.picture_folder is None else
+                       f"check the path (relative to the picture folder {folder})")
+            else:
+                fix = f"replace it with a JPEG or PNG under {images.MAX_PIXELS // 1_000_000} Mpx"
+            self.warn(name, f"picture {shown}: {reason}; imported without a picture", line, col,
+                      fix=fix)
         self.image_by_path[key] = sha
         return sha
 
@@ -1225,7 +1242,12 @@ def _write_document(imp: _Importer, doc: dict, name: str) -> None:
     image_ids = {}
     for i, im in enumerate(doc.get("images", []) or []):
         try:
-            data = base64.b64decode(im.get("data") or "", validate=True)
+            text = im.get("data")
+            if not isinstance(text, str) or not text:
+                raise images.ImageProblem("no picture data (base64 text expected)")
+            if len(text) > (images.MAX_BYTES + 2) // 3 * 4 + 4:      # checked before decoding
+                raise images.ImageProblem(f"too large (limit {images.MAX_BYTES >> 20} MB)")
+            data = base64.b64decode(text, validate=True)
             info = images.inspect(data)
         except (ValueError, images.ImageProblem) as exc:
             rep.count("rejected", "picture")
@@ -1582,12 +1604,25 @@ def parse_mapping(items: Iterable[str]) -> dict[str, str]:
     return out
 
 
+def _picture_folder(pictures: str | os.PathLike | None) -> Path | None:
+    if pictures is None:
+        return None
+    folder = Path(pictures)
+    if not folder.is_dir():
+        raise DataError(f"{folder}: the picture folder does not exist (or is not a folder)")
+    return folder
+
+
 def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike], *,
                    encoding: str | None = None, mapping: dict[str, str] | None = None,
                    strict: bool = False, progress: Progress | None = None,
                    cancel: Callable[[], bool] | None = None,
-                   fast: bool = True, base: str | os.PathLike | None = None) -> PreparedImport:
+                   fast: bool = True, base: str | os.PathLike | None = None,
+                   pictures: str | os.PathLike | None = None) -> PreparedImport:
     """Check ``files`` and write them into a temporary copy of the expo file.
+
+    Pictures named in CSV files are read from the catalogue file's folder and below,
+    or, with ``pictures``, from that folder and below (relative paths start there).
 
     Raises ``ImportFailed`` (with every error) or ``ImportCancelled``; in both
     cases, and on any other failure, the expo file was not touched and the
@@ -1644,6 +1679,7 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
         conn.execute("BEGIN IMMEDIATE")
         imp = _Importer(conn, encoding=encoding, mapping=mapping, strict=strict,
                         progress=progress, cancel=cancel)
+        imp.picture_folder = _picture_folder(pictures)
         imp.report.files = [f.name for f in files]
         files_order = {f.name: i for i, f in enumerate(files)}
         csv_files = [f for f in files if f.suffix.lower() != ".json"]

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import io
+import struct
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -126,3 +128,148 @@ def test_thumbnail_or_none_logs_and_returns_none(caplog):
     with caplog.at_level("WARNING"):
         assert images.thumbnail_or_none(_read("truncated.jpg"), "#7") is None
     assert "#7" in caplog.text and "placeholder" in caplog.text
+
+
+# ------------------------------------------------------------------ issue 10, point 13
+def _png_chunks(data: bytes):
+    pos = 8
+    while pos < len(data):
+        (n,) = struct.unpack(">I", data[pos:pos + 4])
+        yield pos, data[pos + 4:pos + 8], n
+        pos += 12 + n
+
+
+def _png(size=(64, 48)) -> bytes:
+    buf = io.BytesIO()
+    Image.linear_gradient("L").resize(size).convert("RGB").save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _idat(data: bytes) -> tuple[int, int]:
+    return next((pos, n) for pos, kind, n in _png_chunks(data) if kind == b"IDAT")
+
+
+def png_bad_checksum() -> bytes:
+    data = _png()
+    pos, n = _idat(data)
+    crc = pos + 8 + n
+    return data[:crc] + bytes([data[crc] ^ 0xFF]) + data[crc + 1:]
+
+
+def png_broken_stream() -> bytes:
+    """Pixel data that is not a zlib stream, with a correct checksum."""
+    data = bytearray(_png())
+    pos, n = _idat(data)
+    body = bytes(data[pos + 8:pos + 10]) + b"\xff" * (n - 2)
+    data[pos + 8:pos + 8 + n] = body
+    data[pos + 8 + n:pos + 12 + n] = struct.pack(">I", zlib.crc32(b"IDAT" + body))
+    return bytes(data)
+
+
+def png_cut_end() -> bytes:
+    return _png()[:-8]                        # the IEND chunk cut short
+
+
+def tiff_raising_typeerror() -> bytes:
+    """A 1 x 1 TIFF whose second page has no dimensions: Pillow raises TypeError."""
+    def ifd(entries, next_offset):
+        return (struct.pack("<H", len(entries))
+                + b"".join(struct.pack("<HHII", tag, 3, 1, v) for tag, v in entries)
+                + struct.pack("<I", next_offset))
+    first = [(256, 1), (257, 1), (258, 8), (259, 1), (262, 1), (273, 0), (277, 1), (278, 1),
+             (279, 1)]
+    second = [(259, 1), (262, 1)]
+    at0 = 8
+    at1 = at0 + 2 + 12 * len(first) + 4
+    pixel = at1 + 2 + 12 * len(second) + 4
+    first = [(t, pixel if t == 273 else v) for t, v in first]
+    return b"II*\x00" + struct.pack("<I", at0) + ifd(first, at1) + ifd(second, 0) + b"\x80"
+
+
+def test_any_exception_pillow_raises_is_a_reason_not_a_traceback():
+    data = tiff_raising_typeerror()
+    with pytest.raises(TypeError):             # what Pillow does with it
+        Image.open(io.BytesIO(data)).n_frames
+    for call in (images.inspect, images.thumbnail, images.render):
+        try:
+            call(data)
+        except images.ImageProblem as exc:
+            assert str(exc) and "\n" not in str(exc)
+
+
+@pytest.mark.parametrize("make, reason", [
+    (png_bad_checksum, "checksum"),
+    (png_broken_stream, "truncated or damaged"),
+    (png_cut_end, "truncated or damaged"),
+])
+def test_damaged_pngs_are_refused_by_the_whole_file_check(make, reason):
+    with pytest.raises(images.ImageProblem, match=reason):
+        images.inspect(make())
+    images.inspect(_png())                     # the same picture undamaged is fine
+
+
+def test_tiff_orientation_gives_the_size_as_shown():
+    im = Image.new("RGB", (120, 80), (40, 110, 200))
+    im.paste((220, 40, 40), (0, 0, 60, 80))   # left half red
+    for orientation, size in ((1, (120, 80)), (3, (120, 80)), (5, (80, 120)), (6, (80, 120)),
+                              (8, (80, 120))):
+        buf = io.BytesIO()
+        im.save(buf, "TIFF", tiffinfo={0x0112: orientation})
+        info = images.inspect(buf.getvalue())
+        assert (info.width, info.height) == size, orientation
+        assert _open(info.thumb).size[0] < _open(info.thumb).size[1] or size[0] > size[1]
+        shown, w, h = images.render(buf.getvalue())
+        assert (w, h) == size and _open(shown).size == size
+
+
+def test_multi_picture_jpeg_is_a_jpeg():
+    buf = io.BytesIO()
+    first, second = Image.new("RGB", (64, 48), (200, 30, 30)), Image.new("RGB", (64, 48))
+    first.save(buf, "MPO", save_all=True, append_images=[second])
+    info = images.inspect(buf.getvalue())
+    assert info.mime == "image/jpeg" and (info.width, info.height) == (64, 48)
+    r, g, b = _open(info.thumb).convert("RGB").getpixel((5, 5))
+    assert r > 150 and g < 80                  # the first picture is the one shown
+
+
+def test_the_check_decodes_every_byte_not_just_the_header():
+    data = _read("good.jpg")
+    for cut in (len(data) // 2, len(data) - 40):
+        with pytest.raises(images.ImageProblem, match="truncated or damaged"):
+            images.inspect(data[:cut])
+
+
+def _corrupt_exif_jpeg() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (1, 2, 3)).save(
+        buf, "JPEG", exif=b"Exif\x00\x00II*\x00\x08\x00\x00\x00\x05\x00\x12\x01")
+    return buf.getvalue()
+
+
+def test_pillows_warnings_stay_inside_and_the_filters_are_restored_across_threads():
+    """Pillow warns about corrupt EXIF; we report the file ourselves. Two threads making
+    thumbnails at once (the window has two workers) leave the warning filters as they
+    found them (``catch_warnings`` alone is not thread-safe)."""
+    import threading
+    import warnings
+    data = _corrupt_exif_jpeg()
+    before = list(warnings.filters)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        images.inspect(data)
+    assert seen == []
+    errors = []
+
+    def work():
+        try:
+            for _ in range(60):
+                images.thumbnail(data, 64)
+        except Exception as exc:               # noqa: BLE001 - reported below
+            errors.append(exc)
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert warnings.filters == before
