@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .errors import DataError
 from .expo import Expo
+from .screening import report as screening_report
 
 # Cells starting with these characters are read as formulas by spreadsheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -23,7 +24,7 @@ def _cited(expo: Expo, kind: str) -> dict[str, list[str]]:
     return out
 
 
-def to_document(expo: Expo) -> dict:
+def to_document(expo: Expo, screening=None) -> dict:
     meta = expo.meta()
     meta.pop("id", None)
     extra = meta.pop("extra", {}) or {}
@@ -86,7 +87,7 @@ def to_document(expo: Expo) -> dict:
         "links": links,
         "supply_map": expo.rows("SELECT * FROM supply_map ORDER BY tool_type"),
         "sources": expo.rows("SELECT * FROM sources ORDER BY id"),
-    }
+    } | ({} if screening is None else {"screening": screening_report.section(screening)})
 
 
 def _atomic_write(path: Path, write) -> None:
@@ -104,9 +105,10 @@ def _atomic_write(path: Path, write) -> None:
         raise
 
 
-def export_json(expo: Expo, out: str | os.PathLike) -> Path:
+def export_json(expo: Expo, out: str | os.PathLike, screening=None) -> Path:
+    """Write the expo as one JSON document; with a ``db.screening.Screening``, its section."""
     out = Path(out)
-    doc = to_document(expo)
+    doc = to_document(expo, screening)
     _atomic_write(out, lambda fh: json.dump(doc, fh, ensure_ascii=False, indent=1))
     return out
 
@@ -121,8 +123,11 @@ def safe_cell(value) -> str:
     return text
 
 
-def export_csv(expo: Expo, out: str | os.PathLike) -> Path:
-    """One flat CSV, one row per product (exhibitors without products get one row)."""
+def export_csv(expo: Expo, out: str | os.PathLike, screening=None) -> Path:
+    """One flat CSV, one row per product (exhibitors without products get one row).
+
+    With a ``db.screening.Screening``, its rows go to ``<name>-screening.csv`` beside it.
+    """
     out = Path(out)
     header = ["exhibitor_id", "company", "company_zh", "pinyin", "country", "category", "zone",
               "booth", "hall", "product_id", "product", "product_zh", "tool_type", "description",
@@ -151,4 +156,8 @@ def export_csv(expo: Expo, out: str | os.PathLike) -> Path:
                 r["description"], " ".join(srcs))])
 
     _atomic_write(out, write)
+    if screening is not None:
+        rows = screening_report.csv_rows(screening)
+        _atomic_write(screening_report.screening_csv_path(out),
+                      lambda fh: screening_report.write_csv_rows(fh, rows, safe_cell))
     return out
