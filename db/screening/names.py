@@ -247,10 +247,10 @@ def exhibitor_names(name: str, aliases: list[str], pinyin: str | None) -> list[N
     seen: set[str] = set()
     for field, texts in (("name", [name]), ("aliases", aliases or []), ("pinyin", [pinyin])):
         for text in texts:
-            if not text or not isinstance(text, str) or not words(text):
+            if not text or not isinstance(text, str):
                 continue
             n = Name.make(field, "name", text)
-            if n.exact not in seen:
+            if _NOT_WORD.sub("", n.exact) and n.exact not in seen:     # Latin letters or digits
                 seen.add(n.exact)
                 out.append(n)
     return out

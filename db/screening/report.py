@@ -95,7 +95,7 @@ def format_table(scr: Screening, expo_name: str) -> str:
         for ch in scr.changes:
             what = f" ({', '.join(ch['fields'])})" if ch["fields"] else ""
             lines.append(f"  {ch['change']:<8} {_cut(ch['name'], 30)}: "
-                         f"{_cut(ch['entry_name'], 60)} [{ch['list']}]{what}")
+                         f"{_cut(ch['entry_name'], 60)} [{ch['list_code'] or ch['list']}]{what}")
     lines += ["", CAVEAT, WHERE]
     return "\n".join(lines) + "\n"
 

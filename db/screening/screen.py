@@ -33,10 +33,16 @@ class Screening:
 
 
 def _exhibitors(expo: Expo, slugs=None) -> list[dict]:
-    rows = expo.rows("SELECT slug, name, pinyin, aliases FROM exhibitors ORDER BY slug")
-    if slugs is not None:
-        wanted = set(slugs)
-        rows = [r for r in rows if r["slug"] in wanted]
+    sql = "SELECT slug, name, pinyin, aliases FROM exhibitors"
+    if slugs is None:
+        rows = expo.rows(sql + " ORDER BY slug")
+    else:
+        wanted = sorted(set(slugs))
+        rows = []
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            rows += expo.rows(f"{sql} WHERE slug IN ({','.join('?' * len(chunk))}) ORDER BY slug",
+                              chunk)
     for r in rows:
         try:
             aliases = json.loads(r["aliases"] or "[]")
@@ -48,7 +54,8 @@ def _exhibitors(expo: Expo, slugs=None) -> list[dict]:
 
 def _summary(m: dict) -> dict:
     """What is compared between two screenings for one matched entry."""
-    return {"entry_name": m["entry_name"], "list": m["list"], "status": m["status"],
+    return {"entry_name": m["entry_name"], "list": m["list"], "list_code": m["list_code"],
+            "status": m["status"],
             "kind": m["kind"], "citations": m["citations"],
             "federal_register_notice": m["federal_register_notice"],
             "license_requirement": m["license_requirement"],
@@ -97,6 +104,7 @@ def diff(old: dict[str, dict[str, dict]], new: dict[str, dict[str, dict]],
                 change = "changed"
             out.append({"exhibitor": ex, "name": names[ex], "change": change, "entry_key": key,
                         "entry_name": (a or b)["entry_name"], "list": (a or b)["list"],
+                        "list_code": (a or b).get("list_code", ""),
                         "fields": fields, "before": b, "after": a})
     return out
 
@@ -133,7 +141,8 @@ def _result(ex: dict, found, entries: dict[int, dict], info: dict, decisions: di
     elif reviewed and len(reviewed) == sum(m["status"] == "possible" for m in matches):
         review = "cleared"
     return {"exhibitor": ex["slug"], "name": ex["name"], "status": status, "matches": matches,
-            "list_date": info["list_date"], "list_sha256": info["sha256"], "review": review}
+            "list_date": info["list_date"], "list_date_basis": info["date_basis"],
+            "list_sha256": info["sha256"], "review": review}
 
 
 def screen_expo(expo: Expo, store: ScreeningStore, *, slugs=None, save: bool = True,

@@ -129,7 +129,8 @@ class ScreeningStore:
         self._check()
         try:
             if write:
-                conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=10)
+                conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=rw", uri=True,
+                                       isolation_level=None, timeout=10)
                 conn.execute("PRAGMA synchronous = FULL")
             else:
                 conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True,
