@@ -250,11 +250,13 @@ def parser() -> argparse.ArgumentParser:
         "downloads it. The list given with --list is checked and kept in the data folder "
         "(screening.sqlite), dated, so later runs work offline without --list. A match is a "
         "lead for a compliance check, not a determination. Exit status 0 whatever is found.")
-    sc.add_argument("--expo", required=True, help="expo file whose exhibitors to screen")
+    sc.add_argument("--expo", required=True, metavar="PATH",
+                    help="expo file whose exhibitors to screen")
     sc.add_argument("--list", metavar="FILE", help="consolidated.csv or consolidated.json to "
                     "load (it replaces the stored list); without it the stored list is used")
     sc.add_argument("--list-date", metavar="YYYY-MM-DD", help="the date of the list in --list "
-                    "when the file does not say it (a CSV); otherwise the file's date is used")
+                    "when the file does not say it (a CSV; the JSON dates itself); without it "
+                    "the file's modification date is used, and said to be so")
     sc.add_argument("--data-dir", metavar="PATH", help="folder that keeps the list "
                     "(default: the program's data folder, beside your notes)")
     sc.add_argument("--json", action="store_true", help="print one JSON array, one object "
