@@ -51,8 +51,8 @@ huzhou jiaxing zhejiang nanjing suzhou wuxi changzhou nantong yangzhou xuzhou ku
 jiangsu hefei wuhu anhui fuzhou xiamen quanzhou fujian jinan qingdao yantai weifang weihai
 shandong zhengzhou luoyang henan wuhan xiangyang hubei changsha zhuzhou xiangtan hunan
 nanchang jiangxi chengdu mianyang sichuan guiyang guizhou kunming yunnan nanning guangxi
-haikou sanya hainan xian xi an shaanxi taiyuan shanxi shijiazhuang baoding hebei
-shenyang dalian liaoning changchun jilin harbin heilongjiang hohhot baotou inner mongolia
+haikou sanya hainan xian shaanxi taiyuan shanxi shijiazhuang baoding hebei
+shenyang dalian liaoning changchun jilin harbin heilongjiang hohhot baotou innermongolia mongolia
 lanzhou gansu xining qinghai yinchuan ningxia urumqi xinjiang lhasa tibet xizang
 qianhai nanshan futian longgang baoan pudong zhangjiang lingang haidian chaoyang
 yizhuang zhongguancun songshan binhai huangpu tianhe yongkang cixi yuyao jiangyin
@@ -166,16 +166,22 @@ def norm_key(text: str) -> str:
 
 def distinctive(ws: list[str]) -> list[str]:
     """The words that tell one firm from another (places, generic words, stopwords dropped)."""
-    ws = strip_legal(ws)
+    return _distinct(strip_legal(ws))
+
+
+_PAIR_START = frozenset(p[0] for p in (("hong", "kong"), ("inner", "mongolia"), ("xi", "an")))
+_DROP = PLACES | GENERIC | STOPWORDS
+
+
+def _distinct(ws: list[str]) -> list[str]:
     out = []
-    i = 0
-    while i < len(ws):
-        pair = ws[i] + ws[i + 1] if i + 1 < len(ws) else ""
-        if pair and pair in PLACES:        # "hong kong", "xi an", "inner mongolia"
+    i, n = 0, len(ws)
+    while i < n:
+        w = ws[i]
+        if w in _PAIR_START and i + 1 < n and w + ws[i + 1] in PLACES:   # "hong kong"
             i += 2
             continue
-        w = ws[i]
-        if w not in PLACES and w not in GENERIC and w not in STOPWORDS:
+        if w not in _DROP:
             out.append(w)
         i += 1
     return out
@@ -201,10 +207,10 @@ class Name:
     @classmethod
     def make(cls, field: str, role: str, text: str, shown: str | None = None) -> "Name":
         folded = fold(text)
-        ws = _folded_words(folded)
-        dist = distinctive(ws)
+        core = strip_legal(_folded_words(folded))
+        dist = _distinct(core)
         return cls(field, role, shown if shown is not None else text, " ".join(folded.split()),
-                   "".join(strip_legal(ws)), frozenset(dist), "".join(dist))
+                   "".join(core), frozenset(dist), "".join(dist))
 
 
 def entry_names(name: str, alt_names: list[str]) -> list[Name]:
