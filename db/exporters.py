@@ -10,7 +10,6 @@ from pathlib import Path
 
 from .errors import DataError
 from .expo import Expo
-from .screening import report as screening_report
 
 # Cells starting with these characters are read as formulas by spreadsheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -87,7 +86,12 @@ def to_document(expo: Expo, screening=None) -> dict:
         "links": links,
         "supply_map": expo.rows("SELECT * FROM supply_map ORDER BY tool_type"),
         "sources": expo.rows("SELECT * FROM sources ORDER BY id"),
-    } | ({} if screening is None else {"screening": screening_report.section(screening)})
+    } | ({} if screening is None else {"screening": _screening_report().section(screening)})
+
+
+def _screening_report():
+    from .screening import report      # only when a screening list is stored
+    return report
 
 
 def _atomic_write(path: Path, write) -> None:
@@ -157,7 +161,8 @@ def export_csv(expo: Expo, out: str | os.PathLike, screening=None) -> Path:
 
     _atomic_write(out, write)
     if screening is not None:
-        rows = screening_report.csv_rows(screening)
-        _atomic_write(screening_report.screening_csv_path(out),
-                      lambda fh: screening_report.write_csv_rows(fh, rows, safe_cell))
+        report = _screening_report()
+        rows = report.csv_rows(screening)
+        _atomic_write(report.screening_csv_path(out),
+                      lambda fh: report.write_csv_rows(fh, rows, safe_cell))
     return out

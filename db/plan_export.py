@@ -18,7 +18,6 @@ from pathlib import Path
 from .exporters import _atomic_write, safe_cell
 from .expo import Expo
 from .routing import ENTRANCE, WALK_SPEED_M_S, Route, walk_minutes
-from .screening import plan_screening, stop_cells, summary_lines
 from .userdata import UserData
 
 MAX_PRODUCTS = 6
@@ -122,8 +121,10 @@ def collect_plan(expo: Expo, user: UserData, expo_slug: str) -> Plan:
     for s in stops:               # whom each stop visits: the exhibitor, or all at the booth
         s.exhibitors = [s.ref] if s.kind == "exhibitor" else [r[0] for r in conn.execute(
             "SELECT exhibitor FROM booth_exhibitors WHERE booth = ? ORDER BY exhibitor", (s.ref,))]
-    plan.screening = plan_screening(expo, user.path.parent,
-                                    [x for s in stops for x in s.exhibitors])
+    if (user.path.parent / "screening.sqlite").is_file():   # db.screening.STORE_NAME
+        from .screening import plan_screening
+        plan.screening = plan_screening(expo, user.path.parent,
+                                        [x for s in stops for x in s.exhibitors])
     return plan
 
 
@@ -132,6 +133,7 @@ def screening_section(plan: Plan) -> list[tuple[int, str]]:
     route sheet: the list's date, the caveat, each exhibitor's status and matched entries."""
     if plan.screening is None:
         return []
+    from .screening import summary_lines
     order = list(dict.fromkeys(x for s in plan.stops for x in s.exhibitors))
     return summary_lines(plan.screening, order or None)
 
@@ -276,6 +278,7 @@ CSV_HEADER = ["order", "booth", "kind", "id", "exhibitor", "exhibitor_zh", "hall
 
 
 def plan_rows(plan: Plan) -> list[list[str]]:
+    from .screening import stop_cells
     rows = []
     for s in plan.stops:
         note = s.note or {}
