@@ -102,9 +102,45 @@ def _cmd_search(args) -> int:
 
 def _cmd_export(args) -> int:
     from .exporters import export_csv, export_json
+    from .screening import CAVEAT, export_section, screening_csv_path
     with open_expo(args.expo, readonly=True) as expo:
-        out = export_json(expo, args.out) if args.format == "json" else export_csv(expo, args.out)
+        screening = export_section(expo, args.data_dir)
+        if args.format == "json":
+            out = export_json(expo, args.out, screening=screening)
+        else:
+            out = export_csv(expo, args.out, screening=screening)
     print(f"wrote {out}")
+    if screening is not None:
+        where = "" if args.format == "json" else f" in {screening_csv_path(out)}"
+        print(f"screening{where}: list of {screening.info['list_date']}; {CAVEAT}")
+    return 0
+
+
+def _cmd_screen(args) -> int:
+    from .screening import (ScreeningStore, WHERE, check_date, format_table, load_and_screen,
+                            screen_expo)
+    from .paths import default_data_dir
+    if args.list_date is not None:
+        try:
+            check_date(args.list_date)
+        except ValueError as exc:
+            raise UsageError(f"--list-date: {exc}") from None
+    store = ScreeningStore.in_dir(args.data_dir or default_data_dir())
+    with open_expo(args.expo, readonly=True) as expo:
+        if args.list:
+            scr = load_and_screen(expo, store, args.list, args.list_date)
+        elif store.info() is None:
+            raise UsageError(f"no screening list is stored in {store.path.parent}; give --list "
+                             f"FILE. {WHERE}")
+        else:
+            if args.list_date:
+                raise UsageError("--list-date goes with --list (it dates the file you load)")
+            scr = screen_expo(expo, store)
+        name = expo.meta().get("name") or expo.path.stem
+    if args.json:
+        print(json.dumps(scr.results, ensure_ascii=False, indent=1))
+    else:
+        sys.stdout.write(format_table(scr, name))
     return 0
 
 
@@ -220,7 +256,31 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--expo", required=True)
     e.add_argument("--format", choices=("json", "csv"), required=True)
     e.add_argument("--out", required=True)
+    e.add_argument("--data-dir", metavar="PATH", help="folder of the stored screening list; "
+                   "when one is stored the export gets a screening section (default: the "
+                   "program's data folder)")
     e.set_defaults(func=_cmd_export)
+
+    sc = sub.add_parser(
+        "screen", help="screen the exhibitors against the U.S. Consolidated Screening List",
+        description="Screen every exhibitor's names against the U.S. Consolidated Screening "
+        "List. Get consolidated.csv or consolidated.json from "
+        "https://www.trade.gov/consolidated-screening-list (data.trade.gov); this program never "
+        "downloads it. The list given with --list is checked and kept in the data folder "
+        "(screening.sqlite), dated, so later runs work offline without --list. A match is a "
+        "lead for a compliance check, not a determination. Exit status 0 whatever is found.")
+    sc.add_argument("--expo", required=True, metavar="PATH",
+                    help="expo file whose exhibitors to screen")
+    sc.add_argument("--list", metavar="FILE", help="consolidated.csv or consolidated.json to "
+                    "load (it replaces the stored list); without it the stored list is used")
+    sc.add_argument("--list-date", metavar="YYYY-MM-DD", help="the date of the list in --list "
+                    "when the file does not say it (a CSV; the JSON dates itself); without it "
+                    "the file's modification date is used, and said to be so")
+    sc.add_argument("--data-dir", metavar="PATH", help="folder that keeps the list "
+                    "(default: the program's data folder, beside your notes)")
+    sc.add_argument("--json", action="store_true", help="print one JSON array, one object "
+                    "per exhibitor")
+    sc.set_defaults(func=_cmd_screen)
 
     d = sub.add_parser("demo", help="make a synthetic expo (marked synthetic) of any size")
     d.add_argument("--booths", type=int, default=2000)

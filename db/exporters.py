@@ -36,7 +36,7 @@ def _labels(expo: Expo) -> dict[tuple[str, str], tuple[str, str | None]]:
             expo.conn.execute("SELECT kind, ref, level, basis FROM confidence")}
 
 
-def to_document(expo: Expo) -> dict:
+def to_document(expo: Expo, screening=None) -> dict:
     """The whole expo as one JSON-ready document (format_version 2).
 
     Dates are written at their precision in reduced ISO 8601 ("2014", "2025-10",
@@ -136,7 +136,12 @@ def to_document(expo: Expo) -> dict:
         "links": links,
         "supply_map": supply,
         "sources": sources,
-    }
+    } | ({} if screening is None else {"screening": _screening_report().section(screening)})
+
+
+def _screening_report():
+    from .screening import report      # only when a screening list is stored
+    return report
 
 
 def _atomic_write(path: Path, write) -> None:
@@ -154,9 +159,10 @@ def _atomic_write(path: Path, write) -> None:
         raise
 
 
-def export_json(expo: Expo, out: str | os.PathLike) -> Path:
+def export_json(expo: Expo, out: str | os.PathLike, screening=None) -> Path:
+    """Write the expo as one JSON document; with a ``db.screening.Screening``, its section."""
     out = Path(out)
-    doc = to_document(expo)
+    doc = to_document(expo, screening)
     _atomic_write(out, lambda fh: json.dump(doc, fh, ensure_ascii=False, indent=1))
     return out
 
@@ -171,8 +177,11 @@ def safe_cell(value) -> str:
     return text
 
 
-def export_csv(expo: Expo, out: str | os.PathLike) -> Path:
-    """One flat CSV, one row per product (exhibitors without products get one row)."""
+def export_csv(expo: Expo, out: str | os.PathLike, screening=None) -> Path:
+    """One flat CSV, one row per product (exhibitors without products get one row).
+
+    With a ``db.screening.Screening``, its rows go to ``<name>-screening.csv`` beside it.
+    """
     out = Path(out)
     header = ["exhibitor_id", "company", "company_zh", "pinyin", "country", "category", "zone",
               "booth", "layout", "hall", "product_id", "product", "product_zh", "tool_type",
@@ -202,4 +211,9 @@ def export_csv(expo: Expo, out: str | os.PathLike) -> Path:
                 r["pname"], r["pzh"], r["tool_type"], r["description"], " ".join(srcs))])
 
     _atomic_write(out, write)
+    if screening is not None:
+        report = _screening_report()
+        rows = report.csv_rows(screening)
+        _atomic_write(report.screening_csv_path(out),
+                      lambda fh: report.write_csv_rows(fh, rows, safe_cell))
     return out

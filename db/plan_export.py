@@ -38,6 +38,7 @@ class Stop:
     number: int | None = None     # place in the walk (1 = first)
     leg_m: float | None = None    # walk from the previous stop
     total_m: float | None = None  # walk from the start
+    exhibitors: list[str] = field(default_factory=list)  # slugs this stop visits
 
     @property
     def title(self) -> str:
@@ -57,6 +58,7 @@ class Plan:
     exact: bool = False
     optimised: bool = False
     layout: str | None = None     # "schematic": shown beside every booth code in the exports
+    screening: object = None      # db.screening.Screening of the stops' exhibitors, or None
 
     @property
     def walk_min(self) -> float | None:
@@ -117,8 +119,26 @@ def collect_plan(expo: Expo, user: UserData, expo_slug: str) -> Plan:
             stop.hall = halls.get(row[1], row[1] or "")
             stop.zone = zones.get(row[2], row[2] or "")
         stops.append(stop)
-    return Plan(meta.get("name") or expo.path.stem, expo_slug, bool(meta.get("schematic")),
+    plan = Plan(meta.get("name") or expo.path.stem, expo_slug, bool(meta.get("schematic")),
                 stops, user.orphans(expo_slug, exists), layout=booth_layout(meta))
+    for s in stops:               # whom each stop visits: the exhibitor, or all at the booth
+        s.exhibitors = [s.ref] if s.kind == "exhibitor" else [r[0] for r in conn.execute(
+            "SELECT exhibitor FROM booth_exhibitors WHERE booth = ? ORDER BY exhibitor", (s.ref,))]
+    if (user.path.parent / "screening.sqlite").is_file():   # db.screening.STORE_NAME
+        from .screening import plan_screening
+        plan.screening = plan_screening(expo, user.path.parent,
+                                        [x for s in stops for x in s.exhibitors])
+    return plan
+
+
+def screening_section(plan: Plan) -> list[tuple[int, str]]:
+    """The plan's Screening section as plain text lines (level, text), for the Markdown and the
+    route sheet: the list's date, the caveat, each exhibitor's status and matched entries."""
+    if plan.screening is None:
+        return []
+    from .screening import summary_lines
+    order = list(dict.fromkeys(x for s in plan.stops for x in s.exhibitors))
+    return summary_lines(plan.screening, order or None)
 
 
 def _note(n: dict | None) -> dict | None:
@@ -226,6 +246,11 @@ def plan_markdown(plan: Plan) -> str:
                     line += f": {_md(p['note']['text'])}"
                 out.append(line)
         out += _note_md(s.note)
+    section = screening_section(plan)
+    if section:
+        out += ["", "## Screening"]
+        for level, text in section:
+            out += ["", _md(text)] if level == 0 else [f"{'  ' * (level - 1)}- {_md(text)}"]
     if plan.orphans:
         out += ["", "## Kept from an earlier expo file",
                 "These favourites and notes refer to exhibitors or booths that this expo file "
@@ -265,10 +290,11 @@ def write_markdown(plan: Plan, out: str | os.PathLike) -> Path:
 # ---------------------------------------------------------------------- CSV
 CSV_HEADER = ["order", "booth", "layout", "kind", "id", "exhibitor", "exhibitor_zh", "hall", "zone",
               "walk_m", "from_start_m", "from_start_min", "products", "note", "tags",
-              "note_saved", "status"]
+              "note_saved", "status", "screening", "screening_entries"]
 
 
 def plan_rows(plan: Plan) -> list[list[str]]:
+    from .screening import stop_cells
     rows = []
     for s in plan.stops:
         note = s.note or {}
@@ -283,12 +309,16 @@ def plan_rows(plan: Plan) -> list[list[str]]:
             "" if s.total_m is None else round(s.total_m, 1),
             "" if s.total_m is None else round(walk_minutes(s.total_m), 1),
             products, note.get("text", ""), ", ".join(note.get("tags", [])),
-            note.get("updated", ""), "planned" if s.booth else "no booth"])
+            note.get("updated", ""), "planned" if s.booth else "no booth",
+            *stop_cells(plan.screening, s.exhibitors)])
     for o in plan.orphans:
         note = o.get("note") or {}
         rows.append(["", "", "", o["kind"], o["ref"], "", "", "", "", "", "", "", "",
                      note.get("text", ""), ", ".join(note.get("tags", [])),
-                     note.get("updated", ""), "orphaned: not in this expo file"])
+                     note.get("updated", ""), "orphaned: not in this expo file", "", ""])
+    if plan.screening is not None:       # the list's date and the caveat, once
+        rows.append([""] * (len(CSV_HEADER) - 3) + ["screening list"] + [
+            " ".join(text for level, text in screening_section(plan) if level == 0), ""])
     return rows
 
 

@@ -13,21 +13,12 @@ import sys
 import traceback
 from pathlib import Path
 
+from db.paths import default_data_dir  # one data folder for the window and the CLI
+
 APP_NAME = "WeSemiBay Explorer"
 ORG = "wesemibay"
 LANGS = ("en", "de", "zh")
 log = logging.getLogger("wesemibay")
-
-
-def default_data_dir() -> Path:
-    """The user's data folder (never beside the program, which may be read-only)."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "wesemibay-explorer"
 
 
 def version() -> str:

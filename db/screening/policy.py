@@ -1,0 +1,45 @@
+"""Policy context: the expo's timeline events and topics that share a list entry's citation.
+
+A matched entry cites Federal Register notices (``89 FR 96837``). An event or topic of the
+expo is linked to it when one of the sources it cites carries the same citation in its title,
+note or address. Only the same volume and page count: the list names the page where the
+entity's entry is printed, a source may name the rule's first page, and such near
+citations are not guessed at.
+"""
+from __future__ import annotations
+
+from ..expo import Expo
+from .citations import citation_strings
+
+
+def citation_records(expo: Expo) -> dict[str, list[dict]]:
+    """Citation -> the events and topics whose sources carry it (events by date first)."""
+    by_source: dict[str, list[str]] = {}
+    for s in expo.rows("SELECT id, title, note, url FROM sources ORDER BY id"):
+        cits = []
+        for f in ("title", "note", "url"):
+            cits += [c for c in citation_strings(s[f]) if c not in cits]
+        if cits:
+            by_source[s["id"]] = cits
+    if not by_source:
+        return {}
+    records = {("event", r["slug"]): r for r in expo.rows(
+        "SELECT slug, date, title, summary FROM events")}
+    records.update({("topic", r["slug"]): dict(r, date=None) for r in expo.rows(
+        "SELECT slug, title, summary FROM topics")})
+    out: dict[str, dict[tuple[str, str], dict]] = {}
+    cites = expo.rows("SELECT kind, ref, source FROM cites WHERE kind IN ('event', 'topic') "
+                      "ORDER BY kind, ref, source")
+    for c_row in cites:
+        kind, ref, src = c_row["kind"], c_row["ref"], c_row["source"]
+        rec = records.get((kind, ref))
+        if rec is None or src not in by_source:
+            continue
+        for c in by_source[src]:
+            link = out.setdefault(c, {}).setdefault((kind, ref), {
+                "kind": kind, "slug": ref, "title": rec["title"], "date": rec["date"],
+                "citation": c, "sources": [], "why": rec["summary"] or ""})
+            link["sources"].append(src)
+    return {c: sorted(links.values(), key=lambda r: (r["kind"] != "event", r["date"] or "",
+                                                     r["slug"]))
+            for c, links in out.items()}

@@ -1,0 +1,206 @@
+"""Screening an expo's exhibitors against the stored list; what changed; policy context."""
+from __future__ import annotations
+
+import json
+import os
+from contextlib import closing
+from dataclasses import dataclass, field
+
+from .policy import citation_records
+from ..expo import Expo
+from .listfile import read_list
+from .matching import match_exhibitor
+from .names import exhibitor_names
+from .store import ScreeningStore
+
+# Below this many exhibitors the store's indexed tables are asked; above, the list is loaded.
+SQL_LOOKUP_MAX = 200
+# The fields of a match whose change between two lists is reported.
+COMPARED = ("status", "kind", "citations", "federal_register_notice", "license_requirement",
+            "license_policy", "start_date", "list")
+
+
+@dataclass
+class Screening:
+    """The result of screening one expo: one result per exhibitor, with the list's facts."""
+    expo: str
+    info: dict
+    results: list[dict]
+    changes: list[dict] | None = None          # None: no earlier screening to compare with
+    previous: dict | None = None               # the earlier screening's list (sha256, date)
+    loaded: dict | None = None                 # set when this run loaded the list
+    counts: dict = field(default_factory=dict)
+
+
+def _exhibitors(expo: Expo, slugs=None) -> list[dict]:
+    sql = "SELECT slug, name, pinyin, aliases FROM exhibitors"
+    if slugs is None:
+        rows = expo.rows(sql + " ORDER BY slug")
+    else:
+        wanted = sorted(set(slugs))
+        rows = []
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            rows += expo.rows(f"{sql} WHERE slug IN ({','.join('?' * len(chunk))}) ORDER BY slug",
+                              chunk)
+    for r in rows:
+        try:
+            aliases = json.loads(r["aliases"] or "[]")
+        except (TypeError, ValueError):
+            aliases = []
+        r["aliases"] = [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
+    return rows
+
+
+def _summary(m: dict) -> dict:
+    """What is compared between two screenings for one matched entry."""
+    return {"entry_name": m["entry_name"], "list": m["list"], "list_code": m["list_code"],
+            "status": m["status"],
+            "kind": m["kind"], "citations": m["citations"],
+            "federal_register_notice": m["federal_register_notice"],
+            "license_requirement": m["license_requirement"],
+            "license_policy": m["license_policy"], "start_date": m["start_date"]}
+
+
+def _merge(a: dict, b: dict) -> dict:
+    """Two records of the same entity on the same list (with other citations): one summary."""
+    out = dict(a)
+    out["citations"] = sorted(set(a["citations"]) | set(b["citations"]))
+    for k in ("federal_register_notice", "license_requirement", "license_policy", "start_date"):
+        vals = sorted({v for v in (a[k], b[k]) if v})
+        out[k] = " | ".join(vals) if vals else a[k]
+    if b["status"] == "match":
+        out["status"] = "match"
+    return out
+
+
+def found_by_key(results: list[dict]) -> dict[str, dict[str, dict]]:
+    """{exhibitor: {entry key: summary}} of a screening's matches."""
+    out: dict[str, dict[str, dict]] = {}
+    for r in results:
+        for m in r["matches"]:
+            per = out.setdefault(r["exhibitor"], {})
+            s = _summary(m)
+            per[m["entry_key"]] = _merge(per[m["entry_key"]], s) if m["entry_key"] in per else s
+    return out
+
+
+def diff(old: dict[str, dict[str, dict]], new: dict[str, dict[str, dict]],
+         names: dict[str, str]) -> list[dict]:
+    """Matches added, removed and changed between two screenings, for the expo's exhibitors."""
+    out = []
+    for ex in sorted(names, key=lambda s: (names[s].casefold(), s)):
+        before, after = old.get(ex, {}), new.get(ex, {})
+        for key in sorted(set(before) | set(after)):
+            b, a = before.get(key), after.get(key)
+            if b is None:
+                change, fields = "added", []
+            elif a is None:
+                change, fields = "removed", []
+            else:
+                fields = [f for f in COMPARED if b.get(f) != a.get(f)]
+                if not fields:
+                    continue
+                change = "changed"
+            out.append({"exhibitor": ex, "name": names[ex], "change": change, "entry_key": key,
+                        "entry_name": (a or b)["entry_name"], "list": (a or b)["list"],
+                        "list_code": (a or b).get("list_code", ""),
+                        "fields": fields, "before": b, "after": a})
+    return out
+
+
+def _result(ex: dict, found, entries: dict[int, dict], info: dict, decisions: dict,
+            policy: dict[str, list[dict]]) -> dict:
+    matches = []
+    for f in found:
+        e = entries[f.entry]
+        decision = decisions.get((ex["slug"], e["key"]))
+        links, seen = [], set()
+        for c in e["citations"]:
+            for rec in policy.get(c, ()):
+                if (rec["kind"], rec["slug"]) not in seen:
+                    seen.add((rec["kind"], rec["slug"]))
+                    links.append(rec)
+        matches.append({
+            "entry_name": e["name"], "list": e["source"], "list_code": e["list_code"],
+            "federal_register_notice": e["federal_register_notice"], "citations": e["citations"],
+            "start_date": e["start_date"] or None,
+            "license_requirement": e["license_requirement"],
+            "license_policy": e["license_policy"], "kind": f.kind, "score": f.score,
+            "status": f.status, "matched_on": f.pairs, "alt_names": e["alt_names"],
+            "entry_type": e["type"] or None, "countries": e["countries"],
+            "source_list_url": e["source_list_url"], "list_date": e["list_date"],
+            "entry_key": e["key"], "decision": decision, "policy_context": links})
+    status = ("match" if any(m["status"] == "match" for m in matches)
+              else "possible" if matches else "none")
+    reviewed = [m["decision"]["decision"] for m in matches
+                if m["decision"] and m["status"] == "possible"]
+    review = None
+    if "confirmed" in reviewed:
+        review = "confirmed"
+    elif reviewed and len(reviewed) == sum(m["status"] == "possible" for m in matches):
+        review = "cleared"
+    return {"exhibitor": ex["slug"], "name": ex["name"], "status": status, "matches": matches,
+            "list_date": info["list_date"], "list_date_basis": info["date_basis"],
+            "list_sha256": info["sha256"], "review": review}
+
+
+def screen_expo(expo: Expo, store: ScreeningStore, *, slugs=None, save: bool = True,
+                compare: bool = True) -> Screening:
+    """Screen the expo's exhibitors (or only ``slugs``) against the stored list.
+
+    ``save`` keeps this screening as the expo's last (whole-expo screenings only); ``compare``
+    reports what changed since the expo's last screening against another list.
+    """
+    info = store.info()
+    if info is None:
+        raise LookupError("no screening list is stored")
+    slug = expo.meta().get("slug") or expo.path.stem
+    exhibitors = _exhibitors(expo, slugs)
+    policy = citation_records(expo)
+    decisions = store.decisions(slug)
+    with closing(store.connect()) as conn:
+        if slugs is not None and len(exhibitors) <= SQL_LOOKUP_MAX:
+            index = store.sql_index(conn)
+        else:
+            index = store.memory_index()
+        found = [match_exhibitor(index, exhibitor_names(ex["name"], ex["aliases"], ex["pinyin"]))
+                 for ex in exhibitors]
+        entries = store.entries({f.entry for fs in found for f in fs}, conn)
+    results = [_result(ex, fs, entries, info, decisions, policy)
+               for ex, fs in zip(exhibitors, found)]
+    scr = Screening(slug, info, results)
+    scr.counts = {s: sum(r["status"] == s for r in results) for s in ("match", "possible", "none")}
+    if slugs is None:
+        new = found_by_key(results)
+        last = store.last_screening(slug) if compare else None
+        if last is not None and last[0]["list_sha256"] != info["sha256"]:
+            scr.previous = last[0]
+            scr.changes = diff(last[1], new, {r["exhibitor"]: r["name"] for r in results})
+        if save:
+            store.save_screening(slug, info, len(results), new)
+    return scr
+
+
+def load_and_screen(expo: Expo, store: ScreeningStore, list_path: str | os.PathLike,
+                    list_date: str | None = None) -> Screening:
+    """Check a list file, store it (unless it is the stored one), screen the expo, say what
+    changed against the list it replaced. A bad file raises ``DataError``; nothing changes."""
+    parsed = read_list(list_path, list_date)
+    old = store.info()
+    slug = expo.meta().get("slug") or expo.path.stem
+    same = (old is not None and old["sha256"] == parsed.sha256
+            and old["list_date"] == parsed.list_date and old["date_basis"] == parsed.date_basis)
+    if old is not None and old["sha256"] != parsed.sha256:
+        last = store.last_screening(slug)
+        if last is None or last[0]["list_sha256"] != old["sha256"]:
+            screen_expo(expo, store, compare=False)      # the baseline to compare with
+    if not same:
+        store.replace_list(parsed)
+    scr = screen_expo(expo, store)
+    scr.loaded = {"file": str(parsed.path),
+                  "replaced": old["list_date"] if old is not None and not same else None,
+                  "unchanged": same, "duplicates": parsed.duplicates,
+                  "stated_date": parsed.stated_date,
+                  "search_performed_at": parsed.search_performed_at}
+    return scr
