@@ -15,7 +15,7 @@ SCHEMA_VERSION = 2
 
 # Kinds of record that can cite a source; the cites table keys on (kind, ref).
 CITING_KINDS = ("expo", "zone", "exhibitor", "organisation", "product", "topic", "event",
-                "person", "quote", "link")
+                "person", "quote", "link", "hall", "booth")
 
 _V1 = """
 CREATE TABLE expo (

@@ -39,7 +39,7 @@ def parse_booth_size(text: str) -> tuple[float, float]:
     t = (text or "").lower().replace("×", "x").replace("m", "").strip()
     parts = [p.strip() for p in t.split("x")]
     try:
-        vals = [float(p) for p in parts if p]
+        vals = [float(p) for p in parts]
     except ValueError:
         vals = []
     if len(vals) == 1:

@@ -266,6 +266,7 @@ def _read_chars(page, fr: _Frame, out: PageContent) -> None:
         generated = c.FPDFText_IsGenerated
         text_obj = c.FPDFText_GetTextObject
         map_error = c.FPDFText_HasUnicodeMapError
+        font_size = c.FPDFText_GetFontSize
         rect = c.FS_RECTF()
         ox, oy = ctypes.c_double(), ctypes.c_double()
         mat = c.FS_MATRIX()
@@ -288,9 +289,10 @@ def _read_chars(page, fr: _Frame, out: PageContent) -> None:
             y0, y1 = min(ys), max(ys)
             px = a * ox.value + cc * oy.value + e
             py = b * ox.value + d * oy.value + f
+            fsize = font_size(raw, i) or 1.0
             if matrix(raw, i, mat):
                 vx, vy = mat.a, mat.b          # text space x axis in user space
-                size = math.hypot(mat.c, mat.d) or math.hypot(vx, vy)
+                size = fsize * (math.hypot(mat.c, mat.d) or math.hypot(vx, vy))
             else:
                 vx, vy, size = 1.0, 0.0, max(y1 - y0, 1.0)
             dxx, dyy = a * vx + cc * vy, b * vx + d * vy

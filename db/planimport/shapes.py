@@ -289,10 +289,12 @@ def merge_twins(boxes: list[Box]) -> list[Box]:
         if len(g) == 1:
             out.append(g[0])
             continue
-        n = len(g)
         kind = min((b.kind for b in g), key=lambda k: rank.get(k, 9))
-        out.append(Box(sum(b.x0 for b in g) / n, sum(b.y0 for b in g) / n,
-                       sum(b.x1 for b in g) / n, sum(b.y1 for b in g) / n, kind,
+        # a filled area is the booth's surface; a stroke drawn beside it is decoration
+        src = [b for b in g if b.fill and not b.stroke] or g
+        n = len(src)
+        out.append(Box(sum(b.x0 for b in src) / n, sum(b.y0 for b in src) / n,
+                       sum(b.x1 for b in src) / n, sum(b.y1 for b in src) / n, kind,
                        any(b.fill for b in g), any(b.stroke for b in g)))
     out.sort(key=lambda b: (b.area, b.y0, b.x0))
     return out

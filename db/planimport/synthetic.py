@@ -286,6 +286,8 @@ def make_plan(kind: str = "rects", *, rows: int = 6, cols: int = 12, pt_per_m: f
         # narrow booths with long codes: the codes touch each other
         fs = bw / text_width(f"{prefix}101", 1.0)
     truth = booth_grid(hall_code(prefix), margin, margin + 30, cols, rows, bw, bh, aisle)
+    for b, code in zip(truth, opts.get("codes") or []):
+        b.code = code            # the caller's codes (e.g. an expo's), in reading order
     plan_w = cols * bw
     sidebar = opts.get("sidebar", False)
     width = margin * 2 + plan_w + (220 if sidebar else 0)
@@ -584,3 +586,43 @@ def make_bench_plan(booths: int = 2000, segments: int = 50_000, seed: int = 7) -
         cv.centred_text((b.x, b.y, b.w, b.h), b.code, 2.8)
     add_clutter(cv, truth, segments, rng)
     return Plan(w, truth, pt_per_m)
+
+
+def make_irregular_plan(pt_per_m: float = 4.0, door: bool = True) -> Plan:
+    """A hall whose booths do not stand in hall-wide rows: staggered blocks, islands of
+    several sizes, a block turned on its side, and (with ``door``) one entrance labelled
+    on the hall's south wall. Hall: 60 m x 40 m; booths 3 m unless islands."""
+    m = pt_per_m
+    ox, oy = 30.0, 50.0                      # page position of the hall's corner, points
+    truth: list[TruthBooth] = []
+
+    def block(prefix, x, y, cols, rows, bw=3.0, bh=3.0):
+        for r in range(rows):
+            for c in range(cols):
+                truth.append(TruthBooth(f"{prefix}{(r + 1) * 100 + c + 1}", ox + (x + c * bw) * m,
+                                        oy + (y + r * bh) * m, bw * m, bh * m))
+    block("A", 4, 4, 8, 2)          # 4..28 x 4..10
+    block("B", 10, 14, 8, 2)        # staggered: 10..34 x 14..20
+    block("C", 32, 4, 8, 2)         # 32..56 x 4..10
+    block("D", 4, 24, 2, 4)         # a block on its side: 4..10 x 24..36
+    truth.append(TruthBooth("E1", ox + 40 * m, oy + 15 * m, 6 * m, 6 * m))
+    truth.append(TruthBooth("E2", ox + 44 * m, oy + 28 * m, 9 * m, 6 * m))
+    block("F", 18, 27, 6, 2)        # 18..36 x 27..33
+    w = PdfWriter()
+    page = w.page(ox * 2 + 60 * m, oy + 40 * m + 40)
+    cv = page.canvas
+    cv.width(0.5)
+    cv.text(ox, oy - 20, "HALL 7", 10, "F2")
+    cv.width(1.2)
+    cv.rect(ox, oy, 60 * m, 40 * m)
+    cv.width(0.5)
+    fs = 2.4
+    for b in truth:
+        cv.rect(b.x, b.y, b.w, b.h)
+        cv.centred_text((b.x, b.y, b.w, b.h), b.code, fs)
+    if door:
+        cv.text(ox + 30 * m - text_width("ENTRANCE", 6) / 2, oy + 40 * m + 9, "ENTRANCE", 6, "F2")
+    plan = Plan(w, truth, pt_per_m)
+    plan.notes["hall_origin_pt"] = (ox, oy)
+    plan.notes["door_m"] = (ox / m + 30.0, oy / m + 40.0)
+    return plan

@@ -221,14 +221,14 @@ def _underlays(res, halls_by_page: dict[int, str], progress) -> list[tuple[bytes
         p = res.page(n)
         if res.kind == "picture":
             data, _mime, w, h = res.picture
-            px_per_unit = 1.0
         else:
             progress(0.2, f"drawing page {n} as the underlay")
-            data, w, h, px_per_unit = render_png(res.path, n)
-        # two corners of the picture and where they are on the floor
+            data, w, h, _px_per_pt = render_png(res.path, n)
+        # two corners of the picture and where they are on the floor (the picture
+        # covers the whole page)
         u1, v1 = float(w), float(h)
         x0, y0 = p.to_m(0.0, 0.0)
-        x1, y1 = p.to_m(u1 / px_per_unit, v1 / px_per_unit)
+        x1, y1 = p.to_m(p.width, p.height)
         rec = {"page": n, "hall": halls_by_page.get(n, ""), "width": w, "height": h,
                "calibration": [[0.0, 0.0, round(x0, 4), round(y0, 4)],
                                [u1, v1, round(x1, 4), round(y1, 4)]]}
