@@ -515,7 +515,7 @@ def add_clutter(cv: Canvas, truth, n: int, rng) -> None:
             made += 1
         elif what < 0.85:
             # furniture: a small table (4 segments) or a chair
-            s = b.w * rng.uniform(0.08, 0.2)
+            s = b.w * rng.uniform(0.08, 0.35)
             fx = b.x + rng.uniform(0.1, 0.7) * b.w
             fy = b.y + rng.uniform(0.55, 0.8) * b.h
             cv.line(fx, fy, fx + s, fy)

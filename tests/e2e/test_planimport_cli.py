@@ -29,6 +29,9 @@ def test_json_without_accept_writes_nothing(tmp_path):
 
 
 def test_accept_writes_a_checked_expo(tmp_path):
+    from db.cli import check
+    from db.expo import open_expo
+    from db.routing import RouteGraph, plan_route
     pdf = make_split_plan().save(tmp_path / "split.pdf")
     expo = tmp_path / "expo.sqlite"
     proc = run_db("plan-import", pdf, "--expo", expo, "--accept")
@@ -36,10 +39,10 @@ def test_accept_writes_a_checked_expo(tmp_path):
     assert "page 2:" in proc.stdout and "wrote 96 booths (96 new, 0 placed) in 1 hall" in \
         proc.stdout
     assert "guess" in proc.stdout                       # the scale's guess is stated
-    assert run_db("check", expo).returncode == 0
-    proc = run_db("route", "--expo", expo, "--stops", "B101,B116,B616", "--json")
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["order"]
+    assert check(str(expo)) == []
+    with open_expo(expo, readonly=True) as handle:
+        route = plan_route(RouteGraph.from_expo(handle), "entrance", ["B101", "B116", "B616"])
+    assert len(route.legs) == 3
 
 
 def test_accept_refuses_a_plan_that_needs_review(tmp_path, cli_expo):
@@ -61,23 +64,26 @@ def test_wrong_usage_and_bad_files(tmp_path):
     expo = tmp_path / "e.sqlite"
     proc = run_db("plan-import", pdf, "--expo", expo, "--booth-size", "big")
     assert proc.returncode == 2 and "--booth-size" in proc.stderr
-    proc = run_db("plan-import", pdf, "--expo", expo, "--measure", "1,2=3")
-    assert proc.returncode == 2 and "--measure" in proc.stderr
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.7 broken")
     proc = run_db("plan-import", bad, "--expo", expo)
     assert proc.returncode == 1
     assert "cannot be read as a PDF" in _one_error_line(proc, "bad.pdf")
-    proc = run_db("plan-import", pdf, "--expo", expo, "--page", "4")
-    assert proc.returncode == 1 and "has 1 page" in _one_error_line(proc, "p.pdf")
     assert not expo.exists()
 
 
-def test_measure_sets_the_scale(tmp_path):
+def test_page_and_measure_options(tmp_path, capsys):
+    from db.cli import main
     pdf = make_plan("rects", rows=2, cols=4).save(tmp_path / "p.pdf")
-    proc = run_db("plan-import", pdf, "--expo", tmp_path / "e.sqlite", "--json",
-                  "--measure", "40,70,88,70=24")
-    assert proc.returncode == 0, proc.stderr
-    doc = json.loads(proc.stdout)
+    expo = tmp_path / "e.sqlite"
+    assert main(["plan-import", str(pdf), "--expo", str(expo), "--json",
+                 "--measure", "40,70,88,70=24"]) == 0
+    doc = json.loads(capsys.readouterr().out)
     assert doc["pages"][0]["scale_m_per_pt"] == 0.5
     assert doc["pages"][0]["scale_source"] == "measured line of 24 m"
+    assert main(["plan-import", str(pdf), "--expo", str(expo), "--measure", "1,2=3"]) == 2
+    assert "--measure" in capsys.readouterr().err
+    assert main(["plan-import", str(pdf), "--expo", str(expo), "--page", "4"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "p.pdf: --page 4: the file has 1 page" in err[0]
+    assert not expo.exists()
