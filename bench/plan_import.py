@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db.planimport import analyse  # noqa: E402
-from db.planimport.extract import open_pdf, read_page  # noqa: E402
+from db.planimport.extract import close_pdf, open_pdf, read_page  # noqa: E402
 from db.planimport.synthetic import make_bench_plan  # noqa: E402
 
 BUDGET_S = 10.0
@@ -53,7 +53,7 @@ def main() -> int:
             t0 = time.perf_counter()
             content = read_page(pdf, 0)
             reads.append(time.perf_counter() - t0)
-            pdf.close()
+            close_pdf(pdf)
         truth = {b.code: b for b in plan.truth}
         right = 0
         for b in res.booths:
@@ -88,7 +88,7 @@ def compare(path: Path, repeat: int) -> dict:
         t0 = time.perf_counter()
         read_page(pdf, 0)
         mine.append(time.perf_counter() - t0)
-        pdf.close()
+        close_pdf(pdf)
     out["pdfium_objects_seconds"] = round(statistics.median(mine), 3)
     try:
         import pdfplumber

@@ -12,7 +12,7 @@ from statistics import median
 
 from ..errors import DataError
 from . import codes as C
-from .extract import MAX_PAGES, open_pdf_bytes, read_page
+from .extract import MAX_PAGES, PDFIUM_LOCK, close_pdf, open_pdf_bytes, read_page
 from .pages import PageFinding, analyse_page
 from .result import (GROUP_GAP_M, GUESS_BOOTH_M, Door, FoundBooth, FoundBox, FoundCode,
                      PlanHall, PlanImport, PlanPage)
@@ -105,7 +105,8 @@ def analyse(plan, *, expo=None, vocabulary=None, page: int | None = None,
 def _analyse_pdf(path, data, sha, vocab, page, booth_size, progress) -> PlanImport:
     pdf = open_pdf_bytes(data, path)
     try:
-        n = len(pdf)
+        with PDFIUM_LOCK:
+            n = len(pdf)
         if page is not None and not 1 <= page <= n:
             raise DataError(f"{path}: --page {page}: the file has {n} page{'s' if n != 1 else ''}")
         indices = [page - 1] if page is not None else list(range(min(n, MAX_PAGES)))
@@ -114,7 +115,7 @@ def _analyse_pdf(path, data, sha, vocab, page, booth_size, progress) -> PlanImpo
             progress(0.9 * k / max(len(indices), 1), f"reading page {i + 1} of {n}")
             findings.append(analyse_page(read_page(pdf, i), vocab))
     finally:
-        pdf.close()
+        close_pdf(pdf)
     res = PlanImport(path, "vector", sha)
     if n > MAX_PAGES and page is None:
         res.notes.append(f"only the first {MAX_PAGES} of {n} pages were read; use --page")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import io
 import math
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,11 @@ try:  # the import is cheap; a missing library is one clear line, not a tracebac
 except ImportError:  # pragma: no cover - the dependency is declared in pyproject.toml
     pdfium = None
     pdfium_c = None
+
+# PDFium is not thread-safe, not even across documents: every call into it, from any
+# thread, goes through this lock (pypdfium2's documentation, "Incompatibility with
+# Threading"). Reading a plan in a worker while the window renders a page is then safe.
+PDFIUM_LOCK = threading.RLock()
 
 MAX_PAGES = 200            # pages looked at in one file
 MAX_OBJECTS = 2_000_000    # page objects read from one page (a hostile file stops here)
@@ -98,7 +104,8 @@ def open_pdf_bytes(data: bytes, path: str | Path = "plan"):
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise DataError(f"{path}: not a PDF file")
     try:
-        return pdfium.PdfDocument(data)
+        with PDFIUM_LOCK:
+            return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         text = str(exc)
         if "password" in text.lower():
@@ -139,16 +146,22 @@ def _mul(m1, m2):
 
 def read_page(pdf, index: int, *, text: bool = True) -> PageContent:
     """The paths and characters of page ``index`` (0-based)."""
-    page = pdf[index]
-    try:
-        fr = _Frame(page)
-        out = PageContent(index + 1, fr.width, fr.height, fr.rot)
-        _read_objects(page, fr, out)
-        if text:
-            _read_chars(page, fr, out)
-    finally:
-        page.close()
+    with PDFIUM_LOCK:
+        page = pdf[index]
+        try:
+            fr = _Frame(page)
+            out = PageContent(index + 1, fr.width, fr.height, fr.rot)
+            _read_objects(page, fr, out)
+            if text:
+                _read_chars(page, fr, out)
+        finally:
+            page.close()
     return out
+
+
+def close_pdf(pdf) -> None:
+    with PDFIUM_LOCK:
+        pdf.close()
 
 
 def _read_objects(page, fr: _Frame, out: PageContent) -> None:
@@ -312,30 +325,35 @@ def _read_chars(page, fr: _Frame, out: PageContent) -> None:
 def render_page(pdf, index: int, *, max_side: int = 4096, dpi: float = 150.0):
     """The page as a Pillow image (RGB) and its pixels per point."""
     _require()
-    page = pdf[index]
-    try:
-        w, h = page.get_size()
-        scale = dpi / 72.0
-        longest = max(w, h) * scale
-        if longest > max_side:
-            scale *= max_side / longest
-        bitmap = page.render(scale=scale, may_draw_forms=False)
-        image = bitmap.to_pil().convert("RGB")
-    finally:
-        page.close()
+    with PDFIUM_LOCK:
+        page = pdf[index]
+        try:
+            w, h = page.get_size()
+            scale = dpi / 72.0
+            longest = max(w, h) * scale
+            if longest > max_side:
+                scale *= max_side / longest
+            bitmap = page.render(scale=scale, may_draw_forms=False)
+            try:
+                image = bitmap.to_pil().convert("RGB")
+            finally:
+                bitmap.close()
+        finally:
+            page.close()
     return image, scale
 
 
 def render_png(path: str | Path, page: int = 1, *, max_side: int = 4096,
                dpi: float = 150.0) -> tuple[bytes, int, int, float]:
     """PNG bytes of one page (1-based), its size in pixels and its pixels per point."""
-    pdf = open_pdf(path)
-    try:
-        if not 1 <= page <= len(pdf):
-            raise DataError(f"{path}: has no page {page} (it has {len(pdf)})")
-        image, scale = render_page(pdf, page - 1, max_side=max_side, dpi=dpi)
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        pdf = open_pdf(path)
+        try:
+            if not 1 <= page <= len(pdf):
+                raise DataError(f"{path}: has no page {page} (it has {len(pdf)})")
+            image, scale = render_page(pdf, page - 1, max_side=max_side, dpi=dpi)
+        finally:
+            pdf.close()
     buf = io.BytesIO()
     image.save(buf, "PNG", optimize=False)
     return buf.getvalue(), image.width, image.height, scale

@@ -292,6 +292,8 @@ def make_plan(kind: str = "rects", *, rows: int = 6, cols: int = 12, pt_per_m: f
     sidebar = opts.get("sidebar", False)
     width = margin * 2 + plan_w + (220 if sidebar else 0)
     height = margin * 2 + 30 + (truth[-1].y + bh - truth[0].y)
+    if sidebar:
+        height = max(height, margin + 30 + 390)    # the price table, legend and list
     rotate = opts.get("rotate", 0)
     w = PdfWriter()
     page = w.page(width, height, rotate)
@@ -480,7 +482,15 @@ def _sidebar(cv: Canvas, x: float, y: float, codes: list[str], rng) -> None:
             cv.rect(cx, y + r * ch, cw[c], ch)
             cv.text(cx + 2, y + r * ch + 8, cell, 6)
             cx += cw[c]
-    ly = y + len(rows) * ch + 30
+    # a legend: small swatches with words
+    gy = y + len(rows) * ch + 14
+    cv.text(x, gy, "LEGEND", 7, "F2")
+    for k, what in enumerate(("Standard booth", "Island booth", "Food court", "Stage 2")):
+        cv.gray(fill=0.3 + 0.15 * k)
+        cv.rect(x, gy + 4 + 9 * k, 8, 6, "B")
+        cv.gray(fill=0)
+        cv.text(x + 11, gy + 9.5 + 9 * k, what, 5.5)
+    ly = gy + 4 + 9 * 4 + 26
     cv.text(x, ly - 8, "EXHIBITOR LIST", 7, "F2")
     _exhibitor_list(cv, x, ly, codes[:25], rng, size=5.5)
 

@@ -253,3 +253,34 @@ def test_a_page_without_anything_is_refused(tmp_path):
     w.page(200, 200).canvas.text(20, 20, "Nothing but a title", 12)
     with pytest.raises(DataError, match="no floor plan found"):
         analyse(w.save(tmp_path / "p.pdf"))
+
+
+def test_reading_and_rendering_from_two_threads_at_once(tmp_path):
+    """PDFium is not thread-safe: the review view renders pages while a worker reads a
+    plan; every call goes through one lock, so both finish with the right results."""
+    import threading
+    from db.planimport.extract import render_png
+    path = make_plan("rects", rows=4, cols=8).save(tmp_path / "p.pdf")
+    results, errors = [], []
+
+    def reader():
+        try:
+            for _ in range(4):
+                results.append(len(analyse(path).booths))
+        except Exception as exc:           # pragma: no cover - reported below
+            errors.append(exc)
+
+    def renderer():
+        try:
+            for _ in range(8):
+                png, w, h, _ = render_png(path, 1, dpi=72)
+                results.append((w, h) if png.startswith(b"\x89PNG") else None)
+        except Exception as exc:           # pragma: no cover
+            errors.append(exc)
+    threads = [threading.Thread(target=reader), threading.Thread(target=renderer)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert results.count(32) == 4 and len(results) == 12 and None not in results
