@@ -98,12 +98,12 @@ def lines(chars: list[Char]) -> list[Line]:
         else:
             gap = perp = 1e9
         if ch.text.isspace():
-            if perp <= 0.4 * prev.size if prev else False:
-                if -0.5 * prev.size <= gap <= 0.5 * prev.size:
-                    if cur.chars and cur.chars[-1] is not None:
-                        cur.chars.append(None)
-                    adv = max(ch.adv, 0.2 * prev.size)
-                    ex, ey = ch.ox + adv * prev.dx, ch.oy + adv * prev.dy
+            if prev is not None and perp <= 0.4 * prev.size and \
+                    -0.5 * prev.size <= gap <= 0.5 * prev.size:
+                if cur.chars and cur.chars[-1] is not None:
+                    cur.chars.append(None)
+                adv = max(ch.adv, 0.2 * prev.size)
+                ex, ey = ch.ox + adv * prev.dx, ch.oy + adv * prev.dy
             continue
         join = space = False
         if prev is not None:

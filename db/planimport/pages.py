@@ -213,10 +213,14 @@ def analyse_page(content: PageContent, vocab: C.Vocabulary) -> PageFinding:
             if steps and max(steps) <= 3.0 * max(t.size for t in col):
                 in_column.update(id(t) for t in col if not index.at(t.cx, t.cy))
     still = []
+    doubtful = set()          # code-like, but in no list and unlike the plan's other codes
     for t in pending:
         if id(t) in in_column:
             f.ignored["list_entries"] += 1
         elif t.in_list or C.signature(t.code) in main_sigs or (not main_sigs and not vocab):
+            still.append(t)
+        else:
+            doubtful.add(len(still))
             still.append(t)
     # 2. beside: nearest empty booth-sized outline
     empty = set(boothlike)
@@ -241,11 +245,16 @@ def analyse_page(content: PageContent, vocab: C.Vocabulary) -> PageFinding:
         ds = per_token[k]
         second = ds[1] if len(ds) > 1 else None
         clear = second is None or second >= 1.6 * d + 0.25 * still[k].size
-        m = Match(still[k], boxes[i], "beside" if clear else "review",
-                  "" if clear else "another empty outline is nearly as close")
+        if k in doubtful:
+            m = Match(still[k], boxes[i], "review", "in no list and unlike the plan's other "
+                      "codes")
+        else:
+            m = Match(still[k], boxes[i], "beside" if clear else "review",
+                      "" if clear else "another empty outline is nearly as close")
         f.matches.append(m)
         seen_codes.setdefault(still[k].code, m)
-    f.unmatched = [t for k, t in enumerate(still) if k not in used_t]
+    f.unmatched = [t for k, t in enumerate(still) if k not in used_t and k not in doubtful]
+    f.ignored["other_code_like_text"] = sum(1 for k in doubtful if k not in used_t)
     # 3. empty booth-sized outlines near the plan's booths
     matched_boxes = [m.box for m in f.matches]
     if matched_boxes:

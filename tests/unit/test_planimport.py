@@ -284,3 +284,13 @@ def test_reading_and_rendering_from_two_threads_at_once(tmp_path):
         t.join(60)
     assert errors == []
     assert results.count(32) == 4 and len(results) == 12 and None not in results
+
+
+def test_an_unlisted_odd_code_beside_an_outline_goes_to_review(tmp_path):
+    codes = [f"1A{n:02d}" for n in range(1, 16)] + ["ZZ1"]
+    plan = make_plan("beside", rows=2, cols=8, codes=codes)
+    res = analyse(plan.save(tmp_path / "p.pdf"), vocabulary=codes[:-1])
+    odd = res.booth_by_code("ZZ1")
+    assert odd.how == "review" and "in no list" in odd.note
+    assert res.codes_not_in_list() == ["ZZ1"]
+    assert {b.how for b in res.booths if b.code != "ZZ1"} == {"beside"}
