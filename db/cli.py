@@ -300,6 +300,9 @@ def parser() -> argparse.ArgumentParser:
                    help="walk the stops in the order given instead of the best order")
     r.add_argument("--json", action="store_true", help="print the route as JSON")
     r.set_defaults(func=_cmd_route)
+
+    from .planimport.cli import register as register_plan_import
+    register_plan_import(sub)
     return p
 
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from .errors import DataError
@@ -176,20 +176,27 @@ class RouteGraph:
     # ------------------------------------------------------------ building
     @classmethod
     def from_expo(cls, expo) -> "RouteGraph":
+        """The graph of an expo file; a layout read from an organiser's plan gets aisles
+        from its own free space (``FreeSpaceGraph``), with the plan's or user's doors."""
         halls = [dict(zip(("slug", "level", "x", "y", "w", "h"), r)) for r in expo.conn.execute(
             "SELECT slug, COALESCE(level, 0), x, y, w, h FROM halls "
             "WHERE w > 0 AND h > 0 ORDER BY slug")]
         booths = expo.conn.execute(
             "SELECT code, hall, x, y, w, h FROM booths WHERE placed AND w > 0 AND h > 0")
+        if cls is RouteGraph:
+            layout = _plan_layout(expo)
+            if layout is not None:
+                return FreeSpaceGraph.build(halls, booths, doors=layout.get("doors") or [])
         return cls.build(halls, booths)
 
     @classmethod
-    def build(cls, halls: list[dict], booths) -> "RouteGraph":
+    def build(cls, halls: list[dict], booths, **options) -> "RouteGraph":
         """``halls``: dicts with slug, level, x, y, w, h; ``booths``: (code, hall, x, y, w, h)."""
-        g = cls()
+        g = cls(**options)
         g.halls = [dict(h, level=int(h.get("level") or 0)) for h in halls]
         index = {h["slug"]: i for i, h in enumerate(g.halls)}
         per_hall: list[list[tuple[float, float, float, float]]] = [[] for _ in g.halls]
+        g._hall_booths = [[] for _ in g.halls]
         loose = []
         for code, hall, x, y, w, h in booths:
             hi = index.get(hall, -1)
@@ -200,6 +207,7 @@ class RouteGraph:
                 continue
             g.booths[code] = (hi, x, y, w, h)
             per_hall[hi].append((x, y, w, h))
+            g._hall_booths[hi].append(code)
         for hi, hall in enumerate(g.halls):
             g._build_hall(hi, hall, per_hall[hi])
         g._build_streets()
@@ -378,16 +386,7 @@ class RouteGraph:
         except KeyError:
             raise UnknownBooth(f"unknown booth code {label!r}") from None
         cx, cy = x + w / 2, y + h / 2
-        # (side length, horizontal first, order) -> (line, position, front point)
-        cands = []
-        for key, table, horiz, fx, fy, rank in (
-                (_key(y), self._above[hi], True, cx, y, 0),
-                (_key(y + h), self._below[hi], True, cx, y + h, 1),
-                (_key(x), self._left[hi], False, x, cy, 2),
-                (_key(x + w), self._right[hi], False, x + w, cy, 3)):
-            li = table.get(key)
-            if li is not None:
-                cands.append(((w if horiz else h), -rank, li, fx, fy))
+        cands = self._fronts(label, hi, x, y, w, h)
         enclosed = not cands
         if enclosed:
             li = min(self._hall_lines[hi],
@@ -410,6 +409,20 @@ class RouteGraph:
             seg = k
         head = [(fx, fy)] if stub > 0 else []
         return Anchor(label, point, line.level, head, seeds, li, t, seg, enclosed, stub)
+
+    def _fronts(self, label, hi, x, y, w, h) -> list[tuple]:
+        """The aisles a booth's sides face: (side length, -rank, line, front x, front y)."""
+        cx, cy = x + w / 2, y + h / 2
+        cands = []
+        for key, table, horiz, fx, fy, rank in (
+                (_key(y), self._above[hi], True, cx, y, 0),
+                (_key(y + h), self._below[hi], True, cx, y + h, 1),
+                (_key(x), self._left[hi], False, x, cy, 2),
+                (_key(x + w), self._right[hi], False, x + w, cy, 3)):
+            li = table.get(key)
+            if li is not None:
+                cands.append(((w if horiz else h), -rank, li, fx, fy))
+        return cands
 
     # ------------------------------------------------------------ searching
     def _dijkstra(self, src: Anchor, targets: list[Anchor]):
@@ -498,6 +511,300 @@ class RouteGraph:
         pts.extend((x, y, b.level) for x, y in reversed(b.head))
         pts = _simplify(pts)
         return Leg(a.label, b.label, d, [(x, y) for x, y, _ in pts], [lv for _, _, lv in pts])
+
+
+# ---------------------------------------------------------------------------
+# Imported plans: aisles from the plan's own free space
+def _plan_layout(expo) -> dict | None:
+    """The expo's layout record when its floor came from an organiser's plan."""
+    try:
+        extra = expo.meta().get("extra") or {}
+    except Exception:  # an old or foreign file without the expo row's columns
+        return None
+    lay = extra.get("floor_plan") if isinstance(extra, dict) else None
+    return lay if isinstance(lay, dict) and lay.get("origin") == "plan" else None
+
+
+def _hits(p, q, r, eps: float = 1e-3) -> bool:
+    """Does segment p-q pass through the inside of rectangle r (x0, y0, x1, y1)?"""
+    x0, y0, x1, y1 = r[0] + eps, r[1] + eps, r[2] - eps, r[3] - eps
+    if x0 >= x1 or y0 >= y1:
+        return False
+    t0, t1 = 0.0, 1.0
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    for d, lo, hi, v in ((dx, x0, x1, p[0]), (dy, y0, y1, p[1])):
+        if abs(d) < 1e-12:
+            if v <= lo or v >= hi:
+                return False
+            continue
+        a, b = (lo - v) / d, (hi - v) / d
+        if a > b:
+            a, b = b, a
+        t0, t1 = max(t0, a), min(t1, b)
+        if t0 >= t1:
+            return False
+    return t1 - t0 > 1e-9
+
+
+class _Rects:
+    """The booths of one hall, bucketed in row and column bands, for aisle queries."""
+
+    def __init__(self, rects: list[tuple[float, float, float, float]], cell: float) -> None:
+        self.r = rects
+        self.cell = cell
+        self.rows: dict[int, list[int]] = {}
+        self.cols: dict[int, list[int]] = {}
+        for i, (x0, y0, x1, y1) in enumerate(rects):
+            for k in range(int(y0 // cell), int(y1 // cell) + 1):
+                self.rows.setdefault(k, []).append(i)
+            for k in range(int(x0 // cell), int(x1 // cell) + 1):
+                self.cols.setdefault(k, []).append(i)
+
+    def _band(self, table, lo, hi):
+        seen = set()
+        for k in range(int(lo // self.cell), int(hi // self.cell) + 1):
+            for i in table.get(k, ()):
+                if i not in seen:
+                    seen.add(i)
+                    yield i
+
+    def gap_before(self, vertical: bool, lo: float, hi: float, at: float, wall: float) -> float:
+        """The nearest booth edge before ``at`` (above, or to the left) over [lo, hi]."""
+        best = wall
+        for i in self._band(self.cols if vertical else self.rows, lo, hi):
+            a0, b0, a1, b1 = self.r[i]
+            if vertical:
+                if a0 < hi - _TOL and a1 > lo + _TOL and b1 <= at + _TOL and b1 > best:
+                    best = b1
+            elif b0 < hi - _TOL and b1 > lo + _TOL and a1 <= at + _TOL and a1 > best:
+                best = a1
+        return best
+
+    def gap_after(self, vertical: bool, lo: float, hi: float, at: float, wall: float) -> float:
+        """The nearest booth edge after ``at`` (below, or to the right) over [lo, hi]."""
+        best = wall
+        for i in self._band(self.cols if vertical else self.rows, lo, hi):
+            a0, b0, a1, b1 = self.r[i]
+            if vertical:
+                if a0 < hi - _TOL and a1 > lo + _TOL and b0 >= at - _TOL and b0 < best:
+                    best = b0
+            elif b0 < hi - _TOL and b1 > lo + _TOL and a0 >= at - _TOL and a0 < best:
+                best = a0
+        return best
+
+    def span(self, horizontal: bool, c: float, t: float, lo: float, hi: float):
+        """How far the aisle line at ``c`` runs from ``t`` before a booth stops it."""
+        left, right = lo, hi
+        for i in self._band(self.rows if horizontal else self.cols, c, c):
+            a0, b0, a1, b1 = self.r[i] if horizontal else (self.r[i][1], self.r[i][0],
+                                                           self.r[i][3], self.r[i][2])
+            if b0 + _TOL < c < b1 - _TOL:
+                if a1 <= t + _TOL:
+                    left = max(left, a1)
+                elif a0 >= t - _TOL:
+                    right = min(right, a0)
+        return left, right
+
+    def blocked(self, p, q) -> bool:
+        lo, hi = min(p[1], q[1]), max(p[1], q[1])
+        return any(_hits(p, q, self.r[i]) for i in self._band(self.rows, lo, hi))
+
+
+class FreeSpaceGraph(RouteGraph):
+    """The walkable graph of a floor read from an organiser's plan.
+
+    Booths on such a floor need not stand in rows spanning the hall, so aisles
+    are found booth by booth: in front of each side of a booth, the free band up
+    to the next booth (or the wall) over that side's length is an aisle when it
+    is at least ``MIN_AISLE_M`` wide; its centre line runs on until a booth (or
+    the wall) stops it. Lines meet where they cross; a part of the hall cut off
+    from the rest is joined by the shortest straight way that crosses no booth.
+    Doors are the plan's or the user's (``doors``: dicts with hall, x, y); a
+    hall without any gets one per wall, where the aisle nearest the wall's middle
+    meets it (as on the built-in floor). Everything else (streets between halls,
+    levels, the entrance, booth fronts, searching) is ``RouteGraph``'s.
+    """
+
+    def __init__(self, doors=()) -> None:
+        super().__init__()
+        self._door_specs = [d for d in doors if isinstance(d, dict)]
+        self._front: dict[str, list[tuple]] = {}
+
+    def _fronts(self, label, hi, x, y, w, h) -> list[tuple]:
+        return self._front.get(label, [])
+
+    def _build_hall(self, hi: int, hall: dict, rects) -> None:
+        x0, y0 = hall["x"], hall["y"]
+        x1, y1 = x0 + hall["w"], y0 + hall["h"]
+        lvl = hall["level"]
+        boxes = [(x, y, x + w, y + h) for x, y, w, h in rects]
+        sides = sorted(min(w, h) for _, _, w, h in rects) or [min(hall["w"], hall["h"])]
+        idx = _Rects(boxes, max(sides[len(sides) // 2] * 2.0, 4.0))
+        made: dict[tuple, int] = {}
+        hl: list[int] = []
+        vl: list[int] = []
+
+        def line(horizontal: bool, c: float, t: float) -> int:
+            lo, hi_ = idx.span(horizontal, c, t, *((x0, x1) if horizontal else (y0, y1)))
+            key = (horizontal, _key(c), _key(lo), _key(hi_))
+            li = made.get(key)
+            if li is None:
+                li = made[key] = self._line(horizontal, c, lo, hi_, lvl, hi)
+                (hl if horizontal else vl).append(li)
+            return li
+
+        wide = MIN_AISLE_M - 1e-9
+        for code, (bx0, by0, bx1, by1) in zip(self._hall_booths[hi], boxes):
+            cx, cy = (bx0 + bx1) / 2, (by0 + by1) / 2
+            cands = []
+            a = idx.gap_before(True, bx0, bx1, by0, y0)
+            if by0 - a >= wide:
+                cands.append((bx1 - bx0, 0, line(True, (a + by0) / 2, cx), cx, by0))
+            b = idx.gap_after(True, bx0, bx1, by1, y1)
+            if b - by1 >= wide:
+                cands.append((bx1 - bx0, -1, line(True, (by1 + b) / 2, cx), cx, by1))
+            a = idx.gap_before(False, by0, by1, bx0, x0)
+            if bx0 - a >= wide:
+                cands.append((by1 - by0, -2, line(False, (a + bx0) / 2, cy), bx0, cy))
+            b = idx.gap_after(False, by0, by1, bx1, x1)
+            if b - bx1 >= wide:
+                cands.append((by1 - by0, -3, line(False, (bx1 + b) / 2, cy), bx1, cy))
+            self._front[code] = cands
+        if not hl:
+            hl.append(self._line(True, (y0 + y1) / 2, *idx.span(True, (y0 + y1) / 2,
+                                                               (x0 + x1) / 2, x0, x1), lvl, hi))
+        if not vl:
+            vl.append(self._line(False, (x0 + x1) / 2, *idx.span(False, (x0 + x1) / 2,
+                                                                (y0 + y1) / 2, y0, y1), lvl, hi))
+        hs = sorted(hl, key=lambda li: self.lines[li].c)
+        hc = [self.lines[li].c for li in hs]
+        for v in vl:
+            V = self.lines[v]
+            for k in range(bisect_left(hc, V.lo - _TOL), bisect_right(hc, V.hi + _TOL)):
+                H = self.lines[hs[k]]
+                if H.lo - _TOL <= V.c <= H.hi + _TOL:
+                    n = self._put(hs[k], V.c)
+                    V.pos.append(H.c)
+                    V.nodes.append(n)
+        for li in hl + vl:
+            L = self.lines[li]
+            for t in (L.lo, L.hi):
+                if not any(abs(p - t) < _TOL for p in L.pos):
+                    self._put(li, t)
+        self._join_parts(hl + vl, idx)
+        hall["doors"] = self._hall_doors(hall, hl, vl, idx)
+        self._above.append({})
+        self._below.append({})
+        self._left.append({})
+        self._right.append({})
+        self._hall_lines.append(hl + vl)
+
+    def _join_parts(self, lines: list[int], idx: _Rects) -> None:
+        """Join parts of the hall's aisle network that touch nowhere: the shortest straight
+        link between a part's nodes and the rest that crosses no booth."""
+        parent = {li: li for li in lines}
+
+        def find(a):
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+        owner: dict[int, int] = {}
+        for li in lines:
+            for n in self.lines[li].nodes:
+                if n in owner:
+                    parent[find(li)] = find(owner[n])
+                else:
+                    owner[n] = li
+        for _round in range(len(lines)):
+            parts: dict[int, list[int]] = {}
+            for n, li in owner.items():
+                parts.setdefault(find(li), []).append(n)
+            if len(parts) < 2:
+                return
+            main = max(parts, key=lambda r: len(parts[r]))
+            joined = False
+            for root, nodes in sorted(parts.items(), key=lambda kv: len(kv[1])):
+                if root == main:
+                    continue
+                rest = [n for r, ns in parts.items() if r != root for n in ns]
+                pairs = sorted(((self.xs[a] - self.xs[b]) ** 2 + (self.ys[a] - self.ys[b]) ** 2,
+                                a, b) for a in nodes for b in rest)
+                for d2, a, b in pairs[:400]:
+                    if not idx.blocked((self.xs[a], self.ys[a]), (self.xs[b], self.ys[b])):
+                        w = math.sqrt(d2)
+                        self.adj[a].append((b, w))
+                        self.adj[b].append((a, w))
+                        parent[find(owner[a])] = find(owner[b])
+                        joined = True
+                        break
+            if not joined:
+                return          # parts that no straight way joins: reached by their doors only
+
+    def _hall_doors(self, hall: dict, hl: list[int], vl: list[int], idx: _Rects):
+        x0, y0 = hall["x"], hall["y"]
+        x1, y1 = x0 + hall["w"], y0 + hall["h"]
+        lvl = hall["level"]
+        out = []
+        for d in self._door_specs:
+            if d.get("hall") != hall["slug"]:
+                continue
+            try:
+                dx, dy = float(d["x"]), float(d["y"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            # onto the nearest wall
+            gaps = {"W": abs(dx - x0), "E": abs(x1 - dx), "N": abs(dy - y0), "S": abs(y1 - dy)}
+            side = min(gaps, key=gaps.get)
+            dx = x0 if side == "W" else x1 if side == "E" else min(max(dx, x0), x1)
+            dy = y0 if side == "N" else y1 if side == "S" else min(max(dy, y0), y1)
+            best = None
+            for li in hl + vl:
+                L = self.lines[li]
+                t = min(max(dx if L.horizontal else dy, L.lo), L.hi)
+                px, py = L.xy(t)
+                dist = math.hypot(px - dx, py - dy)
+                if (best is None or dist < best[0]) and not idx.blocked((dx, dy), (px, py)):
+                    best = (dist, li, t)
+            if best is None:
+                continue
+            door = self._node(dx, dy, lvl)
+            foot = self._put(best[1], best[2])
+            self.adj[door].append((foot, best[0]))
+            self.adj[foot].append((door, best[0]))
+            out.append((side, door))
+        if out:
+            return out
+        mid_x, mid_y = (x0 + x1) / 2, (y0 + y1) / 2
+        for side, pool, wall, mid, horizontal in (("W", hl, x0, mid_y, True),
+                                                  ("E", hl, x1, mid_y, True),
+                                                  ("N", vl, y0, mid_x, False),
+                                                  ("S", vl, y1, mid_x, False)):
+            reach = [li for li in pool if abs((self.lines[li].lo if side in "WN"
+                                               else self.lines[li].hi) - wall) < _TOL]
+            if reach:
+                li = min(reach, key=lambda i: abs(self.lines[i].c - mid))
+                out.append((side, self._put(li, wall)))
+        if not out:
+            # no aisle reaches a wall: a door on the wall nearest to some aisle's end
+            best = None
+            for li in hl + vl:
+                L = self.lines[li]
+                for t in (L.lo, L.hi):
+                    px, py = L.xy(t)
+                    for side, (qx, qy) in (("W", (x0, py)), ("E", (x1, py)),
+                                           ("N", (px, y0)), ("S", (px, y1))):
+                        dist = math.hypot(px - qx, py - qy)
+                        if (best is None or dist < best[0]) and not idx.blocked((px, py), (qx, qy)):
+                            best = (dist, side, li, t, qx, qy)
+            if best is not None:
+                dist, side, li, t, qx, qy = best
+                door = self._node(qx, qy, lvl)
+                foot = self._put(li, t)
+                self.adj[door].append((foot, dist))
+                self.adj[foot].append((door, dist))
+                out.append((side, door))
+        return out
 
 
 def _simplify(pts):
@@ -697,6 +1004,6 @@ def entrance_point(graph: RouteGraph) -> tuple[float, float]:
     return graph.xs[n], graph.ys[n]
 
 
-__all__ = ["RouteGraph", "Route", "Leg", "Anchor", "UnknownBooth", "plan_route", "held_karp",
+__all__ = ["RouteGraph", "FreeSpaceGraph", "Route", "Leg", "Anchor", "UnknownBooth", "plan_route", "held_karp",
            "brute_force", "heuristic_order", "best_order", "path_length", "walk_minutes",
            "WALK_SPEED_M_S", "LEVEL_CHANGE_M", "EXACT_MAX", "ENTRANCE"]

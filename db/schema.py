@@ -15,7 +15,7 @@ SCHEMA_VERSION = 3
 
 # Kinds of record that can cite a source; the cites table keys on (kind, ref).
 CITING_KINDS = ("expo", "zone", "exhibitor", "organisation", "product", "topic", "event",
-                "person", "quote", "link", "supply")
+                "person", "quote", "link", "supply", "hall", "booth")
 # Kinds of record that carry a confidence label (the ``confidence`` table, v3).
 CONFIDENCE_KINDS = ("expo", "exhibitor", "organisation", "product", "topic", "event", "person",
                     "quote", "link")
