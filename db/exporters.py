@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .errors import DataError
 from .expo import Expo
+from .text import strip_controls
 
 # Cells starting with these characters are read as formulas by spreadsheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -112,10 +113,11 @@ def export_json(expo: Expo, out: str | os.PathLike) -> Path:
 
 
 def safe_cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
+    """A CSV cell that a spreadsheet will not run as a formula, and that cannot reorder
+    what a spreadsheet shows (bidi controls and other control characters are dropped)."""
     if value is None:
         return ""
-    text = str(value)
+    text = strip_controls(value)
     if text.startswith(FORMULA_START):
         return "'" + text
     return text
