@@ -27,8 +27,10 @@ PARAGRAPH = 1_000      # a sentence or two in a word-wrapped label
 TEXT = MAX_TEXT        # a summary or a note in a scrollable view
 MESSAGE = 4_000        # a dialog's message
 
-TOOLTIP_OPEN = "<p style='white-space:pre-wrap'>"
+TOOLTIP_OPEN = "<p style='white-space:pre-wrap'>"     # long lines wrap
+TOOLTIP_OPEN_LINES = "<p style='white-space:pre'>"     # short lines stay as they are
 TOOLTIP_CLOSE = "</p>"
+TOOLTIP_LINE = 80      # up to this many characters a tooltip line is not wrapped
 
 
 def plain(value, limit: int | None = LABEL, *, multiline: bool = False) -> str:
@@ -60,7 +62,8 @@ def tooltip(value, limit: int | None = TOOLTIP) -> str:
     text = display_text(value, limit, multiline=True)
     if not text:
         return ""
-    return TOOLTIP_OPEN + html.escape(text) + TOOLTIP_CLOSE
+    short = max(len(line) for line in text.split("\n")) <= TOOLTIP_LINE
+    return (TOOLTIP_OPEN_LINES if short else TOOLTIP_OPEN) + html.escape(text) + TOOLTIP_CLOSE
 
 
 def set_plain(label: QLabel, value, limit: int | None = LABEL, *,
