@@ -133,6 +133,9 @@ def make_hostile_expo(builtin: Path, folder: Path) -> HostileExpo:
             conn.execute("INSERT INTO booth_exhibitors VALUES ('1A10', 'nul-byte')")
             conn.execute("INSERT INTO products (slug, exhibitor, name, summary, tool_type) VALUES "
                          "('long-product', 'longname', ?, ?, 'cvd')", (long_name, summary))
+            # A booth the floor plan lacks (the Unplaced booths tray), its code hostile too.
+            conn.execute("INSERT INTO booths (code, placed) VALUES (?, 0)", (f"{pipe}{RLO}9Z",))
+            conn.execute("INSERT INTO booth_exhibitors VALUES (?, 'anchor-co')", (f"{pipe}{RLO}9Z",))
             conn.execute("UPDATE zones SET name = ? WHERE slug = 'wafer-manufacturing'",
                          (f"{pipe} Wafer {RLO}zone",))
             conn.execute("UPDATE halls SET name = ? WHERE slug = 'hall-1'", (f"{SPAN} Hall 1",))

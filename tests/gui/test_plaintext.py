@@ -203,7 +203,7 @@ def walk_everything(app: QApplication, win) -> int:
 
 def render_all(win) -> None:
     for w in [win, *[d for d in (win.policy_dock, win.sources_dock, win.plan_dock,
-                                 win.products_dock) if d.isVisible()]]:
+                                 win.products_dock, win.unplaced_dock) if d and d.isVisible()]]:
         assert not w.grab().isNull()
 
 
@@ -231,7 +231,9 @@ def test_every_surface_shows_hostile_data_as_plain_text(hwin, hostile, qtbot, us
     user.save_note(slug, "exhibitor", "gone-co", f"orphan {pipe}")
     user.set_favourite(slug, "exhibitor", "gone-co", True)
     win._refresh_stars()
-    for dock in (win.policy_dock, win.sources_dock, win.plan_dock, win.products_dock):
+    assert win.unplaced_dock is not None                 # the hostile booth code is listed
+    for dock in (win.policy_dock, win.sources_dock, win.plan_dock, win.products_dock,
+                 win.unplaced_dock):
         dock.show()
     win.plan.show_route.setChecked(True)
 
@@ -280,6 +282,8 @@ def test_every_surface_shows_hostile_data_as_plain_text(hwin, hostile, qtbot, us
     assert win.detail.title.text().startswith("Safegnp.exe Tools")
     win.select("exhibitor", hostile.nul_slug)
     assert win.detail.title.text() == f"NulByte {SPAN}"
+    tray = [win.unplaced.list.item(r).text() for r in range(win.unplaced.list.count())]
+    assert tray == [f"{pipe}9Z — {ANCHOR} Links Co"]
     stop_tips = [win.plan.list.item(r).toolTip() for r in range(win.plan.list.count())]
     assert any("&lt;img src=" in t for t in stop_tips)
     assert all(inert_rich(t) for t in stop_tips if t)
