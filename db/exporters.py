@@ -12,6 +12,7 @@ from . import content, schema
 from .dates import iso_date
 from .errors import DataError
 from .expo import Expo
+from .text import strip_controls
 
 # 2: dates at their precision ("2014", "2025-10"), "layout" beside booth codes, confidence
 # labels, source citations, per-row sources of supply_map.
@@ -168,10 +169,11 @@ def export_json(expo: Expo, out: str | os.PathLike, screening=None) -> Path:
 
 
 def safe_cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
+    """A CSV cell that a spreadsheet will not run as a formula, and that cannot reorder
+    what a spreadsheet shows (bidi controls and other control characters are dropped)."""
     if value is None:
         return ""
-    text = str(value)
+    text = strip_controls(value)
     if text.startswith(FORMULA_START):
         return "'" + text
     return text

@@ -19,6 +19,7 @@ from .content import booth_layout, mark_booth
 from .exporters import _atomic_write, safe_cell
 from .expo import Expo
 from .routing import ENTRANCE, WALK_SPEED_M_S, Route, walk_minutes
+from .text import MAX_ID, display_text, markdown_text
 from .userdata import UserData
 
 MAX_PRODUCTS = 6
@@ -191,10 +192,10 @@ def attach_route(plan: Plan, route: Route, start_label: str | None = None) -> Pl
 
 
 # ---------------------------------------------------------------- Markdown
-def _md(text: str) -> str:
-    """Text safe inside a Markdown table cell or line."""
-    return (str(text or "").replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*")
-            .replace("_", "\\_").replace("`", "\\`").replace("<", "&lt;").replace("\n", " "))
+def _md(text) -> str:
+    """Text from data made inert in Markdown (a table cell or a line): links, pictures, HTML,
+    emphasis and pipes show literally (``db.text.markdown_text``)."""
+    return markdown_text(text)
 
 
 def _fmt_m(m: float | None) -> str:
@@ -258,7 +259,8 @@ def plan_markdown(plan: Plan) -> str:
         for o in plan.orphans:
             star = "starred " if o["favourite"] else ""
             text = o["note"]["text"] if o.get("note") else ""
-            out.append(f"- {star}{o['kind']} `{o['ref'].replace('`', '')}`"
+            ref = display_text(o["ref"], MAX_ID).replace("`", "")    # a code span is literal
+            out.append(f"- {star}{_md(o['kind'])} `{ref}`"
                        + (f": {_md(text)}" if text else ""))
     return "\n".join(out) + "\n"
 

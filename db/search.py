@@ -8,15 +8,19 @@ text is indexed one character per token, so a Chinese substring such as
 User input never reaches FTS5's query language: ``build_query`` keeps only
 letters and digits, quotes every term and joins them with AND, so quotes,
 ``*``, ``NEAR(``, ``AND``, brackets or SQL fragments are just text.
+
+Zero-width characters and bidi controls are invisible: they are dropped from the
+indexed text and from what the user types (``db.text.search_fold``), so a name with
+a zero-width space inside a word is found by typing the word, and the other way round.
 """
 from __future__ import annotations
 
 import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass, field
 
 from .dates import iso_date
+from .text import search_clean, search_fold
 
 # CJK Unified Ideographs (+ extension A, compatibility), kana, hangul.
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
@@ -35,11 +39,12 @@ BODY_CANDIDATES = 300   # matches anywhere; fewer than this means the set is com
 
 
 def index_text(*parts: str | None) -> str:
-    """Text as it goes into the index: CJK characters become separate tokens."""
+    """Text as it goes into the index: CJK characters become separate tokens; zero-width
+    characters and bidi controls are dropped (they would split a word in two)."""
     text = " ".join(p for p in parts if p)
     if text.isascii():
         return text
-    return _CJK_RUN.sub(_space_run, text)
+    return _CJK_RUN.sub(_space_run, search_clean(text))
 
 
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -50,8 +55,7 @@ def _space_run(m: re.Match) -> str:
 
 
 def _fold(term: str) -> str:
-    term = unicodedata.normalize("NFKC", term)
-    return term.casefold()
+    return search_fold(term)
 
 
 def build_query(text: str, prefix: bool = True) -> str | None:

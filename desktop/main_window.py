@@ -20,6 +20,7 @@ from .flowlayout import FlowLayout
 from .floorplan.scene import FloorScene, _mix, NEUTRAL
 from .floorplan.view import FloorView
 from .i18n import tr
+from .richtext import TITLE, button_text, plain, tooltip, warn
 from .panels.detail import DetailPanel
 from .panels.plan import PlanPanel
 from .panels.policy import PolicyPanel, SourcesPanel
@@ -60,7 +61,7 @@ class Legend(QWidget):
             lay.addWidget(QLabel(tr("Zones:")))
             for z in zones:
                 b = QToolButton()
-                b.setText(z["name"])
+                b.setText(button_text(z["name"]))
                 b.setIcon(swatch(QColor(z["color"])))
                 b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
                 b.setCheckable(True)
@@ -82,7 +83,7 @@ class Legend(QWidget):
             a_none.triggered.connect(lambda: self._set_all(False))
             menu.addSeparator()
             for z in zones:
-                a = menu.addAction(swatch(QColor(z["color"])), z["name"])
+                a = menu.addAction(swatch(QColor(z["color"])), button_text(z["name"]))
                 a.setCheckable(True)
                 a.setChecked(True)
                 a.toggled.connect(self._changed)
@@ -93,7 +94,7 @@ class Legend(QWidget):
             for z in zones[:24]:
                 dot = QLabel()
                 dot.setPixmap(swatch(QColor(z["color"]), 10).pixmap(10, 10))
-                dot.setToolTip(z["name"])
+                dot.setToolTip(tooltip(z["name"]))
                 lay.addWidget(dot)
             self._update_menu_title()
         pale = QLabel(tr("not named in sources"))
@@ -139,7 +140,8 @@ class MainWindow(QMainWindow):
         self.meta = expo.meta()
         self.expo_slug = self.meta.get("slug") or expo.path.stem
         self.selection: tuple[str, str] | None = None
-        self.setWindowTitle(f"{self.meta.get('name', expo.path.stem)} — WeSemiBay Explorer")
+        self.setWindowTitle(f"{plain(self.meta.get('name') or expo.path.stem, TITLE)}"
+                            " — WeSemiBay Explorer")
         self.resize(1400, 880)
 
         badge = []
@@ -224,11 +226,11 @@ class MainWindow(QMainWindow):
         self._add_catalogue()
         self._build_actions()
         self._refresh_stars()
-        status = [self.meta.get("name", "")]
+        status = [plain(self.meta.get("name"), TITLE)]     # data: plain, short, no overrides
         if self.meta.get("venue"):
-            status.append(self.meta["venue"])
+            status.append(plain(self.meta["venue"], TITLE))
         if self.meta.get("start_date"):
-            status.append(tr("opened {date}").format(date=self.meta["start_date"]))
+            status.append(tr("opened {date}").format(date=plain(self.meta["start_date"])))
         status.append(tr("{n} booths").format(n=len(self.scene.data.codes)))
         self.statusBar().showMessage("  ·  ".join(s for s in status if s))
         if settings is not None:
@@ -348,7 +350,7 @@ class MainWindow(QMainWindow):
         try:
             reopen_with(self, path)
         except DataError as exc:
-            QMessageBox.warning(self, tr("Cannot open this file"), str(exc))
+            warn(self, tr("Cannot open this file"), str(exc))
 
     # ------------------------------------------------------------- selection
     def select(self, kind: str, ref: str, fly: bool = True) -> bool:
@@ -472,7 +474,8 @@ class MainWindow(QMainWindow):
         self.scene.set_highlight(ids)
         rec = self.expo.record(kind, ref) or {}
         self.statusBar().showMessage(
-            tr("{title}: {n} booths linked").format(title=rec.get("title", ref), n=len(ids)))
+            tr("{title}: {n} booths linked").format(title=plain(rec.get("title", ref), TITLE),
+                                                    n=len(ids)))
         if ids:
             self.view.fly_to(ids, min_px_per_m=4.0)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphic
 from db.expo import Expo
 
 from ..i18n import tr
+from ..richtext import SHORT, plain
 from .index import GridIndex
 from .nav import reading_order
 from .tiles import (NEUTRAL, TILE, Palette, RenderState, TileCache, mix)
@@ -64,7 +65,7 @@ class FloorData:
         d = cls()
         for z in expo.zones():
             d.zone_colors[z["slug"]] = QColor(z["color"])
-            d.zone_names[z["slug"]] = z["name"]
+            d.zone_names[z["slug"]] = plain(z["name"], SHORT)
         conn = expo.conn
         names = dict(conn.execute("SELECT slug, name FROM exhibitors"))
         occ: dict[str, list[str]] = {}
@@ -104,7 +105,8 @@ class FloorData:
 
 
 class Labels:
-    """Exhibitor names per booth ("" if none), joined when first asked for."""
+    """Exhibitor names per booth ("" if none), joined when first asked for; plain and
+    short (a label is clipped to its booth, and a foreign file's name may be any length)."""
 
     def __init__(self, occupants: list[list[str]], names: dict[str, str]):
         self.occupants = occupants
@@ -118,7 +120,7 @@ class Labels:
         got = self._cache.get(i)
         if got is None:
             slugs = self.occupants[i]
-            got = " / ".join(self.names.get(s, s) for s in slugs) if slugs else ""
+            got = " / ".join(plain(self.names.get(s, s), SHORT) for s in slugs) if slugs else ""
             self._cache[i] = got
         return got
 
@@ -457,6 +459,8 @@ class FloorScene(QGraphicsScene):
         self.data = FloorData.from_expo(expo)
         d = self.data
         halls = expo.halls()
+        for h in halls:     # hall names are drawn on the plan: plain and short
+            h["name"] = plain(h.get("name"), SHORT)
         self.hall_level = {h["slug"]: int(h.get("level") or 0) for h in halls}
         by_level: dict[int, list[int]] = {}
         hall_level = self.hall_level
@@ -597,7 +601,7 @@ class FloorScene(QGraphicsScene):
         d = self.data
         who = d.labels[i] or tr("Other exhibitor (not named in our sources)")
         zone = d.zone_names.get(d.zones[i] or "", "")
-        text = f"{who}\n{tr('Booth')} {d.codes[i]}" + (f" · {zone}" if zone else "")
+        text = f"{who}\n{tr('Booth')} {plain(d.codes[i])}" + (f" · {zone}" if zone else "")
         if len(self.levels) > 1:
             text += f" · {self.level_name(self.booth_level[i])}"
         return text

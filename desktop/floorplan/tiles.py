@@ -23,6 +23,8 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen,
                            QTransform)
 
+from db.text import display_text
+
 TILE = 256
 BACKGROUND = QColor("#eef0f3")
 NEUTRAL = QColor("#e4e6ea")
@@ -311,7 +313,7 @@ def paint_labels(painter: QPainter, data, palette, ids, scale, dx, dy, booth_px,
         if color is not current:
             painter.setPen(color)
             current = color
-        code = codes[i]
+        code = display_text(codes[i], 40)    # data: short, no bidi overrides
         if r.height() >= code_h and r.width() >= fm_code.horizontalAdvance(code):
             painter.drawText(r, left_top, code)
         if labels[i] and r.height() >= code_h + name_h * 0.9:

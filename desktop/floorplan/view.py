@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QApplication, QButtonGroup, QGraphicsView, QHBoxL
                                QToolButton, QToolTip, QWidget)
 
 from ..i18n import tr
+from ..richtext import tooltip
 from .nav import nearest_in_direction
 from .scene import FloorScene
 
@@ -331,8 +332,8 @@ class FloorView(QGraphicsView):
                 self.viewport().unsetCursor()
             else:
                 self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
-                QToolTip.showText(event.globalPosition().toPoint(), self.floor.booth_tooltip(i),
-                                  self)
+                QToolTip.showText(event.globalPosition().toPoint(),
+                                  tooltip(self.floor.booth_tooltip(i)), self)
 
     def leaveEvent(self, event) -> None:
         if self.floor.overlay.hover is not None:
@@ -401,7 +402,7 @@ class FloorView(QGraphicsView):
         self.boothFocused.emit(i)
         r = self.mapFromScene(self.floor.booth_rect(i)).boundingRect()
         QToolTip.showText(self.viewport().mapToGlobal(r.bottomLeft()),
-                          self.floor.booth_tooltip(i), self)
+                          tooltip(self.floor.booth_tooltip(i)), self)
 
     def reveal(self, i: int) -> None:
         """Bring booth ``i`` into view, readable, moving as little as possible."""

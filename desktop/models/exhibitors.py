@@ -6,8 +6,10 @@ from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIn
 from PySide6.QtGui import QColor
 
 from db.expo import Expo
+from db.text import search_fold
 
 from ..i18n import tr
+from ..richtext import plain, tooltip
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -31,9 +33,9 @@ class ExhibitorModel(QAbstractTableModel):
         self._rows = expo.exhibitor_rows()
         self._zone_colors = {z["slug"]: QColor(z["color"]) for z in expo.zones()}
         for r in self._rows:
-            r["_search"] = " ".join(str(r.get(k) or "") for k in
-                                    ("name", "name_zh", "pinyin", "booths", "zone_name",
-                                     "country", "category", "slug")).casefold()
+            r["_search"] = search_fold(" ".join(str(r.get(k) or "") for k in
+                                                ("name", "name_zh", "pinyin", "booths",
+                                                 "zone_name", "country", "category", "slug")))
         self._index = {r["slug"]: i for i, r in enumerate(self._rows)}
         self.endResetModel()
 
@@ -56,13 +58,21 @@ class ExhibitorModel(QAbstractTableModel):
         row = self._rows[index.row()]
         col = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == "name" and row.get("name_zh"):
-                return f"{row['name']}  {row['name_zh']}"  # both names, one column
-            value = row.get(col)
-            return "" if value is None else value
+            # Plain and elided (a name may be any length in a foreign file); made once.
+            shown = row.get("_shown")
+            if shown is None:
+                shown = row["_shown"] = {}
+            text = shown.get(col)
+            if text is None:
+                if col == "name" and row.get("name_zh"):   # both names, one column
+                    text = f"{plain(row['name'])}  {plain(row['name_zh'])}"
+                else:
+                    text = plain(row.get(col))
+                shown[col] = text
+            return text
         if role == Qt.ItemDataRole.ToolTipRole and col == "name":
-            return " · ".join(n for n in (row.get("name"), row.get("name_zh"), row.get("pinyin"))
-                              if n)
+            return tooltip(" · ".join(plain(n) for n in (row.get("name"), row.get("name_zh"),
+                                                         row.get("pinyin")) if n))
         if role == Qt.ItemDataRole.DecorationRole and col == "zone_name":
             return self._zone_colors.get(row.get("zone") or "")
         if role == SLUG_ROLE:
@@ -118,7 +128,7 @@ class ExhibitorFilter(QSortFilterProxyModel):
             source.sort(column, order)
 
     def set_text(self, text: str) -> None:
-        self._words = text.casefold().split()
+        self._words = search_fold(text).split()
         self.invalidateFilter()
 
     def set_also(self, slugs: set[str]) -> None:

@@ -26,6 +26,7 @@ from db.expo import Expo
 
 from ..i18n import tr
 from ..panels.detail import COUNTRY_NAMES
+from ..richtext import plain, tooltip
 
 log = logging.getLogger("wesemibay.products")
 
@@ -244,9 +245,9 @@ class ProductModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             v = (name, zh, exname, tool, zone, COUNTRY_NAMES.get(country, country))[col]
-            return "" if v is None else v
+            return plain(v)    # plain and elided: a cell never lays out a whole long field
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return name
+            return tooltip(name)
         if role == Qt.ItemDataRole.DecorationRole and col == 0 and self.thumbs is not None:
             if image:
                 self._image_rows.setdefault(image, set()).add(index.row())

@@ -6,7 +6,6 @@ shown as text to copy, never fetched.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -20,6 +19,7 @@ from db.supply import tool_label
 from db.userdata import UserData
 
 from ..i18n import tr
+from ..richtext import TITLE, attr, data_combo, esc, esc_text, plain, set_plain
 from .market import MarketChart
 
 COUNTRY_NAMES = {"CN": "China", "US": "United States", "JP": "Japan", "DE": "Germany",
@@ -37,10 +37,6 @@ STYLE = """
  h3 { margin: 12px 0 4px 0; font-size: 14px; }
 </style>
 """
-
-
-def esc(text) -> str:
-    return html.escape(str(text or ""))
 
 
 def sources_html(sources: list[dict]) -> str:
@@ -88,6 +84,7 @@ class DetailPanel(QWidget):
 
         self.title = QLabel(tr("Nothing selected"))
         self.title.setObjectName("detailTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)   # names are data, never HTML
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.star = QToolButton()
@@ -115,7 +112,7 @@ class DetailPanel(QWidget):
         self.note_status = QLabel("")
         self.note_status.setObjectName("noteStatus")
         # A note belongs to the exhibitor (or booth) or to one of its products.
-        self.note_about = QComboBox()
+        self.note_about = data_combo(QComboBox())
         self.note_about.setAccessibleName(tr("Note about"))
         self.note_about.currentIndexChanged.connect(self._on_note_about)
         self.note_tags = QLineEdit()
@@ -177,7 +174,7 @@ class DetailPanel(QWidget):
             about += f"<div class='zh'>{esc(meta['name_zh'])}"
             about += f" ({esc(meta['short_zh'])})</div>" if meta.get("short_zh") else "</div>"
         if meta.get("summary"):
-            about += f"<p>{esc(meta['summary'])}</p>"
+            about += f"<p>{esc_text(meta['summary'])}</p>"
         if meta.get("schematic"):
             about += "<p class='muted'>" + esc(tr(
                 "The floor layout is schematic: no official floor plan is known. Booths of "
@@ -197,8 +194,9 @@ class DetailPanel(QWidget):
             return self.show_empty()
         self.save_note()
         self.kind, self.ref = "exhibitor", slug
-        names = " · ".join(n for n in (ex["name"], ex.get("name_zh"), ex.get("pinyin")) if n)
-        self.title.setText(names)
+        names = " · ".join(plain(n, TITLE) for n in (ex["name"], ex.get("name_zh"),
+                                                     ex.get("pinyin")) if n)
+        set_plain(self.title, names, None)
         zone = self.expo.record("zone", ex["zone"]) if ex.get("zone") else None
         rows = []
         if ex["booths"]:
@@ -218,7 +216,7 @@ class DetailPanel(QWidget):
         body += "<table cellspacing=2>" + "".join(
             f"<tr><td class='muted'>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in rows) + "</table>"
         if ex.get("summary"):
-            body += f"<p>{esc(ex['summary'])}</p>"
+            body += f"<p>{esc_text(ex['summary'])}</p>"
         body += sources_html(self.expo.sources_of("exhibitor", slug))
         body += self._people_html(slug)
         self.info.setHtml(STYLE + body)
@@ -232,7 +230,7 @@ class DetailPanel(QWidget):
         """A booth without a named exhibitor."""
         self.save_note()
         self.kind, self.ref = "booth", code
-        self.title.setText(tr("Booth") + " " + code)
+        set_plain(self.title, tr("Booth") + " " + plain(code), None)
         booth = self.expo.record("booth", code) or {}
         zone = self.expo.record("zone", booth.get("zone")) if booth.get("zone") else None
         body = f"<h2>{esc(tr('Booth'))} {esc(code)}</h2>"
@@ -262,10 +260,10 @@ class DetailPanel(QWidget):
         return out
 
     def _quote_html(self, q: dict, who: str) -> str:
-        out = f"<div class='quote'>„{esc(q['text'])}“ — {esc(who)}</div>"
+        out = f"<div class='quote'>„{esc_text(q['text'])}“ — {esc(who)}</div>"
         if q.get("translation"):
             out += f"<div class='muted' style='margin-left:10px'>{esc(tr('In English'))}: " \
-                   f"“{esc(q['translation'])}”"
+                   f"“{esc_text(q['translation'])}”"
             if q.get("translation_note"):
                 out += f" <i>({esc(q['translation_note'])})</i>"
             out += "</div>"
@@ -280,7 +278,7 @@ class DetailPanel(QWidget):
         out = ""
         for p in products[:limit]:
             names = " · ".join(n for n in (p.get("name_zh"), p.get("pinyin")) if n)
-            link = f"product:{esc(p['slug'])}"
+            link = f"product:{attr(p['slug'])}"
             out += "<table cellspacing=0 cellpadding=2 width='100%'><tr>"
             out += f"<td width=72 valign=top><a href='{link}'>{self._thumb_img(p.get('image'))}" \
                    "</a></td><td valign=top>"
@@ -293,7 +291,7 @@ class DetailPanel(QWidget):
                         f"{esc(tool_label(p['tool_type']))}</div>")
             out += "</td></tr></table>"
             if p.get("summary"):
-                out += f"<p>{esc(p['summary'])}</p>"
+                out += f"<p>{esc_text(p['summary'])}</p>"
             out += specs_html(p.get("specs"))
             out += sources_html(self.expo.sources_of("product", p["slug"]))
         if len(products) > limit:
@@ -363,10 +361,10 @@ class DetailPanel(QWidget):
                 prod = self.expo.record("product", ln["from_slug"]) or {}
                 via = f"<div class='muted'>{esc(tr('via'))} {esc(prod.get('name', ''))}</div>"
             out += f"<h3>{esc(label)}: {esc(title)}{when}</h3>{via}"
-            out += f"<p><b>{esc(tr('Why it matters'))}:</b> {esc(ln['reason'])}</p>"
+            out += f"<p><b>{esc(tr('Why it matters'))}:</b> {esc_text(ln['reason'])}</p>"
             out += sources_html(self.expo.sources_of("link", ln["id"]))
             if target.get("summary"):
-                out += f"<p class='muted'>{esc(target['summary'])}</p>"
+                out += f"<p class='muted'>{esc_text(target['summary'])}</p>"
                 out += sources_html(self.expo.sources_of(ln["to_kind"], ln["to_slug"]))
         return out
 
@@ -378,13 +376,13 @@ class DetailPanel(QWidget):
             self.note_about.blockSignals(True)
             self.note_about.clear()
             if kind is not None:
-                label = tr("Booth {code}").format(code=ref) if kind == "booth" else \
-                    (self.expo.record("exhibitor", ref) or {}).get("name", ref)
+                label = tr("Booth {code}").format(code=plain(ref)) if kind == "booth" else \
+                    plain((self.expo.record("exhibitor", ref) or {}).get("name", ref))
                 self.note_about.addItem(label, (kind, ref))
                 if kind == "exhibitor":
                     for p in self.expo.products_of(ref):
                         self.note_about.addItem("   " + tr("Product: {name}").format(
-                            name=p["name"]), ("product", p["slug"]))
+                            name=plain(p["name"])), ("product", p["slug"]))
             self.note_about.setEnabled(self.note_about.count() > 1)
             self.note_about.blockSignals(False)
             self.star.blockSignals(True)

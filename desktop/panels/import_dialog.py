@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..i18n import tr
+from ..richtext import MESSAGE, plain, plain_label
 from ..workers import ImportJob
 
 ENCODINGS = ((None, "Detect (UTF-8 or GB18030)"), ("utf-8", "UTF-8"), ("gb18030", "GB18030"),
@@ -62,7 +63,7 @@ class ImportDialog(QDialog):
         form.addRow(tr("Text encoding:"), self.encoding)
         form.addRow(tr("Other column names:"), self.mapping)
         form.addRow("", self.strict)
-        where = QLabel(tr("Into: {path}").format(path=str(self.target)))
+        where = plain_label(tr("Into: {path}").format(path=str(self.target)), None)
         where.setWordWrap(True)
         where.setObjectName("importTarget")
         hint = QLabel(tr("CSV or TSV files (one row per product, or separate exhibitor, booth "
@@ -80,7 +81,7 @@ class ImportDialog(QDialog):
         # -- page 2: progress
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.message = QLabel("")
+        self.message = plain_label("")     # progress messages name files and records
         self.message.setObjectName("importMessage")
         self.cancel_button = QPushButton(tr("Cancel import"))
         self.cancel_button.clicked.connect(self.cancel)
@@ -94,7 +95,7 @@ class ImportDialog(QDialog):
         l2.addStretch(2)
 
         # -- page 3: summary
-        self.headline = QLabel("")
+        self.headline = plain_label("")
         self.headline.setObjectName("importHeadline")
         self.headline.setWordWrap(True)
         self.counts = QTableWidget(0, 5)
@@ -186,7 +187,7 @@ class ImportDialog(QDialog):
 
     def _on_progress(self, frac: float, message: str) -> None:
         self.progress.setValue(int(max(0.0, min(1.0, frac)) * 1000))
-        self.message.setText(message)
+        self.message.setText(plain(message))
 
     def _on_finished(self, prepared) -> None:
         try:
@@ -229,9 +230,10 @@ class ImportDialog(QDialog):
         self.pages.setCurrentIndex(2)
         self.headline.setText(headline)
         self.counts.setRowCount(0)
-        text = "\n".join(lines)
+        text = "\n".join(plain(line, MESSAGE) for line in lines)
         if report is not None and report.warnings:
-            text += "\n\n" + tr("Warnings:") + "\n" + "\n".join(str(w) for w in report.warnings)
+            text += "\n\n" + tr("Warnings:") + "\n" + "\n".join(plain(str(w), MESSAGE)
+                                                                for w in report.warnings)
         self.details.setPlainText(text)
         self._update_buttons()
 
@@ -257,7 +259,7 @@ class ImportDialog(QDialog):
             item.setFont(f)
             self.counts.setItem(len(kinds), c, item)
         self.counts.resizeColumnsToContents()
-        lines = [str(w) for w in report.warnings]
+        lines = [plain(str(w), MESSAGE) for w in report.warnings]
         if report.more_warnings:
             lines.append(tr("… and {n} more warnings").format(n=report.more_warnings))
         self.details.setPlainText("\n".join(lines) if lines else tr("No warnings."))

@@ -11,8 +11,10 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from db.supply import MarketContext, market_context, tool_label
+from db.text import breakable
 
 from ..i18n import tr
+from ..richtext import PARAGRAPH, SHORT, data_combo, esc, plain
 
 BAR = QColor("#5b7db1")
 BAR_CN = QColor("#c92a2a")
@@ -32,9 +34,10 @@ class ShareBars(QWidget):
         """(group, name, share, chinese) in drawing order: what the chart shows."""
         if self.ctx is None:
             return []
-        out = [("country", s.name, s.share, s.chinese) for s in self.ctx.by_country]
+        # Names are data: plain, without bidi overrides, and short (measured on every paint).
+        out = [("country", plain(s.name, SHORT), s.share, s.chinese) for s in self.ctx.by_country]
         firms = self.ctx.by_firm[:TOP_FIRMS]
-        out += [("firm", s.name, s.share, s.chinese) for s in firms]
+        out += [("firm", plain(s.name, SHORT), s.share, s.chinese) for s in firms]
         return out
 
     def set_context(self, ctx: MarketContext | None) -> None:
@@ -108,12 +111,13 @@ class MarketChart(QWidget):
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.picker = QComboBox()
+        self.picker = data_combo(QComboBox())
         self.picker.currentIndexChanged.connect(self._on_pick)
         self.bars = ShareBars()
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.caption.setObjectName("marketCaption")
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setStyleSheet("color: #556; font-size: 11px;")
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay = QVBoxLayout(self)
@@ -128,7 +132,7 @@ class MarketChart(QWidget):
         self.picker.blockSignals(True)
         self.picker.clear()
         for t in tool_types:
-            self.picker.addItem(tool_label(t), t)
+            self.picker.addItem(plain(tool_label(t), SHORT), t)
         self.picker.blockSignals(False)
         self.picker.setVisible(len(tool_types) > 1)
         self.setVisible(bool(tool_types))
@@ -144,20 +148,22 @@ class MarketChart(QWidget):
     def show_tool_type(self, tool: str) -> None:
         ctx = market_context(self.conn, tool)
         self.bars.set_context(ctx if ctx.has_data else None)
-        head = tr("Market context: {tool}").format(tool=tool_label(tool))
+        # The title is rich text built here: every part from data is escaped.
+        head = esc(tr("Market context: {tool}").format(tool=plain(tool_label(tool))))
         if ctx.has_data:
-            self.title.setText(f"<b>{head}</b><br>" + tr(
+            self.title.setText(f"<b>{head}</b><br>" + esc(tr(
                 "Global market shares for “{input}”, {year}").format(
-                input=ctx.input_name, year=ctx.year))
+                input=breakable(plain(ctx.input_name)), year=plain(ctx.year))))
             parts = [tr("Data year: {year}").format(year=ctx.year)]
             if ctx.market_size:
-                parts.append(tr("global market: {size}").format(size=ctx.market_size))
+                parts.append(tr("global market: {size}").format(size=plain(ctx.market_size)))
             parts.append(tr("Source: ETO Advanced Semiconductor Supply Chain Dataset "
                             "(Emerging Technology Observatory, CSET)") +
-                         (f"; {ctx.source_note}" if ctx.source_note else ""))
-            parts.append(tr("Licence: {licence}").format(licence=ctx.licence))
+                         (f"; {plain(ctx.source_note)}" if ctx.source_note else ""))
+            parts.append(tr("Licence: {licence}").format(licence=plain(ctx.licence)))
             if ctx.why:
-                parts.append(tr("Why this category: {why}").format(why=ctx.why))
+                parts.append(tr("Why this category: {why}").format(
+                    why=plain(ctx.why, PARAGRAPH)))
             parts.append(tr("Shares describe the global market, not any exhibitor. "
                             "Chinese providers are marked CN."))
             self.caption.setText(" · ".join(parts[:4]) + "\n" + "\n".join(parts[4:]))
@@ -165,5 +171,5 @@ class MarketChart(QWidget):
             self.title.setText(f"<b>{head}</b>")
             msg = tr("The supply-chain data has no market-share figure for this tool type.")
             if ctx.why:
-                msg += " " + ctx.why
+                msg += " " + plain(ctx.why, PARAGRAPH)
             self.caption.setText(msg)

@@ -7,7 +7,6 @@ whose exhibitor or booth is not in this expo file are listed apart, as kept.
 """
 from __future__ import annotations
 
-import html
 import os
 import tempfile
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QSize, QSizeF, Qt, QUrl, Signal
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout,
-                               QLabel, QListWidget, QListWidgetItem, QMenu, QMessageBox,
+                               QLabel, QListWidget, QListWidgetItem, QMenu,
                                QPushButton, QToolButton, QVBoxLayout, QWidget)
 
 from db.errors import DataError
@@ -26,13 +25,10 @@ from db.routing import ENTRANCE, WALK_SPEED_M_S, RouteGraph, plan_route
 from db.userdata import UserData
 
 from ..i18n import tr
+from ..richtext import TITLE, data_combo, esc, esc_text, plain, tooltip, warn
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 SHEET_W = 680     # text width of an A4 page with 15 mm margins, at 96 dpi
-
-
-def esc(text) -> str:
-    return html.escape(str(text or ""))
 
 
 class PlanPanel(QWidget):
@@ -56,7 +52,8 @@ class PlanPanel(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setObjectName("planSummary")
-        self.start_box = QComboBox()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.start_box = data_combo(QComboBox())
         self.start_box.setToolTip(tr("Where the walk starts"))
         self.start_box.activated.connect(self._on_start)
         self.best = QPushButton(tr("Plan route"))
@@ -168,7 +165,7 @@ class PlanPanel(QWidget):
     def _start_label(self) -> str:
         if self.start == ENTRANCE:
             return tr("the entrance")
-        return tr("booth {code}").format(code=self.start)
+        return tr("booth {code}").format(code=plain(self.start))
 
     def _fill(self) -> None:
         plan = self.plan
@@ -182,19 +179,20 @@ class PlanPanel(QWidget):
                 num = tr("start")
             else:
                 num = str(s.number) if s.number is not None else str(self.list.count() + 1)
-            head = f"{num}   {s.name or tr('Booth {code}').format(code=s.booth or s.ref)}"
-            where = [s.booth or tr("no booth on the plan"), s.hall]
+            # Names, notes and tags are data: plain, elided, one line each.
+            head = f"{num}   {plain(s.name) or tr('Booth {code}').format(code=plain(s.booth or s.ref))}"
+            where = [plain(s.booth) or tr("no booth on the plan"), plain(s.hall)]
             if s.leg_m is not None and s.number:
                 where.append(tr("{m:.0f} m").format(m=s.leg_m))
             text = head + "\n      " + " · ".join(w for w in where if w)
             if s.note and s.note["text"].strip():
                 first = s.note["text"].strip().splitlines()[0]
-                text += "\n      ✎ " + (first if len(first) <= 60 else first[:59] + "…")
+                text += "\n      ✎ " + plain(first, 60)
             if s.note and s.note["tags"]:
-                text += "\n      # " + ", ".join(s.note["tags"])
+                text += "\n      # " + plain(", ".join(s.note["tags"]))
             item = QListWidgetItem(text)
             item.setData(KEY_ROLE, [s.kind, s.ref])
-            item.setToolTip(s.note["text"] if s.note else "")
+            item.setToolTip(tooltip(s.note["text"]) if s.note else "")
             self.list.addItem(item)
             if selected == [s.kind, s.ref]:
                 self.list.setCurrentItem(item)
@@ -202,9 +200,9 @@ class PlanPanel(QWidget):
 
         self.orphans.clear()
         for o in plan.orphans:
-            text = f"{o['kind']} {o['ref']}"
+            text = f"{o['kind']} {plain(o['ref'])}"
             if o.get("note"):
-                text += f": {o['note']['text'].strip().splitlines()[0] if o['note']['text'].strip() else ''}"
+                text += f": {plain(o['note']['text'].strip().splitlines()[0]) if o['note']['text'].strip() else ''}"
             item = QListWidgetItem(("★ " if o["favourite"] else "") + text)
             item.setForeground(Qt.GlobalColor.darkGray)
             item.setToolTip(tr("Not in this expo file; kept in your user file."))
@@ -217,8 +215,8 @@ class PlanPanel(QWidget):
         self.start_box.addItem(tr("Entrance (south side)"), ENTRANCE)
         for s in plan.stops:
             if s.booth:
-                self.start_box.addItem(tr("Booth {code}").format(code=s.booth)
-                                       + (f" · {s.name}" if s.name else ""), s.booth)
+                self.start_box.addItem(tr("Booth {code}").format(code=plain(s.booth))
+                                       + (f" · {plain(s.name)}" if s.name else ""), s.booth)
         i = self.start_box.findData(self.start)
         self.start_box.setCurrentIndex(max(i, 0))
         self.start_box.blockSignals(False)
@@ -357,15 +355,16 @@ class PlanPanel(QWidget):
                 tr("Walk"))) + "</tr>")
         for s in plan.stops:
             num = "" if s.number is None else (tr("start") if s.number == 0 else str(s.number))
-            name = esc(s.name or tr("Booth {code}").format(code=s.booth or s.ref))
+            name = esc(s.name) or esc(tr("Booth {code}").format(code=plain(s.booth or s.ref)))
             if s.name_zh:
                 name += f"<br>{esc(s.name_zh)}"
             products = "<br>".join(
-                esc(p["name"]) + (f": <i>{esc(p['note']['text'])}</i>" if p.get("note") else "")
+                esc(p["name"]) + (f": <i>{esc_text(p['note']['text'], multiline=True)}</i>"
+                                  if p.get("note") else "")
                 for p in s.products)
             note = ""
             if s.note:
-                note = esc(s.note["text"]).replace("\n", "<br>")
+                note = esc_text(s.note["text"], multiline=True)
                 if s.note["tags"]:
                     note += f"<br><span style='color:#555'>#{esc(', #'.join(s.note['tags']))}</span>"
             walk = "" if s.leg_m is None or not s.number else f"{s.leg_m:.0f} m"
@@ -379,7 +378,7 @@ class PlanPanel(QWidget):
             for o in plan.orphans:
                 text = o["note"]["text"] if o.get("note") else ""
                 out.append(f"<li>{esc(o['kind'])} {esc(o['ref'])}"
-                           + (f": {esc(text)}" if text else "") + "</li>")
+                           + (f": {esc_text(text, multiline=True)}" if text else "") + "</li>")
             out.append("</ul>")
         out.append(f"<p style='color:#555'>{esc(tr('Walking times at {v} m/s, without time at the stops.').format(v=WALK_SPEED_M_S))}</p>")
         out.append("</body></html>")
@@ -393,7 +392,7 @@ class PlanPanel(QWidget):
         os.close(fd)
         try:
             writer = QPdfWriter(tmp)
-            writer.setTitle(tr("My plan") + ": " + self.plan.expo_name)
+            writer.setTitle(tr("My plan") + ": " + plain(self.plan.expo_name, TITLE))
             writer.setCreator("WeSemiBay Explorer")
             writer.setResolution(150)
             writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
@@ -430,7 +429,7 @@ class PlanPanel(QWidget):
         try:
             {"md": self.export_markdown, "csv": self.export_csv, "pdf": self.export_pdf}[fmt](path)
         except (OSError, DataError) as exc:
-            QMessageBox.warning(self, tr("Cannot export the plan"), str(exc))
+            warn(self, tr("Cannot export the plan"), str(exc))
 
     def sizeHint(self) -> QSize:
         return QSize(380, 500)

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsScene, QGraphicsView, QLa
 from db.expo import Expo
 
 from ..i18n import tr
-from .detail import STYLE, esc, sources_html
+from ..richtext import LABEL, attr, esc, esc_text, plain, tooltip
+from .detail import STYLE, sources_html
 
 LANES = ("us", "china", "expo")
 LANE_LABEL = {"us": "United States", "china": "China", "expo": "Expo and reporting"}
@@ -43,12 +44,12 @@ class EventItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip(f"{event['date']} — {event['title']}")
+        self.setToolTip(tooltip(f"{plain(event['date'])} — {plain(event['title'])}"))
         self.show_label = True
         self._font = QFont()
         self._font.setPixelSize(11)
         fm = QFontMetricsF(self._font)
-        self.label = fm.elidedText(event["title"], Qt.TextElideMode.ElideRight, 170)
+        self.label = fm.elidedText(plain(event["title"]), Qt.TextElideMode.ElideRight, 170)
         self._label_w = fm.horizontalAdvance(self.label) + 4
         self.setZValue(2)
 
@@ -266,7 +267,8 @@ class PolicyPanel(QWidget):
         self.topics = QListWidget()
         self.topics.setAccessibleName(tr("Policy topics"))
         for t in expo.rows("SELECT slug, title, side FROM topics ORDER BY title"):
-            item = QListWidgetItem(t["title"])
+            item = QListWidgetItem(plain(t["title"]))
+            item.setToolTip(tooltip(t["title"], LABEL))
             item.setData(Qt.ItemDataRole.UserRole, t["slug"])
             self.topics.addItem(item)
         self.topics.currentItemChanged.connect(self._on_topic)
@@ -336,7 +338,7 @@ class PolicyPanel(QWidget):
                 rec["date"][:7] if prec == "month" else rec["date"][:4] if prec == "year"
                 else tr("during the expo (day not reported)"))
             out += f"<div class='muted'>{esc(when)} · {esc(tr(side))}</div>"
-        out += f"<p>{esc(rec.get('summary') or '')}</p>"
+        out += f"<p>{esc_text(rec.get('summary') or '')}</p>"
         out += sources_html(self.expo.sources_of(kind, slug))
         linked = self.expo.linked_exhibitors(kind, slug)
         out += f"<h3>{esc(tr('Exhibits it concerns'))}</h3>"
@@ -347,10 +349,10 @@ class PolicyPanel(QWidget):
                 via = ""
                 if r["via"]:
                     via = (f" <span class='muted'>({esc(tr('through the topic'))} "
-                           f"<a href='topic:{esc(r['via'])}'>{esc(topics.get(r['via'], r['via']))}"
+                           f"<a href='topic:{attr(r['via'])}'>{esc(topics.get(r['via'], r['via']))}"
                            f"</a>)</span>")
-                out += (f"<p><a href='exhibitor:{esc(r['slug'])}'>{esc(r['name'])}</a> — "
-                        f"{esc(r['reason'])}{via}</p>")
+                out += (f"<p><a href='exhibitor:{attr(r['slug'])}'>{esc(r['name'])}</a> — "
+                        f"{esc_text(r['reason'])}{via}</p>")
         else:
             out += f"<p class='muted'>{esc(tr('No exhibit is linked directly.'))}</p>"
         if kind == "topic":
@@ -359,7 +361,7 @@ class PolicyPanel(QWidget):
                 "ON e.slug = et.event WHERE et.topic = ? ORDER BY e.date", (slug,))
             if events:
                 out += f"<h3>{esc(tr('On the timeline'))}</h3>"
-                out += "".join(f"<p>{esc(e['date'])} · <a href='event:{esc(e['slug'])}'>"
+                out += "".join(f"<p>{esc(e['date'])} · <a href='event:{attr(e['slug'])}'>"
                                f"{esc(e['title'])}</a></p>" for e in events)
         else:
             topics = self.expo.rows(
@@ -367,7 +369,7 @@ class PolicyPanel(QWidget):
                 "WHERE et.event = ? ORDER BY t.title", (slug,))
             if topics:
                 out += f"<h3>{esc(tr('Topics'))}</h3>" + "".join(
-                    f"<p><a href='topic:{esc(t['slug'])}'>{esc(t['title'])}</a></p>" for t in topics)
+                    f"<p><a href='topic:{attr(t['slug'])}'>{esc(t['title'])}</a></p>" for t in topics)
         return out
 
 
@@ -399,13 +401,13 @@ class SourcesPanel(QWidget):
             cites.setdefault(src, []).append((kind, ref))
         for s in expo.rows("SELECT * FROM sources ORDER BY date IS NULL, date, title"):
             refs = cites.get(s["id"], [])
-            top = QTreeWidgetItem([f"{s['title']} ({len(refs)})", s.get("publisher") or "",
-                                   s.get("date") or tr("undated"), s.get("url") or ""])
-            top.setToolTip(0, s["title"])
-            top.setToolTip(3, s.get("url") or "")
+            top = QTreeWidgetItem([f"{plain(s['title'])} ({len(refs)})", plain(s.get("publisher")),
+                                   plain(s.get("date")) or tr("undated"), plain(s.get("url"))])
+            top.setToolTip(0, tooltip(s["title"], LABEL))
+            top.setToolTip(3, tooltip(s.get("url"), LABEL))
             for kind, ref in sorted(refs):
-                text = str(titles.get((kind, ref), ref))
-                child = QTreeWidgetItem([f"{tr(kind)}: {text[:120]}"])
+                text = plain(titles.get((kind, ref), ref), 120)
+                child = QTreeWidgetItem([f"{tr(kind)}: {text}"])
                 top.addChild(child)
             self.tree.addTopLevelItem(top)
         note = QLabel(tr("Addresses are shown to copy; nothing is fetched. Select a row and "

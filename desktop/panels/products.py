@@ -14,7 +14,8 @@ from db.supply import tool_label
 from ..i18n import tr
 from ..models.products import EXHIBITOR_ROLE, SLUG_ROLE, ProductModel
 from ..workers import PictureJob, placeholder_image
-from .detail import COUNTRY_NAMES, STYLE, esc, sources_html, specs_html
+from ..richtext import attr, data_combo, esc, esc_text, plain, set_plain
+from .detail import COUNTRY_NAMES, STYLE, sources_html, specs_html
 
 
 class ProductView(QWidget):
@@ -32,6 +33,7 @@ class ProductView(QWidget):
         self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.credit = QLabel("")
         self.credit.setObjectName("pictureCredit")
+        self.credit.setTextFormat(Qt.TextFormat.PlainText)   # a credit is data, never HTML
         self.credit.setStyleSheet("color: #667; font-size: 11px;")
         self.credit.setWordWrap(True)
         self.text = QTextBrowser()
@@ -66,7 +68,7 @@ class ProductView(QWidget):
         names = " · ".join(n for n in (p.get("name_zh"), p.get("pinyin")) if n)
         if names:
             body += f"<div class='zh'>{esc(names)}</div>"
-        rows = [(tr("Exhibitor"), f"<a href='exhibitor:{esc(p['exhibitor'])}'>"
+        rows = [(tr("Exhibitor"), f"<a href='exhibitor:{attr(p['exhibitor'])}'>"
                                   f"{esc(ex.get('name') or p['exhibitor'])}</a>")]
         if ex.get("booths"):
             rows.append((tr("Booth"), esc(", ".join(ex["booths"]))))
@@ -77,7 +79,7 @@ class ProductView(QWidget):
         body += "<table cellspacing=2>" + "".join(
             f"<tr><td class='muted'>{esc(k)}</td><td>{v}</td></tr>" for k, v in rows) + "</table>"
         if p.get("summary"):
-            body += f"<p>{esc(p['summary'])}</p>"
+            body += f"<p>{esc_text(p['summary'])}</p>"
         body += specs_html(p.get("specs"), tr("Specifications"))
         body += sources_html(self.expo.sources_of("product", slug))
         self.text.setHtml(STYLE + body)
@@ -91,7 +93,7 @@ class ProductView(QWidget):
             return
         row = self.expo.conn.execute("SELECT credit FROM images WHERE id = ?",
                                      (image_id,)).fetchone()
-        self.credit.setText(row[0] if row and row[0] else "")
+        set_plain(self.credit, row[0] if row and row[0] else "")
         self._set_placeholder("")
         self.picture_state = "loading"
         job = PictureJob(self.expo.path, image_id)
@@ -116,7 +118,8 @@ class ProductView(QWidget):
         if slug != self.slug:
             return
         self._set_placeholder(tr("Picture unavailable"))
-        self.credit.setText(tr("The picture could not be shown ({reason}).").format(reason=msg))
+        set_plain(self.credit, tr("The picture could not be shown ({reason}).").format(
+            reason=plain(msg)), None)
 
     def _fit(self) -> None:
         if self._image is not None and not self._image.isNull():
@@ -150,16 +153,17 @@ class ProductsPanel(QWidget):
         self.text = QLineEdit()
         self.text.setPlaceholderText(tr("Filter products…"))
         self.text.setClearButtonEnabled(True)
-        self.tool = QComboBox()
-        self.zone = QComboBox()
-        self.country = QComboBox()
+        self.tool = data_combo(QComboBox())
+        self.zone = data_combo(QComboBox())
+        self.country = data_combo(QComboBox())
         choices = self.model.choices()
         for box, key, all_label in ((self.tool, "tool_type", tr("All tool types")),
                                     (self.zone, "zone", tr("All zones")),
                                     (self.country, "country", tr("All countries"))):
             box.addItem(all_label, None)
             for value, label in choices[key]:
-                box.addItem(COUNTRY_NAMES.get(label, label) if key == "country" else label, value)
+                box.addItem(plain(COUNTRY_NAMES.get(label, label) if key == "country" else label),
+                            value)
             box.currentIndexChanged.connect(self._on_filters)
         self.only = QToolButton()
         self.only.setCheckable(True)
@@ -287,7 +291,7 @@ class UnplacedTray(QWidget):
                 "LEFT JOIN booth_exhibitors be ON be.booth = b.code "
                 "LEFT JOIN exhibitors e ON e.slug = be.exhibitor "
                 "WHERE b.placed = 0 GROUP BY b.code ORDER BY b.code LIMIT 5000"):
-            item = QListWidgetItem(f"{code} — {names}" if names else code)
+            item = QListWidgetItem(f"{plain(code)} — {plain(names)}" if names else plain(code))
             item.setData(Qt.ItemDataRole.UserRole, slug)
             self.list.addItem(item)
             self.codes.append(code)

@@ -12,6 +12,7 @@ from db.expo import Expo
 
 from ..i18n import tr
 from ..models.exhibitors import SLUG_ROLE, ExhibitorFilter, ExhibitorModel
+from ..richtext import data_combo, plain, tooltip
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 10
 
@@ -100,11 +101,12 @@ class SearchPanel(QWidget):
         self.results.itemClicked.connect(self._on_item)
         self.status = QLabel("")
         self.status.setObjectName("searchStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)   # it repeats what was typed
 
-        self.zone = QComboBox()
+        self.zone = data_combo(QComboBox())
         self.zone.addItem(tr("All zones"), None)
         for z in expo.zones():
-            self.zone.addItem(z["name"], z["slug"])
+            self.zone.addItem(plain(z["name"]), z["slug"])
         self.zone.currentIndexChanged.connect(self._on_zone)
 
         self.model = ExhibitorModel(expo, self)
@@ -209,16 +211,16 @@ class SearchPanel(QWidget):
             head.setFont(0, f)
             self.results.addTopLevelItem(head)
             for hit in group:
-                label = hit.title + (f" — {hit.subtitle}" if hit.subtitle else "")
+                label = plain(hit.title) + (f" — {plain(hit.subtitle)}" if hit.subtitle else "")
                 if hit.booths:
-                    label += f"  [{', '.join(hit.booths)}]"
+                    label += f"  [{plain(', '.join(hit.booths))}]"
                 item = QTreeWidgetItem(head, [label])
                 item.setData(0, HIT_ROLE, (hit.kind, hit.id))
-                item.setToolTip(0, label)
+                item.setToolTip(0, tooltip(label))
             head.setExpanded(True)
         self.results.setVisible(True)
         self.status.setText(tr("{n} results").format(n=len(self.hits)) if self.hits
-                            else tr("No results for “{q}”").format(q=text.strip()))
+                            else tr("No results for “{q}”").format(q=plain(text.strip())))
         first = self._hit_items()
         if first:
             self.results.setCurrentItem(first[0])

@@ -73,7 +73,7 @@ def test_markdown_and_csv_follow_the_route_order(expo_ro, user, graph, tmp_path)
     assert headings[:3] == [f"## {i}. {n}" + (" (新凯来)" if n == "SiCarrier" else "")
                             for i, n in enumerate(expected, 1)]
     assert f"{route.distance_m:.0f} m" in md and "min walking at 1.2 m/s" in md
-    assert "> =HYPERLINK(\"http://x\") \\| pipes \\*stars\\*" in md
+    assert "> =HYPERLINK(\"http\\://x\") \\| pipes \\*stars\\*" in md
     assert "Tags: @risk, 设备" in md
     assert "`gone`" in md and "Kept from an earlier expo file" in md
     table = [line for line in md.splitlines() if line.startswith("| ") and "Booth" not in line]

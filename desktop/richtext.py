@@ -1,0 +1,118 @@
+"""Plain text on every surface, and the one place where rich text is built.
+
+Text that comes from data (names, summaries, credits, notes, file names) is never given to
+Qt in a way that could read it as HTML: a ``QLabel`` shows it with ``Qt.PlainText``, a tooltip
+gets escaped rich text (Qt guesses the format of a tooltip from its first line, so a
+name starting with ``<img`` would otherwise be loaded as a picture, even from a named pipe),
+item models return plain strings for display and escaped rich text for tooltips, message
+boxes are plain, and rich text (``QTextBrowser``, the printed route sheet) is built by our
+code from ``esc``-aped parts. Every helper also elides (``db.text.display_text``): an
+over-long field costs nothing on screen, and bidi overrides cannot make a name display as
+another.
+"""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QWidget
+
+from db.text import MAX_NAME, MAX_TEXT, breakable, display_text
+
+LABEL = MAX_NAME       # a name, a title, a list cell (characters)
+SHORT = 80             # a legend entry, a button, a picker entry
+TITLE = 120            # the window title, a PDF title
+TOOLTIP = 1_000        # a tooltip (its lines wrap)
+PARAGRAPH = 1_000      # a sentence or two in a word-wrapped label
+TEXT = MAX_TEXT        # a summary or a note in a scrollable view
+MESSAGE = 4_000        # a dialog's message
+
+TOOLTIP_OPEN = "<p style='white-space:pre-wrap'>"     # long lines wrap
+TOOLTIP_OPEN_LINES = "<p style='white-space:pre'>"     # short lines stay as they are
+TOOLTIP_CLOSE = "</p>"
+TOOLTIP_LINE = 80      # up to this many characters a tooltip line is not wrapped
+
+
+def plain(value, limit: int | None = LABEL, *, multiline: bool = False) -> str:
+    """Text from data as a plain string to show (elided, no bidi overrides or controls)."""
+    return display_text(value, limit, multiline=multiline)
+
+
+def esc(value, limit: int | None = LABEL, *, multiline: bool = False) -> str:
+    """Text from data as a part of rich text that our code builds: escaped (and elided).
+    With ``multiline`` its line breaks become ``<br>``."""
+    text = html.escape(display_text(value, limit, multiline=multiline))
+    return text.replace("\n", "<br>") if multiline else text
+
+
+def attr(value) -> str:
+    """An id (slug) inside an attribute of rich text we build, such as ``href='product:…'``:
+    escaped, quotes included, but never elided (the link must still lead to the record)."""
+    return html.escape(str(value or ""), quote=True)
+
+
+def esc_text(value, limit: int | None = TEXT, *, multiline: bool = False) -> str:
+    """A long text (summary, description, note) as escaped rich text, elided to ``limit``."""
+    return esc(value, limit, multiline=multiline)
+
+
+def tooltip(value, limit: int | None = TOOLTIP) -> str:
+    """A tooltip that shows ``value`` literally: escaped rich text (line breaks kept, long
+    lines wrapped), or "" for nothing. Use it for every tooltip that holds data."""
+    text = display_text(value, limit, multiline=True)
+    if not text:
+        return ""
+    short = max(len(line) for line in text.split("\n")) <= TOOLTIP_LINE
+    return (TOOLTIP_OPEN_LINES if short else TOOLTIP_OPEN) + html.escape(text) + TOOLTIP_CLOSE
+
+
+def set_plain(label: QLabel, value, limit: int | None = LABEL, *,
+              multiline: bool = False) -> None:
+    """Show ``value`` in ``label`` as plain text (the label's format is set to plain). In a
+    word-wrapped label a long run without spaces may break anywhere, so that it never
+    widens the label (and the panel holding it) beyond the window."""
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    text = display_text(value, limit, multiline=multiline)
+    label.setText(breakable(text) if label.wordWrap() else text)
+
+
+def plain_label(value="", limit: int | None = LABEL, *, multiline: bool = False,
+                parent: QWidget | None = None) -> QLabel:
+    """A label that shows plain text, whatever is later set on it."""
+    label = QLabel(parent)
+    set_plain(label, value, limit, multiline=multiline)
+    return label
+
+
+def data_combo(box: QComboBox, chars: int = 16) -> QComboBox:
+    """A combo box whose entries come from data: its width no longer follows its longest
+    entry (a 300-character name would widen the whole panel); the list still shows them."""
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(chars)
+    return box
+
+
+def button_text(value, limit: int | None = SHORT) -> str:
+    """Text from data for a button, an action or a menu entry: plain, elided, and with
+    ``&`` doubled so that it shows instead of making a keyboard shortcut."""
+    return display_text(value, limit).replace("&", "&&")
+
+
+def message(parent: QWidget | None, title: str, text, *,
+            icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> QMessageBox:
+    """A message box whose text (often naming a file or a record) is shown as plain text."""
+    box = QMessageBox(icon, display_text(title, TITLE), "", QMessageBox.StandardButton.Ok,
+                      parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(display_text(text, MESSAGE, multiline=True))
+    return box
+
+
+def warn(parent: QWidget | None, title: str, text) -> None:
+    """``QMessageBox.warning``, with the text shown as plain text."""
+    message(parent, title, text).exec()
+
+
+def inform(parent: QWidget | None, title: str, text) -> None:
+    """``QMessageBox.information``, with the text shown as plain text."""
+    message(parent, title, text, icon=QMessageBox.Icon.Information).exec()
