@@ -109,6 +109,7 @@ class Saved:
     updated: str           # when (UTC, ISO 8601)
     version: int           # the note's row version now: the base of the next save
     conflict: bool = False  # another copy had saved a different text: it is a conflict copy now
+    text: str = ""         # the note's text now
 
 
 @dataclass(frozen=True)
@@ -448,16 +449,19 @@ class UserData:
         return self.load_note(expo, kind, ref)[0]
 
     def save_note(self, expo: str, kind: str, ref: str, text: str,
-                  tags: list[str] | None = None, base: int | None = None) -> Saved:
+                  tags: list[str] | None = None, base: int | None = None,
+                  base_text: str | None = None) -> Saved:
         """Store a note in one transaction; empty text with no tags empties it.
 
         ``tags=None`` keeps the note's tags as they are (the editor saves text only).
-        ``base`` is the version the text was based on (``load_note``): when another
-        copy has saved a different text since, that text is kept as a conflict copy
-        (and tags given here are merged with its tags). ``base=None``: no such check.
+        ``base`` is the version the edit started from (``load_note``) and ``base_text``
+        the text it started from. When another copy has saved since (the version moved
+        on) and the stored text is neither this text nor ``base_text``, the stored text
+        is kept as a conflict copy; tags given here are merged with the stored ones.
+        ``base=None``: no such check.
         """
         with self._write("cannot save the note") as conn:
-            return self._save(conn, expo, kind, ref, text, tags, base)
+            return self._save(conn, expo, kind, ref, text, tags, base, base_text)
 
     def set_tags(self, expo: str, kind: str, ref: str, tags: list[str],
                  base: int | None = None) -> Saved:
@@ -466,7 +470,7 @@ class UserData:
             return self._save(conn, expo, kind, ref, None, tags, base)
 
     def _save(self, conn, expo, kind, ref, text: str | None, tags: list[str] | None,
-              base: int | None) -> Saved:
+              base: int | None, base_text: str | None = None) -> Saved:
         """The read-modify-write of a note, inside the caller's transaction."""
         now = _now()
         row = conn.execute("SELECT text, tags, updated, version FROM notes "
@@ -479,11 +483,11 @@ class UserData:
         if base is not None and base != cur_ver:       # another copy saved since
             if tags is not None:
                 new_tags += [t for t in cur_tags if t not in new_tags]
-            if cur_text.strip() and cur_text != text:
+            if cur_text.strip() and cur_text not in (text, base_text):
                 conflict = True
                 self._keep_conflict(conn, expo, kind, ref, cur_text, cur_tags, cur_updated, now)
         if row is not None and (text, new_tags) == (cur_text, cur_tags):
-            return Saved(cur_updated, cur_ver, conflict)
+            return Saved(cur_updated, cur_ver, conflict, text)
         conn.execute(
             "INSERT INTO notes(expo, kind, ref, text, tags, created, updated, version) "
             "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(expo, kind, ref) DO UPDATE SET "
@@ -492,7 +496,7 @@ class UserData:
             "notes.tags = '[]' THEN excluded.created ELSE notes.created END",
             (expo, kind, ref, text, json.dumps(new_tags, ensure_ascii=False), now, now,
              cur_ver + 1))
-        return Saved(now, cur_ver + 1, conflict)
+        return Saved(now, cur_ver + 1, conflict, text)
 
     @staticmethod
     def _keep_conflict(conn, expo, kind, ref, text, tags, saved, now) -> None:
@@ -580,6 +584,7 @@ class Draft:
     text: str
     tags: list[str] | None = None     # None: keep the stored tags
     base: int | None = None           # the version the first unsaved edit was based on
+    base_text: str | None = None      # and the text it started from
     label: str = ""                   # what the note is about, for the rescue file
     error: str | None = None          # why the last attempt failed
     since: str = field(default_factory=_now)
@@ -612,11 +617,12 @@ class Outbox:
         return self.drafts.get((expo, kind, ref))
 
     def put(self, expo: str, kind: str, ref: str, text: str, tags: list[str] | None = None,
-            base: int | None = None, label: str = "") -> Draft:
-        """Queue the newest text of a note; an older unsaved edit keeps its base version."""
+            base: int | None = None, base_text: str | None = None, label: str = "") -> Draft:
+        """Queue the newest text of a note; an older unsaved edit keeps its base."""
         draft = self.drafts.get((expo, kind, ref))
         if draft is None:
-            draft = self.drafts[(expo, kind, ref)] = Draft(expo, kind, ref, text, tags, base, label)
+            draft = self.drafts[(expo, kind, ref)] = Draft(expo, kind, ref, text, tags, base,
+                                                           base_text, label)
         else:
             draft.text = text
             if tags is not None:
@@ -631,7 +637,7 @@ class Outbox:
             return None
         try:
             saved = self.user.save_note(expo, kind, ref, draft.text, tags=draft.tags,
-                                        base=draft.base)
+                                        base=draft.base, base_text=draft.base_text)
         except DataError as exc:
             draft.error = str(exc)
             return None
