@@ -354,7 +354,9 @@ class UserData:
         reason = _write_problem(self.path)
         if reason is not None:
             self.readonly_reason = reason
-            raise StorageError(f"{self.path}: {doing}: {reason}")
+            err = StorageError(f"{self.path}: {doing}: {reason}")
+            err.reason = reason
+            raise err
         conn = self._open_writable(_file_problem(self.path))
         self.conn.close()
         self.conn, self.readonly_reason = conn, None
@@ -379,7 +381,9 @@ class UserData:
                         conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise storage_error(self.path, exc, doing) from None
+            err = storage_error(self.path, exc, doing)
+            err.reason = describe(exc)       # the short why, for the note's status line
+            raise err from None
 
     def _rows(self, sql: str, params=()) -> list[tuple]:
         try:
@@ -586,7 +590,8 @@ class Draft:
     base: int | None = None           # the version the first unsaved edit was based on
     base_text: str | None = None      # and the text it started from
     label: str = ""                   # what the note is about, for the rescue file
-    error: str | None = None          # why the last attempt failed
+    error: str | None = None          # why the last attempt failed (one line, with the file)
+    reason: str | None = None         # the same, short: "the disk is full"
     since: str = field(default_factory=_now)
 
     @property
@@ -640,6 +645,7 @@ class Outbox:
                                         base=draft.base, base_text=draft.base_text)
         except DataError as exc:
             draft.error = str(exc)
+            draft.reason = getattr(exc, "reason", None) or str(exc)
             return None
         del self.drafts[(expo, kind, ref)]
         return saved
