@@ -29,6 +29,7 @@ What this module promises, and how:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
 import json
 import os
@@ -118,10 +119,15 @@ class Recovery:
     path: Path
     backup: Path
     reason: str
+    notes: int = 0         # notes and stars still readable in a damaged file, carried over
+    stars: int = 0
 
     def message(self) -> str:
-        return (f"{self.path}: {self.reason}; it was moved aside as {self.backup.name} "
-                "and a new, empty user file was made")
+        text = f"{self.path}: {self.reason}; it was moved aside as {self.backup.name} and a new"
+        if self.notes or self.stars:
+            return (text + f" user file was made with what could still be read from it "
+                    f"({self.notes} notes, {self.stars} stars)")
+        return text + ", empty user file was made"
 
 
 # ------------------------------------------------------------ file checks
@@ -223,6 +229,66 @@ def _move_aside(path: Path, label: str, reason: str) -> Recovery:
     return Recovery(path, backup, reason)
 
 
+def _readable(src: sqlite3.Connection, sql: str):
+    """The rows of ``sql`` up to the first one SQLite cannot read (a damaged page)."""
+    try:
+        cur = src.execute(sql)
+        while (row := cur.fetchone()) is not None:
+            yield row
+    except sqlite3.DatabaseError:
+        return
+
+
+def _salvage(backup: Path, conn: sqlite3.Connection) -> tuple[int, int]:
+    """Copy the notes, stars and conflict copies still readable in a damaged user file of
+    ours (``backup``) into the new one; returns (notes, stars). The backup stays as it is."""
+    had = {s for s in ("-wal", "-shm") if Path(f"{backup}{s}").exists()}
+    try:
+        src = _connect(backup.resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error:
+        return 0, 0
+    notes = stars = 0
+    try:
+        if src.execute("PRAGMA application_id").fetchone()[0] != USER_APP_ID:
+            return 0, 0
+        tables = {n: {r[1] for r in src.execute(f"PRAGMA table_info({n})")}
+                  for (n,) in src.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                  if n in _TABLES[USER_VERSION]}
+        conn.execute("BEGIN IMMEDIATE")
+        if _TABLES[1]["favourites"] <= tables.get("favourites", set()):
+            for row in _readable(src, "SELECT expo, kind, ref, position, created FROM favourites"):
+                if all(isinstance(v, str) for v in row[:3]):
+                    stars += conn.execute("INSERT OR IGNORE INTO favourites VALUES (?,?,?,?,?)",
+                                          row).rowcount
+        if _TABLES[1]["notes"] <= tables.get("notes", set()):
+            version = "version" if "version" in tables["notes"] else "1"
+            for row in _readable(src, "SELECT expo, kind, ref, text, tags, created, updated, "
+                                      f"{version} FROM notes"):
+                if all(isinstance(v, str) for v in row[:7]):
+                    row = row[:4] + (json.dumps(_tags(row[4]), ensure_ascii=False),) + row[5:]
+                    conn.execute("INSERT OR IGNORE INTO notes(expo, kind, ref, text, tags, "
+                                 "created, updated, version) VALUES (?,?,?,?,?,?,?,?)", row)
+                    notes += bool(row[3].strip() or row[4] != "[]")
+        if _TABLES[2]["note_conflicts"] <= tables.get("note_conflicts", set()):
+            for row in _readable(src, "SELECT expo, kind, ref, text, tags, saved, kept "
+                                      "FROM note_conflicts"):
+                if all(isinstance(v, str) for v in row):
+                    conn.execute("INSERT INTO note_conflicts(expo, kind, ref, text, tags, saved, "
+                                 "kept) VALUES (?,?,?,?,?,?,?)", row)
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        return 0, 0
+    finally:
+        src.close()
+        for side in {"-wal", "-shm"} - had:     # made empty by the read-only reader: not ours
+            with contextlib.suppress(OSError):
+                if side == "-shm" or not Path(f"{backup}{side}").stat().st_size:
+                    os.unlink(f"{backup}{side}")
+    return notes, stars
+
+
 def _write_problem(path: Path) -> str | None:
     """Why the user file (or its folder, for -wal/-shm) cannot be written; None if it can.
 
@@ -313,6 +379,9 @@ class UserData:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             _migrate(conn)
+            if problem is not None and problem[0] == "damaged":
+                notes, stars = _salvage(self.recovered.backup, conn)
+                self.recovered = dataclasses.replace(self.recovered, notes=notes, stars=stars)
         except sqlite3.Error as exc:
             conn.close()
             if is_storage_fault(exc):

@@ -326,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
                                       remember=not args.screenshot)
     except DataError as exc:
         print(f"wesemibay: {exc}", file=sys.stderr)
+        log.warning("not started: %s", exc)
+        show_line(APP_NAME, str(exc))     # started from a menu, nobody reads stderr
         return 1
 
     from .main_window import MainWindow

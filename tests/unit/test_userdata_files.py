@@ -57,8 +57,18 @@ def assert_moved_aside(path: Path, original: bytes, label: str, words: str) -> U
     assert rec.backup.name in message and "moved aside" in message
     assert BACKUP.match(rec.backup.name) and f".{label}-" in rec.backup.name, rec.backup.name
     assert rec.backup.read_bytes() == original
-    # The fresh file is ours, current, empty and writable.
-    assert u.notes(EXPO) == [] and u.favourites(EXPO) == []
+    assert sorted(p.name for p in path.parent.iterdir() if rec.backup.name in p.name) == \
+        [rec.backup.name]
+    # The fresh file holds only what could still be read from the old one (make_user_file's
+    # notes, word for word) and says how much that was.
+    notes = u.notes(EXPO)
+    assert (len(notes), len(u.favourites(EXPO))) == (rec.notes, rec.stars)
+    for n in notes:
+        assert n["text"] == f"note {int(n['ref'][2:])} " + "y" * 300 and n["tags"] == ["t"]
+    if rec.notes or rec.stars:
+        assert f"({rec.notes} notes, {rec.stars} stars)" in message
+    else:
+        assert "new, empty user file" in message
     u.save_note(EXPO, "exhibitor", "sicarrier", "after the rescue")
     assert u.note(EXPO, "exhibitor", "sicarrier")["text"] == "after the rescue"
     u.close()
@@ -138,7 +148,8 @@ def test_truncated_file_is_moved_aside(path):
     whole = path.read_bytes()
     for cut in (50, len(whole) // 2):
         path.write_bytes(whole[:cut])
-        assert_moved_aside(path, whole[:cut], "damaged", "damaged")
+        u = assert_moved_aside(path, whole[:cut], "damaged", "damaged")
+        assert u.recovered.notes < 200
         path.unlink()
         for p in backups(path.parent):
             p.unlink()
@@ -157,12 +168,13 @@ def test_text_file_is_moved_aside(path):
     assert_moved_aside(path, path.read_bytes(), "damaged", "damaged")
 
 
-def test_damaged_page_is_moved_aside(path):
+def test_damaged_page_is_moved_aside_and_the_rest_carried_over(path):
     make_user_file(path, notes=200)
     data = bytearray(path.read_bytes())
     data[4096 * 9: 4096 * 9 + 200] = os.urandom(200)   # a page of the notes table
     path.write_bytes(bytes(data))
-    assert_moved_aside(path, bytes(data), "damaged", "damaged")
+    u = assert_moved_aside(path, bytes(data), "damaged", "damaged")
+    assert 0 < u.recovered.notes < 200 and u.recovered.stars == 1
 
 
 def test_missing_table_is_moved_aside(path):
@@ -171,7 +183,8 @@ def test_missing_table_is_moved_aside(path):
     conn.execute("DROP TABLE favourites")
     conn.commit()
     conn.close()
-    assert_moved_aside(path, path.read_bytes(), "damaged", "the table favourites is missing")
+    u = assert_moved_aside(path, path.read_bytes(), "damaged", "the table favourites is missing")
+    assert (u.recovered.notes, u.recovered.stars) == (3, 0)
 
 
 def test_missing_column_is_moved_aside(path):
