@@ -125,8 +125,9 @@ class Recovery:
     def message(self) -> str:
         text = f"{self.path}: {self.reason}; it was moved aside as {self.backup.name} and a new"
         if self.notes or self.stars:
-            return (text + f" user file was made with what could still be read from it "
-                    f"({self.notes} notes, {self.stars} stars)")
+            counts = (f"{self.notes} note{'s' * (self.notes != 1)}, "
+                      f"{self.stars} star{'s' * (self.stars != 1)}")
+            return text + f" user file was made with what could still be read from it ({counts})"
         return text + ", empty user file was made"
 
 

@@ -336,7 +336,6 @@ def main(argv: list[str] | None = None) -> int:
         window.resize(*args.size_wh)
     window.show()
     window.view.fit_all()  # before the first paint: no tiles drawn at a zoom never shown
-    report_user_file(user, window)
     app.processEvents()
     if not args.select and not args.screenshot:
         window.restore_selection()
@@ -350,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
             return 1
         window.open_policy("topic", args.topic)
+    report_user_file(user, window)     # its dialog comes up once the window runs
     if args.screenshot:
         app.processEvents()
         ok = window.grab().save(args.screenshot)
