@@ -14,7 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from db.userdata import USER_APP_ID
 from faults import read_only
