@@ -2,6 +2,13 @@
 
 ``wesemibay`` (also ``python -m desktop``). Exit codes: 0 success, 2 wrong
 usage, 1 a bad file (one line on stderr naming it).
+
+Errors we expect (``DataError``/``StorageError``: a bad file, a full disk, no
+permission) reach the user as one line, in a dialog and on stderr. Anything else
+is a bug: its traceback goes to the log, and the user gets one line saying where
+the log is. A data folder that cannot be written still starts the program: the
+log goes to the temporary folder, the built-in expo is built there, and the user
+file is read-only (``UserData.readonly_reason``, shown in the window).
 """
 from __future__ import annotations
 
@@ -9,7 +16,9 @@ import argparse
 import gc
 import logging
 import os
+import sqlite3
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 
@@ -52,16 +61,44 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def setup_logging(data_dir: Path) -> None:
+LOG_NAME = "wesemibay.log"
+log_path: Path | None = None      # where the log goes (None: stderr only)
+
+
+def temp_folder(name: str) -> Path:
+    """A per-user path in the temporary folder (for a data folder that cannot be written)."""
+    user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    return Path(tempfile.gettempdir()) / f"wesemibay-explorer-{user}-{name}"
+
+
+def setup_logging(data_dir: Path) -> Path | None:
+    """Log to ``<data dir>/wesemibay.log``; when that cannot be written, to a file in the
+    temporary folder; when nothing can, warnings to stderr. Returns the log file (or None)."""
+    global log_path
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_wesemibay", False)]:
         root.removeHandler(old)  # main() run twice in one process (tests): one log file
         old.close()
-    handler = logging.FileHandler(data_dir / "wesemibay.log", encoding="utf-8")
+    handler: logging.Handler | None = None
+    for path in (data_dir / LOG_NAME, temp_folder(LOG_NAME)):
+        try:
+            handler = logging.FileHandler(path, encoding="utf-8")
+            log_path = path
+            break
+        except OSError:
+            continue
+    if handler is None:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
+        log_path = None
+    # A log line that cannot be written (the disk filled up) is dropped, not printed
+    # with a traceback.
+    logging.raiseExceptions = False
     handler._wesemibay = True
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    return log_path
 
 
 # Qt messages that carry no information for the user (the offscreen platform
@@ -84,31 +121,112 @@ def route_qt_messages() -> None:
     qInstallMessageHandler(handler)
 
 
+def dialogs_allowed() -> bool:
+    from .main_window import dialogs_allowed as allowed
+    return allowed()
+
+
+def expected_error(value: BaseException) -> str | None:
+    """One line for an error we expect (bad file, full disk, no permission); None for a bug."""
+    from db.errors import DataError, describe, is_storage_fault
+    if isinstance(value, DataError):
+        return (str(value).strip().splitlines() or [type(value).__name__])[0]
+    if is_storage_fault(value):
+        name = getattr(value, "filename", None)
+        return f"{name}: {describe(value)}" if name else describe(value)
+    return None
+
+
+def show_line(title: str, line: str, critical: bool = False) -> None:
+    """One plain line in a dialog (when a window can show one)."""
+    try:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication, QMessageBox
+        if QApplication.instance() is None or not dialogs_allowed():
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical if critical else QMessageBox.Icon.Warning,
+                          title, line, parent=QApplication.activeWindow())
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+    except Exception:       # the hook itself must never fail
+        log.exception("cannot show the error dialog")
+
+
+def handle_exception(etype, value, tb) -> None:
+    """``sys.excepthook``: errors that escape a slot or start-up end here."""
+    if issubclass(etype, KeyboardInterrupt):
+        sys.__excepthook__(etype, value, tb)
+        return
+    from .i18n import tr
+    line = expected_error(value)
+    if line is not None:
+        log.warning("%s", line)
+        sys.stderr.write(f"wesemibay: {line}\n")
+        show_line(APP_NAME, line)
+        return
+    text = "".join(traceback.format_exception(etype, value, tb))
+    log.error("unexpected error (a bug):\n%s", text)
+    if log_path is None:
+        sys.stderr.write(text)          # no log file: stderr is the only record
+        where = tr("the standard error output")
+    else:
+        where = str(log_path)
+    line = tr("An unexpected error occurred ({kind}), a bug in the program. Details are in "
+              "{log}").format(kind=etype.__name__, log=where)
+    sys.stderr.write(f"wesemibay: {line}\n")
+    show_line(APP_NAME, line, critical=True)
+
+
 def install_excepthook() -> None:
     """Log unexpected errors and tell the user, instead of dying silently in a slot."""
-    def hook(etype, value, tb):
-        text = "".join(traceback.format_exception(etype, value, tb))
-        log.error("unhandled error:\n%s", text)
-        sys.stderr.write(text)
-        try:
-            from PySide6.QtWidgets import QApplication, QMessageBox
-            if QApplication.instance() is not None and not os.environ.get("WESEMIBAY_NO_DIALOGS"):
-                QMessageBox.critical(None, APP_NAME, f"An unexpected error occurred:\n{value}\n\n"
-                                     "Your notes are saved. Details are in wesemibay.log.")
-        except Exception:
-            pass
-    sys.excepthook = hook
+    sys.excepthook = handle_exception
+
+
+def builtin_expo(data_dir: Path) -> Path:
+    """The built-in expo, built into ``<data dir>/cache`` (or the temporary folder when the data
+    folder cannot be written)."""
+    from db.build import builtin_path
+    from db.errors import storage_error
+    try:
+        return builtin_path(data_dir / "cache")
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("cannot build the built-in expo in %s (%s); using the temporary folder",
+                    data_dir / "cache", exc)
+    cache = temp_folder("cache")
+    try:
+        return builtin_path(cache)
+    except (OSError, sqlite3.Error) as exc:
+        raise storage_error(cache, exc, "cannot build the built-in expo") from None
 
 
 def open_files(expo_path: str | None, data_dir: Path):
     """Open the expo (built-in if None) and the user file; DataError on a bad file."""
-    from db.build import builtin_path
     from db.expo import open_expo
     from db.userdata import UserData
-    path = Path(expo_path) if expo_path else builtin_path(data_dir / "cache")
+    path = Path(expo_path) if expo_path else builtin_expo(data_dir)
     expo = open_expo(path, readonly=not os.access(path, os.W_OK))
     user = UserData(data_dir / "user.sqlite")
     return expo, user
+
+
+def report_user_file(user, window=None) -> list[str]:
+    """Say what happened to the user file on opening: moved aside, or read-only (stderr, log,
+    and a dialog over ``window``). Returns the lines."""
+    from .i18n import tr
+    lines = []
+    if user.recovered is not None:
+        lines.append(user.recovered.message())
+    if user.readonly_reason:
+        lines.append(tr("{path}: notes and stars cannot be saved: {reason}. What you type is "
+                        "kept in the window, and written to a text file when you close it.")
+                     .format(path=user.path, reason=user.readonly_reason))
+    for line in lines:
+        log.warning("%s", line)
+        print(f"wesemibay: {line}", file=sys.stderr)
+    if lines and window is not None and dialogs_allowed():
+        from PySide6.QtCore import QTimer
+        QTimer.singleShot(0, window, lambda: show_line(tr("Your notes"), "\n\n".join(lines)))
+    return lines
 
 
 def load_translation(app, lang: str) -> None:
@@ -160,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.screenshot:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        os.environ["WESEMIBAY_NO_DIALOGS"] = "1"      # nothing may wait for a click
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -198,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
                                       remember=not args.screenshot)
     except DataError as exc:
         print(f"wesemibay: {exc}", file=sys.stderr)
+        log.warning("not started: %s", exc)
+        show_line(APP_NAME, str(exc))     # started from a menu, nobody reads stderr
         return 1
 
     from .main_window import MainWindow
@@ -219,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
             return 1
         window.open_policy("topic", args.topic)
+    report_user_file(user, window)     # its dialog comes up once the window runs
     if args.screenshot:
         app.processEvents()
         ok = window.grab().save(args.screenshot)

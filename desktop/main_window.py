@@ -6,6 +6,11 @@ the list, the plan and the detail panel follow it.
 """
 from __future__ import annotations
 
+import logging
+import os
+import sys
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMenu,
@@ -25,6 +30,13 @@ from .panels.detail import DetailPanel
 from .panels.plan import PlanPanel
 from .panels.policy import PolicyPanel, SourcesPanel
 from .panels.search import SearchPanel
+
+log = logging.getLogger("wesemibay")
+
+
+def dialogs_allowed() -> bool:
+    """False under tests and scripted runs (``WESEMIBAY_NO_DIALOGS``): nothing may block."""
+    return not os.environ.get("WESEMIBAY_NO_DIALOGS")
 
 
 def swatch(color: QColor, size: int = 12) -> QIcon:
@@ -140,6 +152,7 @@ class MainWindow(QMainWindow):
         self.meta = expo.meta()
         self.expo_slug = self.meta.get("slug") or expo.path.stem
         self.selection: tuple[str, str] | None = None
+        self.unsaved_box: QMessageBox | None = None   # the close-time question, while open
         self.setWindowTitle(f"{plain(self.meta.get('name') or expo.path.stem, TITLE)}"
                             " — WeSemiBay Explorer")
         self.resize(1400, 880)
@@ -483,7 +496,13 @@ class MainWindow(QMainWindow):
     def toggle_star(self) -> None:
         if self.selection is None:
             return
-        self.user.toggle_favourite(self.expo_slug, *self.selection)
+        try:
+            self.user.toggle_favourite(self.expo_slug, *self.selection)
+        except DataError as exc:
+            self.detail.star_failed(not self.detail.star.isChecked(), exc)
+            self.statusBar().showMessage(str(exc), 15000)
+            return
+        self.detail.clear_write_status()
         self.detail.refresh_star()
         self._refresh_stars()
 
@@ -621,7 +640,10 @@ class MainWindow(QMainWindow):
         self.open_requested(target)
 
     def closeEvent(self, event) -> None:
-        self.detail.save_note()
+        if not self.detail.flush_notes() and not self._settle_unsaved():
+            event.ignore()
+            return
+        self.detail.stop_retrying()
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())
@@ -632,6 +654,78 @@ class MainWindow(QMainWindow):
                 self.settings.remove("last/selection")
             self.settings.sync()
         super().closeEvent(event)
+
+    def _settle_unsaved(self) -> bool:
+        """Closing with notes the user file did not take: never drop them unsaid.
+
+        Asks (keep the window open and retry, save them to a file the user picks, or
+        close and have them written to a dated text file); without dialogs they are
+        written to that file and stderr says where. True: the window may close.
+        """
+        outbox = self.detail.outbox
+        if not dialogs_allowed():
+            line = tr("Notes that could not be saved in the user file ({reason}): {n}.").format(
+                reason=outbox.error(), n=len(outbox))
+            try:
+                line += " " + tr("They were written to {path}").format(path=outbox.rescue())
+                outbox.clear()
+            except DataError as exc:
+                line += " " + tr("They could not be written elsewhere either: {reason}").format(
+                    reason=str(exc))
+            log.warning("%s", line)
+            print(f"wesemibay: {line}", file=sys.stderr)
+            return True
+        while len(outbox):
+            box = QMessageBox(QMessageBox.Icon.Warning, tr("Notes not saved"),
+                              tr("Notes that could not be saved in your user file: {n}. "
+                                 "Reason: {reason}").format(n=len(outbox), reason=outbox.error()),
+                              parent=self)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setInformativeText(tr(
+                "Your text is still in this window. Keep the window open and saving is retried; "
+                "save the notes to a file you choose; or close, and they are written to a dated "
+                "text file (you are told where)."))
+            keep = box.addButton(tr("Keep the window open"), QMessageBox.ButtonRole.RejectRole)
+            pick = box.addButton(tr("Save to a file…"), QMessageBox.ButtonRole.ActionRole)
+            close = box.addButton(tr("Close"), QMessageBox.ButtonRole.AcceptRole)
+            box.setDefaultButton(keep)
+            box.setEscapeButton(keep)
+            self.unsaved_box = box          # tests answer it
+            box.exec()
+            clicked = box.clickedButton()
+            self.unsaved_box = None
+            self.detail.retry_unsaved()
+            if not len(outbox) or clicked is keep:
+                return not len(outbox)
+            if clicked is pick:
+                path, _ = QFileDialog.getSaveFileName(
+                    self, tr("Save the unsaved notes"), str(Path.home() / "unsaved-notes.txt"),
+                    tr("Text files (*.txt)"))
+                if not path:
+                    continue
+                try:
+                    outbox.write_to(path)
+                except DataError as exc:
+                    QMessageBox.warning(self, tr("Notes not saved"), str(exc))
+                    continue
+            else:
+                try:
+                    path = outbox.rescue()
+                except DataError as exc:
+                    answer = QMessageBox.critical(
+                        self, tr("Notes not saved"),
+                        tr("The notes could not be written anywhere: {reason}. Close anyway and "
+                           "lose them?").format(reason=str(exc)),
+                        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                        QMessageBox.StandardButton.No)
+                    if answer == QMessageBox.StandardButton.Yes:
+                        return True
+                    continue
+                QMessageBox.information(self, tr("Notes written to a file"), tr(
+                    "The notes that could not be saved were written to {path}").format(path=path))
+            log.warning("unsaved notes written to %s", path)
+            outbox.clear()
+        return True
 
     def sizeHint(self) -> QSize:
         return QSize(1400, 880)

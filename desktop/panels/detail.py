@@ -9,18 +9,21 @@ import datetime as dt
 import json
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QSplitter, QTabWidget,
-                               QTextBrowser,
+from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
+                               QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QTextBrowser,
                                QToolButton, QVBoxLayout, QWidget)
 
+from db.errors import DataError
 from db.expo import Expo
 from db.supply import tool_label
-from db.userdata import UserData
+from db.userdata import Outbox, UserData
 
 from ..i18n import tr
 from ..richtext import TITLE, attr, data_combo, esc, esc_text, plain, set_plain
 from .market import MarketChart
+
+RETRY_MS = 5000          # a note that could not be saved is tried again this often
+FAILED_STYLE = "color: #b00020;"
 
 COUNTRY_NAMES = {"CN": "China", "US": "United States", "JP": "Japan", "DE": "Germany",
                  "GB": "United Kingdom", "KR": "South Korea", "TW": "Taiwan", "NL": "Netherlands"}
@@ -96,6 +99,13 @@ class DetailPanel(QWidget):
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
         head.addWidget(self.star)
+        # Why a star or note could not be written (or that nothing can be, this session).
+        self.write_status = QLabel("")
+        self.write_status.setObjectName("writeStatus")
+        self.write_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.write_status.setWordWrap(True)
+        self.write_status.setStyleSheet(FAILED_STYLE)
+        self.write_status.hide()
 
         self.tabs = QTabWidget()
         self.info = self._browser()
@@ -111,6 +121,34 @@ class DetailPanel(QWidget):
         self.notes.setEnabled(False)
         self.note_status = QLabel("")
         self.note_status.setObjectName("noteStatus")
+        self.note_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.note_status.setWordWrap(True)
+        # Conflict copies: another running copy saved a different text of this note.
+        self.conflict_box = QFrame()
+        self.conflict_box.setObjectName("conflictBox")
+        self.conflict_box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.conflict_title = QLabel("")
+        self.conflict_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.conflict_title.setWordWrap(True)
+        self.conflict_text = QPlainTextEdit()
+        self.conflict_text.setReadOnly(True)
+        self.conflict_text.setMaximumHeight(90)
+        self.conflict_text.setAccessibleName(tr("Conflict copy"))
+        self.conflict_merge = QPushButton(tr("Add to my note"))
+        self.conflict_merge.clicked.connect(self._merge_conflict)
+        self.conflict_drop = QPushButton(tr("Discard this copy"))
+        self.conflict_drop.clicked.connect(self._discard_conflict)
+        cl = QVBoxLayout(self.conflict_box)
+        cl.setContentsMargins(4, 4, 4, 4)
+        cl.addWidget(self.conflict_title)
+        cl.addWidget(self.conflict_text)
+        cbuttons = QHBoxLayout()
+        cbuttons.addWidget(self.conflict_merge)
+        cbuttons.addWidget(self.conflict_drop)
+        cbuttons.addStretch(1)
+        cl.addLayout(cbuttons)
+        self.conflict_box.hide()
+        self._conflict_id: int | None = None
         # A note belongs to the exhibitor (or booth) or to one of its products.
         self.note_about = data_combo(QComboBox())
         self.note_about.setAccessibleName(tr("Note about"))
@@ -131,6 +169,7 @@ class DetailPanel(QWidget):
         nl.addWidget(self.notes, 1)
         nl.addWidget(self.note_tags)
         nl.addWidget(self.note_status)
+        nl.addWidget(self.conflict_box)
         self.tabs.addTab(self.info, tr("Exhibitor"))
         self.tabs.addTab(self.products, tr("Products"))
         self.market = MarketChart(expo.conn)
@@ -148,12 +187,22 @@ class DetailPanel(QWidget):
         self._save_timer.timeout.connect(self.save_note)
         self.notes.textChanged.connect(self._on_note_edited)
         self._loading = False
+        self._dirty = False              # typed since the last save attempt
+        self._base = 0                   # the row version of the note as loaded or last saved
+        self._base_text = ""             # and its text then (see UserData.save_note)
+        # Notes that could not be written stay here, with their text, and are retried.
+        self.outbox = Outbox(user)
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setInterval(RETRY_MS)
+        self._retry_timer.timeout.connect(self.retry_unsaved)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(head)
+        lay.addWidget(self.write_status)
         lay.addWidget(self.tabs, 1)
         self.show_empty()
+        self._show_readonly()
 
     def _browser(self) -> QTextBrowser:
         b = QTextBrowser()
@@ -385,12 +434,8 @@ class DetailPanel(QWidget):
                             name=plain(p["name"])), ("product", p["slug"]))
             self.note_about.setEnabled(self.note_about.count() > 1)
             self.note_about.blockSignals(False)
-            self.star.blockSignals(True)
-            on = kind is not None and self.user.is_favourite(self.expo_slug, kind, ref)
             self.star.setEnabled(kind is not None)
-            self.star.setChecked(on)
-            self.star.setText("★" if on else "☆")
-            self.star.blockSignals(False)
+            self.refresh_star()
         finally:
             self._loading = False
         self._load_note(kind, ref)
@@ -407,74 +452,248 @@ class DetailPanel(QWidget):
         data = self.note_about.itemData(index)
         self._load_note(*(data if data else (None, None)))
 
+    def _note_label(self) -> str:
+        """What the current note is about, as the "About" box says it."""
+        return self.note_about.currentText().strip() or str(self.note_ref)
+
     def _load_note(self, kind: str | None, ref: str | None) -> None:
+        """Show the note on (kind, ref): its unsaved text if a save failed, else the stored one."""
         self._loading = True
         try:
             self.note_kind, self.note_ref = kind, ref
+            self._dirty = False
             enabled = kind is not None
             self.notes.setEnabled(enabled)
             self.note_tags.setEnabled(enabled)
-            note = self.user.note(self.expo_slug, kind, ref) if enabled else None
-            self.notes.setPlainText(note["text"] if note else "")
-            self.note_tags.setText(", ".join(note["tags"]) if note else "")
-            self.note_status.setText(self._stamp(note))
+            note, self._base, error = None, 0, None
+            if enabled:
+                try:
+                    note, self._base = self.user.load_note(self.expo_slug, kind, ref)
+                except DataError as exc:
+                    error = str(exc)
+            self._base_text = note["text"] if note else ""
+            draft = self.outbox.get(self.expo_slug, kind, ref) if enabled else None
+            if draft is not None:
+                self.notes.setPlainText(draft.text)
+                tags = draft.tags if draft.tags is not None else (note or {}).get("tags", [])
+                self.note_tags.setText(", ".join(tags))
+                self._show_failed(draft)
+            else:
+                self.notes.setPlainText(note["text"] if note else "")
+                self.note_tags.setText(", ".join(note["tags"]) if note else "")
+                if error:
+                    self._set_status(tr("Cannot read this note: {reason}").format(reason=error),
+                                     failed=True)
+                else:
+                    self._set_status(self._stamp(note))
         finally:
             self._loading = False
+        self._show_conflicts()
 
     @staticmethod
-    def _stamp(note: dict | None) -> str:
+    def _local(ts: str) -> str:
+        try:
+            return dt.datetime.fromisoformat(ts).astimezone().strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return ts
+
+    @classmethod
+    def _stamp(cls, note: dict | None) -> str:
         if not note:
             return ""
-        def local(ts: str) -> str:
-            try:
-                return dt.datetime.fromisoformat(ts).astimezone().strftime("%Y-%m-%d %H:%M")
-            except ValueError:
-                return ts
-        text = tr("Saved {time}").format(time=local(note["updated"]))
+        text = tr("Saved {time}").format(time=cls._local(note["updated"]))
         if note.get("created") and note["created"] != note["updated"]:
-            text += " · " + tr("written {time}").format(time=local(note["created"]))
+            text += " · " + tr("written {time}").format(time=cls._local(note["created"]))
         return text
+
+    def _set_status(self, text: str, failed: bool = False) -> None:
+        self.note_status.setText(text)
+        self.note_status.setToolTip("")
+        self.note_status.setStyleSheet(FAILED_STYLE if failed else "")
+
+    def _show_failed(self, draft) -> None:
+        """The note's own status line says that it is not saved, why, and what happens."""
+        self._set_status(tr("Not saved: {reason}. Your text is kept here and saving is retried "
+                            "every few seconds.").format(reason=draft.reason or draft.error),
+                         failed=True)
+        self.note_status.setToolTip(draft.error or "")
 
     def _on_note_edited(self) -> None:
         if self._loading or self.note_kind is None:
             return
-        self.note_status.setText(tr("Saving…"))
+        self._dirty = True
+        if self.outbox.get(self.expo_slug, self.note_kind, self.note_ref) is None:
+            self._set_status(tr("Saving…"))
         self._save_timer.start()
 
-    def save_note(self) -> None:
-        """Write the note now (autosave calls this; so do selection changes and quit)."""
-        if not self._save_timer.isActive() and self.note_status.text() != tr("Saving…"):
-            return
+    def save_note(self) -> bool:
+        """Write the note now (autosave calls this; so do selection changes and quit).
+
+        Returns False when it could not be written: the text then stays in the outbox,
+        the status line says so, and the retry timer runs.
+        """
         self._save_timer.stop()
-        if self.note_kind is None:
-            return
-        self.user.save_note(self.expo_slug, self.note_kind, self.note_ref,
-                            self.notes.toPlainText())
-        self.note_status.setText(self._stamp(self.user.note(
-            self.expo_slug, self.note_kind, self.note_ref)) or tr("Saved"))
-        self.noteSaved.emit(self.note_kind, self.note_ref)
+        if self._dirty and self.note_kind is not None:
+            self._dirty = False
+            self.outbox.put(self.expo_slug, self.note_kind, self.note_ref,
+                            self.notes.toPlainText(), base=self._base,
+                            base_text=self._base_text, label=self._note_label())
+        return self._save_current()
+
+    def _save_current(self) -> bool:
+        if self.note_kind is None or \
+                self.outbox.get(self.expo_slug, self.note_kind, self.note_ref) is None:
+            return True
+        saved = self.outbox.save(self.expo_slug, self.note_kind, self.note_ref)
+        if saved is None:
+            self._show_failed(self.outbox.get(self.expo_slug, self.note_kind, self.note_ref))
+            self._retry_timer.start()
+            return False
+        self._after_save(self.note_kind, self.note_ref, saved)
+        return True
+
+    def _after_save(self, kind: str, ref: str, saved) -> None:
+        """A draft was committed: the status line says so (and shows any conflict copy)."""
+        self.clear_write_status()
+        if (kind, ref) == (self.note_kind, self.note_ref):
+            self._base, self._base_text = saved.version, saved.text
+            note = self.user.note(self.expo_slug, kind, ref)
+            text = self._stamp(note) or tr("Saved")
+            if saved.conflict:
+                text += " · " + tr("another running copy had changed this note: its text is "
+                                   "kept below")
+            self._set_status(text)
+            self._show_conflicts()
+        self.noteSaved.emit(kind, ref)
+
+    def retry_unsaved(self) -> None:
+        """Try every unsaved note again (the retry timer; the window before closing)."""
+        for (_expo, kind, ref), saved in self.outbox.flush().items():
+            self._after_save(kind, ref, saved)
+        if not len(self.outbox):
+            self._retry_timer.stop()
+        elif self.note_kind is not None:
+            draft = self.outbox.get(self.expo_slug, self.note_kind, self.note_ref)
+            if draft is not None:
+                self._show_failed(draft)
+
+    def stop_retrying(self) -> None:
+        """The window closes: what is left was written elsewhere or given up by the user."""
+        self._retry_timer.stop()
+        self._save_timer.stop()
+
+    def flush_notes(self) -> bool:
+        """Save what was typed and retry what failed; True when nothing is left unsaved."""
+        self.save_note()
+        self.retry_unsaved()
+        return not len(self.outbox)
 
     def _save_tags(self) -> None:
+        """The tags field was left: write the tags with the text (kept and retried on failure)."""
         if self._loading or self.note_kind is None:
             return
+        tags = self.note_tags.text().split(",")
         self.save_note()
-        tags = [t for t in self.note_tags.text().split(",")]
-        self.user.set_tags(self.expo_slug, self.note_kind, self.note_ref, tags)
-        note = self.user.note(self.expo_slug, self.note_kind, self.note_ref)
-        self.note_tags.setText(", ".join(note["tags"]) if note else "")
-        self.note_status.setText(self._stamp(note))
+        self.outbox.put(self.expo_slug, self.note_kind, self.note_ref, self.notes.toPlainText(),
+                        tags=tags, base=self._base, base_text=self._base_text,
+                        label=self._note_label())
+        if self._save_current():
+            note = self.user.note(self.expo_slug, self.note_kind, self.note_ref)
+            self._loading = True
+            try:
+                self.note_tags.setText(", ".join(note["tags"]) if note else "")
+            finally:
+                self._loading = False
+
+    # ------------------------------------------------------ conflict copies
+    def _show_conflicts(self) -> None:
+        """Show the first conflict copy of the current note (another copy's text, kept)."""
+        copies = []
+        if self.note_kind is not None:
+            try:
+                copies = self.user.conflicts(self.expo_slug, self.note_kind, self.note_ref)
+            except DataError:
+                copies = []
+        if not copies:
+            self._conflict_id = None
+            self.conflict_box.hide()
+            return
+        first = copies[0]
+        self._conflict_id = first["id"]
+        title = tr("Conflict copy: another running copy of the program saved this text at "
+                   "{time}; it is kept here, not lost.").format(time=self._local(first["saved"]))
+        if len(copies) > 1:
+            title += " " + tr("(1 of {n})").format(n=len(copies))
+        self.conflict_title.setText(title)
+        text = first["text"]
+        if first["tags"]:
+            text += "\n# " + ", ".join(first["tags"])
+        self.conflict_text.setPlainText(text)
+        self.conflict_box.show()
+
+    def _merge_conflict(self) -> None:
+        if self._conflict_id is None or not self.save_note():
+            return
+        try:
+            saved = self.user.merge_conflict(self._conflict_id)
+        except DataError as exc:
+            self._set_status(tr("Not merged: {reason}").format(reason=str(exc)), failed=True)
+            return
+        self._load_note(self.note_kind, self.note_ref)
+        if saved is not None:
+            self._after_save(self.note_kind, self.note_ref, saved)
+
+    def _discard_conflict(self) -> None:
+        if self._conflict_id is None:
+            return
+        try:
+            self.user.discard_conflict(self._conflict_id)
+        except DataError as exc:
+            self._set_status(tr("Not discarded: {reason}").format(reason=str(exc)), failed=True)
+            return
+        self._show_conflicts()
         self.noteSaved.emit(self.note_kind, self.note_ref)
 
+    # ---------------------------------------------------------------- stars
     def _on_star(self, on: bool) -> None:
         if self.kind is None:
             return
-        self.user.set_favourite(self.expo_slug, self.kind, self.ref, on)
+        try:
+            self.user.set_favourite(self.expo_slug, self.kind, self.ref, on)
+        except DataError as exc:
+            self.star_failed(on, exc)
+            return
+        self.clear_write_status()
         self.star.setText("★" if on else "☆")
         self.favouriteToggled.emit(self.kind, self.ref, on)
 
+    def star_failed(self, on: bool, exc: Exception) -> None:
+        """A star that could not be written: the button shows the stored state and says why."""
+        self.refresh_star()
+        text = tr("Not starred: {reason}") if on else tr("Star not removed: {reason}")
+        self.write_status.setText(text.format(reason=str(exc)))
+        self.write_status.show()
+
+    def clear_write_status(self) -> None:
+        if self.user.readonly_reason:
+            self._show_readonly()
+        else:
+            self.write_status.hide()
+
+    def _show_readonly(self) -> None:
+        if self.user.readonly_reason:
+            self.write_status.setText(tr("Notes and stars cannot be saved: {reason}. What you "
+                                         "type is kept in this window and saving is retried.")
+                                      .format(reason=self.user.readonly_reason))
+            self.write_status.show()
+
     def refresh_star(self) -> None:
-        """Show the current record's star state after it was toggled elsewhere."""
-        on = self.kind is not None and self.user.is_favourite(self.expo_slug, self.kind, self.ref)
+        """Show the current record's star state as stored (after it changed elsewhere)."""
+        try:
+            on = self.kind is not None and self.user.is_favourite(self.expo_slug, self.kind,
+                                                                  self.ref)
+        except DataError:
+            on = False
         self.star.blockSignals(True)
         self.star.setChecked(on)
         self.star.setText("★" if on else "☆")

@@ -53,6 +53,14 @@ class PlanPanel(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setObjectName("planSummary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        # A change to the plan that could not be written says so here (and the list
+        # shows what is stored).
+        self.error = QLabel()
+        self.error.setObjectName("planError")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
         self.start_box = data_combo(QComboBox())
         self.start_box.setToolTip(tr("Where the walk starts"))
         self.start_box.activated.connect(self._on_start)
@@ -117,6 +125,7 @@ class PlanPanel(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(top)
         lay.addWidget(self.summary)
+        lay.addWidget(self.error)
         lay.addWidget(self.show_route)
         lay.addWidget(self.list, 1)
         lay.addLayout(buttons)
@@ -169,6 +178,9 @@ class PlanPanel(QWidget):
 
     def _fill(self) -> None:
         plan = self.plan
+        conflicts: dict[tuple[str, str], int] = {}
+        for c in self.user.conflicts(self.expo_slug):
+            conflicts[(c["kind"], c["ref"])] = conflicts.get((c["kind"], c["ref"]), 0) + 1
         selected = self.list.currentItem().data(KEY_ROLE) if self.list.currentItem() else None
         self.list.blockSignals(True)
         self.list.clear()
@@ -190,6 +202,11 @@ class PlanPanel(QWidget):
                 text += "\n      ✎ " + plain(first, 60)
             if s.note and s.note["tags"]:
                 text += "\n      # " + plain(", ".join(s.note["tags"]))
+            copies = conflicts.get((s.kind, s.ref), 0) + sum(
+                conflicts.get(("product", p["slug"]), 0) for p in s.products)
+            if copies:
+                text += "\n      ⚠ " + tr("conflict copies: {n} (another running copy saved a "
+                                         "different text; see Notes)").format(n=copies)
             item = QListWidgetItem(text)
             item.setData(KEY_ROLE, [s.kind, s.ref])
             item.setToolTip(tooltip(s.note["text"]) if s.note else "")
@@ -256,7 +273,8 @@ class PlanPanel(QWidget):
         keys = [(s.kind, s.ref) for s in sorted(
             plan.stops, key=lambda s: (-1 if s.booth == self.start
                                        else rank.get(s.booth, len(rank))))]
-        self.user.reorder_favourites(self.expo_slug, keys)
+        if not self._write(self.user.reorder_favourites, self.expo_slug, keys):
+            return
         self._best = (self.start, keys, best.exact)
         self.show_route.blockSignals(True)
         self.show_route.setChecked(True)
@@ -285,7 +303,8 @@ class PlanPanel(QWidget):
                          select=tuple(current.data(KEY_ROLE)) if current else None)
 
     def _save_order(self, keys, select=None) -> None:
-        self.user.reorder_favourites(self.expo_slug, keys)
+        if not self._write(self.user.reorder_favourites, self.expo_slug, keys):
+            return
         self.refresh()
         if select is not None:
             for i in range(self.list.count()):
@@ -298,9 +317,22 @@ class PlanPanel(QWidget):
         if item is None:
             return
         kind, ref = item.data(KEY_ROLE)
-        self.user.set_favourite(self.expo_slug, kind, ref, False)
+        if not self._write(self.user.set_favourite, self.expo_slug, kind, ref, False):
+            return
         self.refresh()
         self.favouritesChanged.emit()
+
+    def _write(self, action, *args) -> bool:
+        """Write a change to the user file; on failure say why and show what is stored."""
+        try:
+            action(*args)
+        except DataError as exc:
+            self.error.setText(tr("Not saved: {reason}").format(reason=str(exc)))
+            self.error.show()
+            self.refresh()
+            return False
+        self.error.hide()
+        return True
 
     def _on_activated(self, item: QListWidgetItem) -> None:
         kind, ref = item.data(KEY_ROLE)

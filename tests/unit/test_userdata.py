@@ -209,9 +209,3 @@ def test_refused_user_file_is_closed_at_once(user_path):
     assert "newer" in str(info.value)
     assert not Path(f"{user_path}-wal").exists()
     assert not Path(f"{user_path}-shm").exists()
-
-
-def test_text_file_as_user_file_is_refused_and_untouched(user_path):
-    user_path.parent.mkdir(parents=True)
-    user_path.write_text("not a database\n" * 10, encoding="utf-8")
-    _assert_refused_untouched(user_path)
