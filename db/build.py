@@ -11,11 +11,11 @@ import hashlib
 import json
 import os
 import random
-import tempfile
+import sqlite3
 from pathlib import Path
 
-from . import layout, schema
-from .errors import DataError
+from . import fileops, layout, schema
+from .errors import DataError, is_storage_fault, storage_error
 from .images import PRODUCT_ART, attach_tool_pictures
 from .expo import open_expo
 from .search import rebuild_index
@@ -144,27 +144,25 @@ def builtin_layout(zones: list[dict], exhibitors: list[dict]):
 
 
 def build(out: str | os.PathLike, seed_dir: Path = SEED_DIR) -> Path:
-    """Write the built-in expo to ``out`` (atomically: a temp file, then rename)."""
+    """Write the built-in expo to ``out`` atomically (``fileops``: a temp file, then rename)."""
     data = load_seed(seed_dir)
     out = Path(out)
-    if out.is_dir():
-        raise DataError(f"{out}: is a folder; give the path of the expo file to write")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".build-", suffix=".sqlite", dir=out.parent)
-    os.close(fd)
-    os.unlink(tmp)
+    fileops.check_target(out, "an expo file")
+    tmp = fileops.temp_beside(out, "build", ".sqlite")
     try:
         expo = open_expo(tmp, create=True)
         try:
             write_seed(expo.conn, data)
             expo.conn.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.Error as exc:
+            if is_storage_fault(exc):
+                raise storage_error(out, exc, "cannot write it") from None
+            raise
         finally:
             expo.close()
-        os.replace(tmp, out)
+        fileops.replace(tmp, out, database=True)
     except BaseException:
-        for p in (tmp, tmp + "-wal", tmp + "-shm"):
-            if os.path.exists(p):
-                os.unlink(p)
+        fileops.remove(tmp, sidecars=True)
         raise
     return out
 

@@ -26,6 +26,24 @@ class StorageError(DataError):
     """The environment failed (disk full, no permission, read-only, I/O error)."""
 
 
+class FileInUse(StorageError, PermissionError):
+    """The file is open in another program (or another window), so it cannot be replaced.
+
+    Also a ``PermissionError``: on Windows, replacing a file in use raises one, so callers
+    that close their own handle and retry on ``PermissionError`` handle both alike.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = os.fspath(path)
+        message = (f"{self.path}: the file is open in another program or window; close it "
+                   "there and try again")
+        StorageError.__init__(self, message)
+        self.args = (message,)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
 class UsageError(Exception):
     """The command line was used wrongly."""
 
@@ -43,6 +61,10 @@ _ERRNO_TEXT = {
     errno.ENAMETOOLONG: "the name is too long",
     errno.EMFILE: "too many open files",
     errno.EXDEV: "cannot move across file systems",
+    errno.EFBIG: "the file is too large (file system or size limit reached)",
+    errno.EBUSY: "the file is busy (in use by the system or another program)",
+    errno.ETXTBSY: "the file is busy (in use by the system or another program)",
+    errno.ELOOP: "too many symbolic links (a link loop?)",
 }
 
 _SQLITE_TEXT = (
@@ -51,6 +73,8 @@ _SQLITE_TEXT = (
     ("readonly database", "the file or its folder is read-only"),
     ("unable to open database file", "the file cannot be opened (missing folder or no permission)"),
     ("database is locked", "the file is locked by another program; try again"),
+    ("database table is locked", "the file is locked by another program; try again"),
+    ("out of memory", "not enough memory"),
 )
 
 
@@ -73,14 +97,17 @@ def is_storage_fault(exc: BaseException) -> bool:
     """True when ``exc`` says the environment failed (disk, permission), not the data."""
     if isinstance(exc, OSError):
         return exc.errno in _ERRNO_TEXT and exc.errno not in (errno.ENOENT, errno.ENOTDIR,
-                                                              errno.EISDIR)
+                                                              errno.EISDIR, errno.ELOOP,
+                                                              errno.ENAMETOOLONG)
     if isinstance(exc, sqlite3.OperationalError):
         low = str(exc).casefold()
         return any(needle in low for needle, _ in _SQLITE_TEXT)
     return False
 
 
-def storage_error(path: str | os.PathLike, exc: BaseException, doing: str = "") -> StorageError:
-    """``StorageError`` with one line: ``PATH: [doing: ]what went wrong``."""
+def storage_error(path: str | os.PathLike, exc: BaseException, doing: str = "",
+                  then: str = "") -> StorageError:
+    """``StorageError`` with one line: ``PATH: [doing: ]what went wrong[; then]``."""
     what = describe(exc)
-    return StorageError(f"{os.fspath(path)}: {doing + ': ' if doing else ''}{what}")
+    return StorageError(f"{os.fspath(path)}: {doing + ': ' if doing else ''}{what}"
+                        f"{'; ' + then if then else ''}")
