@@ -19,6 +19,7 @@ from .errors import DataError, is_storage_fault, storage_error
 from .images import PRODUCT_ART, attach_tool_pictures
 from .expo import open_expo
 from .search import rebuild_index
+from .text import MAX_ID, clean_field, field_limit
 from .supply import ETO_DIR, load_eto
 
 SEED_DIR = Path(__file__).with_name("seed")
@@ -84,6 +85,26 @@ def validate_seed(data: dict, seed_dir: Path = SEED_DIR) -> None:
     for i, ln in enumerate(data["links"]):
         need(ln["from_kind"], ln["from"], f"links.json: link {i + 1}")
         need(ln["to_kind"], ln["to"], f"links.json: link {i + 1}")
+    _check_lengths(data, seed_dir)
+
+
+def _check_lengths(data: dict, seed_dir: Path) -> None:
+    """Every text of the seed within its column's limit (``db.text``), as imports are."""
+    for name in SEED_FILES:
+        records = data[name] if isinstance(data[name], list) else [data[name]]
+        for i, rec in enumerate(records):
+            if not isinstance(rec, dict):
+                continue
+            label = rec.get("slug") or rec.get("id") or f"record {i + 1}"
+            for key, value in rec.items():
+                values = value if isinstance(value, list) else [value]
+                limit = MAX_ID if isinstance(value, list) and key != "aliases" else \
+                    field_limit(key)
+                for v in values:
+                    if isinstance(v, str):
+                        ok, problem = clean_field(v, limit, single_line=False)
+                        if ok is None:
+                            raise DataError(f"{seed_dir / name}.json: {label}: {key!r} {problem}")
 
 
 def seed_fingerprint(seed_dir: Path = SEED_DIR) -> str:

@@ -21,8 +21,8 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from .errors import DataError, UsageError, describe, is_storage_fault
-from .expo import open_expo
+from .errors import DataError, UsageError, database_fault, describe, one_line
+from .expo import _lenient_text, open_expo
 
 PROG = "wesemibay-db"
 
@@ -39,29 +39,37 @@ def _cmd_build(args) -> int:
 
 def check(path: str) -> list[str]:
     """Problems found in an expo file (empty when it is sound)."""
-    problems = []
     with open_expo(path, readonly=True) as expo:
-        conn = expo.conn
-        for (msg,) in conn.execute("PRAGMA integrity_check"):
-            if msg != "ok":
-                problems.append(f"integrity: {msg}")
-        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
-            problems.append(f"{table} row {rowid}: refers to a missing {parent} record")
-        for kind, table, key in (("exhibitor", "exhibitors", "slug"), ("product", "products", "slug"),
-                                 ("topic", "topics", "slug"), ("event", "events", "slug"),
-                                 ("quote", "quotes", "id"), ("link", "links", "id")):
-            if expo.meta().get("synthetic"):
-                break  # synthetic expos are made for tests and benchmarks, not facts
-            for (ref,) in conn.execute(
-                    f"SELECT {key} FROM {table} t WHERE NOT EXISTS "
-                    f"(SELECT 1 FROM cites c WHERE c.kind = ? AND c.ref = t.{key})", (kind,)):
-                problems.append(f"{kind} {ref}: cites no source")
-        problems += _type_problems(conn)
+        expo.conn.text_factory = _lenient_text     # report what is there, even bad text
         try:
-            conn.execute("INSERT INTO search(search) VALUES('integrity-check')")
-        except Exception as exc:  # read-only connection: run the check as a query instead
-            if "readonly" not in str(exc):
-                problems.append(f"search index: {exc}")
+            return _problems(expo)
+        except sqlite3.DatabaseError as exc:
+            raise (database_fault(path, exc) or exc) from None
+
+
+def _problems(expo) -> list[str]:
+    problems = []
+    conn = expo.conn
+    for (msg,) in conn.execute("PRAGMA integrity_check"):
+        if msg != "ok":
+            problems.append(f"integrity: {one_line(msg)}")
+    for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+        problems.append(f"{table} row {rowid}: refers to a missing {parent} record")
+    for kind, table, key in (("exhibitor", "exhibitors", "slug"), ("product", "products", "slug"),
+                             ("topic", "topics", "slug"), ("event", "events", "slug"),
+                             ("quote", "quotes", "id"), ("link", "links", "id")):
+        if expo.meta().get("synthetic"):
+            break  # synthetic expos are made for tests and benchmarks, not facts
+        for (ref,) in conn.execute(
+                f"SELECT {key} FROM {table} t WHERE NOT EXISTS "
+                f"(SELECT 1 FROM cites c WHERE c.kind = ? AND c.ref = t.{key})", (kind,)):
+            problems.append(f"{kind} {one_line(ref)}: cites no source")
+    problems += _type_problems(conn)
+    try:
+        conn.execute("INSERT INTO search(search) VALUES('integrity-check')")
+    except Exception as exc:  # read-only connection: run the check as a query instead
+        if "readonly" not in str(exc):
+            problems.append(f"search index: {one_line(exc)}")
     return problems
 
 
@@ -292,9 +300,6 @@ def crash_log(exc: BaseException, argv: list[str]) -> Path | None:
     return path
 
 
-_DAMAGE = ("malformed", "not a database", "corrupt", "fts5")
-
-
 def _file_of(args) -> str:
     for name in ("expo", "path", "out"):
         value = getattr(args, name, None)
@@ -309,10 +314,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except UsageError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        print(f"{PROG}: {one_line(exc)}", file=sys.stderr)
         return 2
     except DataError as exc:              # StorageError and ImportFailed included
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        print(f"{PROG}: {one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -330,15 +335,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: {name}{': ' if name else ''}{describe(exc)}", file=sys.stderr)
         return 1
     except sqlite3.DatabaseError as exc:
-        name = _file_of(args)
-        if is_storage_fault(exc):
-            print(f"{PROG}: {name}: {describe(exc)}", file=sys.stderr)
-            return 1
-        if any(word in str(exc).casefold() for word in _DAMAGE):
-            print(f"{PROG}: {name}: the file is damaged ({exc}); use an undamaged copy",
-                  file=sys.stderr)
-            return 1
-        return _bug(exc, argv)
+        fault = database_fault(_file_of(args) or "the file", exc)
+        if fault is None:
+            return _bug(exc, argv)
+        print(f"{PROG}: {fault}", file=sys.stderr)
+        return 1
     except Exception as exc:
         return _bug(exc, argv)
 

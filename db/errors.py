@@ -78,14 +78,19 @@ _SQLITE_TEXT = (
 )
 
 
+def one_line(text) -> str:
+    """``text`` on one line (SQLite's and the system's messages may span several)."""
+    return " ".join(str(text).split())
+
+
 def describe(exc: BaseException) -> str:
     """A short, plain description of an ``OSError`` or ``sqlite3.Error`` for one user line."""
     if isinstance(exc, OSError):
         text = _ERRNO_TEXT.get(exc.errno or 0)
         if text:
             return text
-        return (exc.strerror or str(exc) or type(exc).__name__).rstrip(".")
-    message = str(exc).strip()
+        return one_line(exc.strerror or str(exc) or type(exc).__name__).rstrip(".")
+    message = one_line(exc)
     low = message.casefold()
     for needle, text in _SQLITE_TEXT:
         if needle in low:
@@ -111,3 +116,25 @@ def storage_error(path: str | os.PathLike, exc: BaseException, doing: str = "",
     what = describe(exc)
     return StorageError(f"{os.fspath(path)}: {doing + ': ' if doing else ''}{what}"
                         f"{'; ' + then if then else ''}")
+
+
+_DAMAGE = ("malformed", "not a database", "corrupt", "fts5", "could not decode")
+
+
+def database_fault(path: str | os.PathLike, exc: BaseException) -> DataError | None:
+    """The one-line error for an ``sqlite3`` error met while reading a file, or None when it
+    is not the file's or the environment's fault (then it is a bug).
+
+    Damage that opening does not see (it does not read every row), text that is not UTF-8,
+    a full disk or an I/O error: ``PATH: the file is damaged (...)`` and the like.
+    """
+    if is_storage_fault(exc):
+        return storage_error(path, exc, "cannot read or write it")
+    low = str(exc).casefold()
+    if "could not decode" in low:
+        return DataError(f"{os.fspath(path)}: the file holds text that is not valid UTF-8 "
+                         "(damaged, or made by another program); use an undamaged copy")
+    if any(word in low for word in _DAMAGE):
+        return DataError(f"{os.fspath(path)}: the file is damaged ({one_line(exc)}); use an "
+                         "undamaged copy")
+    return None

@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from . import fileops, schema
-from .errors import DataError, is_storage_fault, storage_error
+from .errors import DataError, database_fault, is_storage_fault, one_line, storage_error
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -32,6 +32,10 @@ class Booth:
     w: float
     h: float
     placed: bool
+
+
+def _lenient_text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
 
 
 def _json_value(text, kind: type):
@@ -65,14 +69,17 @@ def _check_header(path: Path) -> None:
                         f"header says {page_size * pages}); it was left untouched")
 
 
-def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+def _connect(path: Path, readonly: bool, probe: bool = False) -> sqlite3.Connection:
     if readonly:
         uri = path.resolve().as_uri() + "?mode=ro"
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     else:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    # A file from anyone: functions with side effects never run from its schema.
-    conn.execute("PRAGMA trusted_schema = OFF")
+    if not probe:
+        # A file from anyone: functions never run from its schema (triggers, views and
+        # indexes we did not make are refused by check_schema anyway). The probe reads the
+        # schema with the default, so that a foreign index gets its own clear message.
+        conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
 
@@ -156,7 +163,8 @@ def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
     """SQLite's ``quick_check`` (reads every page: a separate step, so it can move)."""
     result = conn.execute("PRAGMA quick_check").fetchone()[0]
     if result != "ok":
-        raise DataError(f"{path}: the database is damaged ({result}); it was left untouched")
+        raise DataError(f"{path}: the database is damaged ({one_line(result)}); it was left "
+                        "untouched")
 
 
 class Expo:
@@ -178,18 +186,47 @@ class Expo:
         self.close()
 
     def meta(self) -> dict:
-        row = self.conn.execute("SELECT * FROM expo WHERE id = 1").fetchone()
-        if row is None:
+        rows = self.rows("SELECT * FROM expo WHERE id = 1")
+        if not rows:
             return {"name": self.path.stem, "schematic": 0, "synthetic": 0, "slug": self.path.stem}
-        cols = [d[0] for d in self.conn.execute("SELECT * FROM expo LIMIT 0").description]
-        meta = dict(zip(cols, row))
+        meta = rows[0]
         meta["extra"] = _json_value(meta.get("extra"), dict)
         return meta
 
     def rows(self, sql: str, params=()) -> list[dict]:
-        cur = self.conn.execute(sql, params)
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r)) for r in cur.fetchall()]
+        try:
+            return self._read(sql, params)
+        except DataError as exc:
+            if not getattr(exc, "undecodable", False):
+                raise
+        # A file made elsewhere may hold text that is not UTF-8: read it again, replacing
+        # what cannot be decoded (only then, so that the usual reads stay fast).
+        factory = self.conn.text_factory
+        self.conn.text_factory = _lenient_text
+        try:
+            return self._read(sql, params)
+        finally:
+            self.conn.text_factory = factory
+
+    def _read(self, sql: str, params) -> list[dict]:
+        try:
+            cur = self.conn.execute(sql, params)
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, r)) for r in cur.fetchall()]
+        except sqlite3.DatabaseError as exc:
+            fault = self._fault(exc)
+            if fault is exc:
+                raise
+            fault.undecodable = "could not decode" in str(exc).casefold()
+            raise fault from None
+        except UnicodeDecodeError:           # SQLite's message quoted undecodable bytes
+            raise DataError(f"{self.path}: the file is damaged; use an undamaged copy"
+                            ) from None
+
+    def _fault(self, exc: sqlite3.DatabaseError) -> Exception:
+        """A read that failed: damage the opening checks did not see (they do not read every
+        row) or a full disk is a ``DataError`` naming the file; anything else stays a bug."""
+        return database_fault(self.path, exc) or exc
 
     # ------------------------------------------------------------------ floor
     def zones(self) -> list[dict]:
@@ -352,7 +389,7 @@ def open_expo(path: str | os.PathLike, *, create: bool = False, readonly: bool =
             return Expo(conn, path)
     _check_header(path)
     try:
-        probe = _connect(path, readonly=True)
+        probe = _connect(path, readonly=True, probe=True)
         try:
             version = schema.file_version(probe)
             app_id = probe.execute("PRAGMA application_id").fetchone()[0]
@@ -364,6 +401,7 @@ def open_expo(path: str | os.PathLike, *, create: bool = False, readonly: bool =
                     "SELECT count(*) FROM sqlite_master").fetchone()[0]:
                 raise DataError(f"{path}: an SQLite database, but not an expo file")
             check_schema(probe, path, version)
+            probe.execute("PRAGMA trusted_schema = OFF")
             if integrity:
                 check_integrity(probe, path)
         finally:
@@ -371,7 +409,10 @@ def open_expo(path: str | os.PathLike, *, create: bool = False, readonly: bool =
     except sqlite3.DatabaseError as exc:
         if is_storage_fault(exc):
             raise storage_error(path, exc, "cannot read it") from None
-        raise DataError(f"{path}: cannot be read as an expo file ({exc}); "
+        raise DataError(f"{path}: cannot be read as an expo file ({one_line(exc)}); "
+                        "it was left untouched") from None
+    except UnicodeDecodeError:     # SQLite's own message quoted bytes that are not UTF-8
+        raise DataError(f"{path}: cannot be read as an expo file (its schema is damaged); "
                         "it was left untouched") from None
     try:
         conn = _connect(path, readonly=readonly)
@@ -385,7 +426,7 @@ def open_expo(path: str | os.PathLike, *, create: bool = False, readonly: bool =
             if is_storage_fault(exc):
                 raise storage_error(path, exc, "upgrading the file failed; it was left as it "
                                     "was") from None
-            raise DataError(f"{path}: upgrading the file failed ({exc}); "
+            raise DataError(f"{path}: upgrading the file failed ({one_line(exc)}); "
                             "it was left as it was") from None
         except BaseException:
             conn.close()

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import IO, Callable
 
-from .errors import DataError, FileInUse, storage_error
+from .errors import DataError, FileInUse, one_line, storage_error
 
 SIDECARS = ("-wal", "-shm", "-journal")
 
@@ -272,7 +272,8 @@ class _Claim:
             raise storage_error(shown, exc, "cannot replace it") from None
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise DataError(f"{shown}: cannot be replaced: it is not a sound database ({exc})"
+            raise DataError(f"{shown}: cannot be replaced: it is not a sound database "
+                            f"({one_line(exc)})"
                             ) from None
         except BaseException:
             conn.close()

@@ -155,6 +155,12 @@ _EXHIBITOR_CELLS = tuple((f, CELL_LIMITS[f][0], CELL_LIMITS[f][1]) for f in (
     "zone", "booth", "hall", "x", "y", "w", "h", "exhibitor_summary", "description", "sources"))
 
 
+def _shown(text: str, limit: int = 60) -> str:
+    """A value from a file as shown inside a message: on one line, at most ``limit`` long."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def norm_header(text: str) -> str:
     """Header as compared: NFKC, case-folded, without spaces and punctuation."""
     return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text or "").casefold())
@@ -485,8 +491,7 @@ class _Importer:
                            fix="save the file as UTF-8 or pass the right --encoding")
                 return
             delimiter = sniff_delimiter(first, path.suffix)
-            if csv.field_size_limit() < CSV_CELL_CAP:
-                csv.field_size_limit(CSV_CELL_CAP)
+            csv.field_size_limit(CSV_CELL_CAP)
             reader = csv.reader(text, delimiter=delimiter, quotechar='"', doublequote=True,
                                 skipinitialspace=False, strict=False)
             self._read_rows(reader, name, path, raw, size, file_no, n_files, encoding)
@@ -506,7 +511,7 @@ class _Importer:
             if target in ("ignore", "-"):
                 continue
             if target is None:
-                ignored.append(f'{col_letter(i)} ("{h_clean}")')
+                ignored.append(f'{col_letter(i)} ("{_shown(h_clean)}")')
                 continue
             if target.startswith("specs."):
                 specs[target[6:]] = i
@@ -525,8 +530,8 @@ class _Importer:
                     continue
             if target in cols:
                 j = cols[target]
-                self.error(name, f'columns {col_letter(j)} ("{header[j].strip()}") and '
-                           f'{col_letter(i)} ("{h_clean}") both mean "{target}"', 1,
+                self.error(name, f'columns {col_letter(j)} ("{_shown(header[j])}") and '
+                           f'{col_letter(i)} ("{_shown(h_clean)}") both mean "{target}"', 1,
                            fix="rename or remove one of them, or use --map to say which is which")
                 continue
             cols[target] = i
@@ -537,7 +542,9 @@ class _Importer:
             if "exhibitor_id" in cols and "product" in cols:
                 pass  # a product file that names exhibitors by id only
             else:
-                found = ", ".join(f'"{h.strip()}"' for h in header if h.strip()) or "none"
+                shown = [f'"{_shown(h)}"' for h in header if h.strip()]
+                found = ", ".join(shown[:12]) + (f" and {len(shown) - 12} more"
+                                                  if len(shown) > 12 else "") or "none"
                 self.error(name, "no exhibitor name column (e.g. Company, Exhibitor, 公司名称, "
                            f"展商名称); headers found: {found}", 1,
                            fix='rename the column or pass --map "YOUR HEADER=company"')
@@ -563,7 +570,7 @@ class _Importer:
         if cols is None:
             return
         self._ex_fields = [f for f in _EXHIBITOR_KEY if f in cols]
-        header = [h.strip().lstrip("\ufeff") for h in header]
+        header = [_shown(h.strip().lstrip("\ufeff")) for h in header]   # for messages
         ncols = len(header)
         base = Path(path).parent
         items = list(cols.items())
@@ -1083,7 +1090,7 @@ class _Importer:
                 continue
             pieces = re.split(r"[:：=]", part, maxsplit=1)
             if len(pieces) < 2:
-                self.error(name, f"spec “{part.strip()[:40]}” has no value", line,
+                self.error(name, f"spec “{_shown(part.strip(), 40)}” has no value", line,
                            self._col(cols, header, "specs"),
                            fix="write key: value pairs separated by semicolons")
                 return None
@@ -1793,6 +1800,10 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
                 try:
                     dst = sqlite3.connect(str(temp))
                     try:
+                        # A throwaway copy until commit, which flushes it: no journal or
+                        # fsync while copying.
+                        dst.execute("PRAGMA journal_mode = OFF")
+                        dst.execute("PRAGMA synchronous = OFF")
                         src.backup(dst)
                     finally:
                         dst.close()
