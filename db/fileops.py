@@ -167,7 +167,7 @@ def remove_stale(target: str | os.PathLike, tag: str, older_than: float = 60.0) 
 
 
 def fsync_file(path: str | os.PathLike) -> None:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))   # Windows flushes writers only
     try:
         os.fsync(fd)
     finally:
@@ -335,6 +335,10 @@ def replace(temp: str | os.PathLike, target: str | os.PathLike, *, database: boo
                     raise storage_error(target, exc, f"cannot remove its old {s} file") from None
         try:
             os.replace(temp, real)
+        except PermissionError as exc:
+            if os.name == "nt":            # Windows: a file open elsewhere cannot be replaced
+                raise FileInUse(target) from None
+            raise storage_error(target, exc, "cannot replace it") from None
         except OSError as exc:
             raise storage_error(target, exc, "cannot replace it") from None
     finally:

@@ -1784,7 +1784,7 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
     exists = real.exists()
     if exists and not os.access(real, os.W_OK):
         raise DataError(f"{target}: the expo file is read-only; import into a copy")
-    source = real if exists or base is None else Path(base)
+    source = target if exists or base is None else Path(base)   # named as the user gave it
     if exists or base is not None:
         from .expo import open_expo   # checks: a regular SQLite file, our schema, not damaged
         open_expo(source, readonly=True).close()
