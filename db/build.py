@@ -11,14 +11,15 @@ import hashlib
 import json
 import os
 import random
-import tempfile
+import sqlite3
 from pathlib import Path
 
-from . import content, dates, layout, schema
-from .errors import DataError
+from . import content, dates, fileops, layout, schema
+from .errors import DataError, is_storage_fault, storage_error
 from .images import PRODUCT_ART, attach_tool_pictures
 from .expo import open_expo
 from .search import rebuild_index
+from .text import MAX_ID, clean_field, field_limit
 from .supply import ETO_DIR, load_eto
 
 SEED_DIR = Path(__file__).with_name("seed")
@@ -162,6 +163,26 @@ def validate_seed(data: dict, seed_dir: Path = SEED_DIR) -> None:
     for s in data["sources"]:
         if s["id"] not in cited:
             fail("sources", s["id"], "cited by no record")
+    _check_lengths(data, seed_dir)
+
+
+def _check_lengths(data: dict, seed_dir: Path) -> None:
+    """Every text of the seed within its column's limit (``db.text``), as imports are."""
+    for name in SEED_FILES:
+        records = data[name] if isinstance(data[name], list) else [data[name]]
+        for i, rec in enumerate(records):
+            if not isinstance(rec, dict):
+                continue
+            label = rec.get("slug") or rec.get("id") or f"record {i + 1}"
+            for key, value in rec.items():
+                values = value if isinstance(value, list) else [value]
+                limit = MAX_ID if isinstance(value, list) and key != "aliases" else \
+                    field_limit(key)
+                for v in values:
+                    if isinstance(v, str):
+                        ok, problem = clean_field(v, limit, single_line=False)
+                        if ok is None:
+                            raise DataError(f"{seed_dir / name}.json: {label}: {key!r} {problem}")
 
 
 def seed_fingerprint(seed_dir: Path = SEED_DIR) -> str:
@@ -223,27 +244,25 @@ def builtin_layout(zones: list[dict], exhibitors: list[dict]):
 
 
 def build(out: str | os.PathLike, seed_dir: Path = SEED_DIR) -> Path:
-    """Write the built-in expo to ``out`` (atomically: a temp file, then rename)."""
+    """Write the built-in expo to ``out`` atomically (``fileops``: a temp file, then rename)."""
     data = load_seed(seed_dir)
     out = Path(out)
-    if out.is_dir():
-        raise DataError(f"{out}: is a folder; give the path of the expo file to write")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".build-", suffix=".sqlite", dir=out.parent)
-    os.close(fd)
-    os.unlink(tmp)
+    fileops.check_target(out, "an expo file")
+    tmp = fileops.temp_beside(out, "build", ".sqlite")
     try:
         expo = open_expo(tmp, create=True)
         try:
             write_seed(expo.conn, data)
             expo.conn.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.Error as exc:
+            if is_storage_fault(exc):
+                raise storage_error(out, exc, "cannot write it") from None
+            raise
         finally:
             expo.close()
-        os.replace(tmp, out)
+        fileops.replace(tmp, out, database=True)
     except BaseException:
-        for p in (tmp, tmp + "-wal", tmp + "-shm"):
-            if os.path.exists(p):
-                os.unlink(p)
+        fileops.remove(tmp, sidecars=True)
         raise
     return out
 

@@ -2,17 +2,28 @@
 
 Exit codes: 0 success, 2 wrong usage, 1 bad data or file (one line on stderr
 naming the file, the record and what is wrong; never a traceback).
+
+Errors we expect (``DataError``; ``StorageError`` for a full disk, no permission, a
+read-only folder, an I/O error) are one line. Anything else is a bug in the program: its
+traceback goes to a log file in the system's temporary folder, and the user gets one line
+that says so and names the file (``crash_log``).
 """
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import json
+import os
+import platform
+import sqlite3
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 
 from . import content
-from .errors import DataError, UsageError
-from .expo import open_expo
+from .errors import DataError, UsageError, database_fault, describe, one_line
+from .expo import _lenient_text, open_expo
 
 PROG = "wesemibay-db"
 
@@ -29,29 +40,71 @@ def _cmd_build(args) -> int:
 
 def check(path: str) -> list[str]:
     """Problems found in an expo file (empty when it is sound)."""
-    problems = []
     with open_expo(path, readonly=True) as expo:
-        conn = expo.conn
-        for (msg,) in conn.execute("PRAGMA integrity_check"):
-            if msg != "ok":
-                problems.append(f"integrity: {msg}")
-        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
-            problems.append(f"{table} row {rowid}: refers to a missing {parent} record")
-        for kind, table, key in (("exhibitor", "exhibitors", "slug"), ("product", "products", "slug"),
-                                 ("topic", "topics", "slug"), ("event", "events", "slug"),
-                                 ("quote", "quotes", "id"), ("link", "links", "id")):
-            if expo.meta().get("synthetic"):
-                break  # synthetic expos are made for tests and benchmarks, not facts
-            for (ref,) in conn.execute(
-                    f"SELECT {key} FROM {table} t WHERE NOT EXISTS "
-                    f"(SELECT 1 FROM cites c WHERE c.kind = ? AND c.ref = t.{key})", (kind,)):
-                problems.append(f"{kind} {ref}: cites no source")
+        expo.conn.text_factory = _lenient_text     # report what is there, even bad text
         try:
-            conn.execute("INSERT INTO search(search) VALUES('integrity-check')")
-        except Exception as exc:  # read-only connection: run the check as a query instead
-            if "readonly" not in str(exc):
-                problems.append(f"search index: {exc}")
-        problems += content.file_problems(conn)   # dates; wording and sources if curated
+            return _problems(expo)
+        except sqlite3.DatabaseError as exc:
+            raise (database_fault(path, exc) or exc) from None
+
+
+def _problems(expo) -> list[str]:
+    problems = []
+    conn = expo.conn
+    for (msg,) in conn.execute("PRAGMA integrity_check"):
+        if msg != "ok":
+            problems.append(f"integrity: {one_line(msg)}")
+    for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+        problems.append(f"{table} row {rowid}: refers to a missing {parent} record")
+    for kind, table, key in (("exhibitor", "exhibitors", "slug"), ("product", "products", "slug"),
+                             ("topic", "topics", "slug"), ("event", "events", "slug"),
+                             ("quote", "quotes", "id"), ("link", "links", "id")):
+        if expo.meta().get("synthetic"):
+            break  # synthetic expos are made for tests and benchmarks, not facts
+        for (ref,) in conn.execute(
+                f"SELECT {key} FROM {table} t WHERE NOT EXISTS "
+                f"(SELECT 1 FROM cites c WHERE c.kind = ? AND c.ref = t.{key})", (kind,)):
+            problems.append(f"{kind} {one_line(ref)}: cites no source")
+    problems += _type_problems(conn)
+    try:
+        conn.execute("INSERT INTO search(search) VALUES('integrity-check')")
+    except Exception as exc:  # read-only connection: run the check as a query instead
+        if "readonly" not in str(exc):
+            problems.append(f"search index: {one_line(exc)}")
+    problems += content.file_problems(conn)   # dates; wording and sources if curated
+    return problems
+
+
+_AFFINITY = {"TEXT": "text", "INTEGER": "integer", "REAL": "real"}
+_JSON_COLUMNS = {("exhibitors", "aliases"), ("products", "specs"), ("expo", "extra")}
+
+
+def _type_problems(conn) -> list[str]:
+    """Values of the wrong type in our tables (another program may store anything), and
+    JSON columns that do not hold JSON. Reads every row: ``check`` only, not opening."""
+    from .expo import expected_schema
+    from .schema import SCHEMA_VERSION
+    problems = []
+    for name, (type_, sql) in expected_schema(SCHEMA_VERSION).items():
+        if type_ != "table" or sql is None or sql.upper().startswith("CREATE VIRTUAL"):
+            continue
+        for _cid, col, decl, _notnull, _default, _pk in conn.execute(
+                f'PRAGMA table_info("{name}")'):
+            want = _AFFINITY.get((decl or "").upper())
+            if want is None:
+                continue
+            ok = "'integer', 'real'" if want == "real" else f"'{want}'"
+            n = conn.execute(f'SELECT count(*) FROM "{name}" WHERE typeof("{col}") '
+                             f"NOT IN ({ok}, 'null')").fetchone()[0]
+            if n:
+                problems.append(f"{name}.{col}: {n} value{'s' if n != 1 else ''} of the wrong "
+                                f"type (not {want})")
+            elif (name, col) in _JSON_COLUMNS:
+                n = conn.execute(f'SELECT count(*) FROM "{name}" WHERE "{col}" IS NOT NULL '
+                                 f'AND NOT json_valid("{col}")').fetchone()[0]
+                if n:
+                    problems.append(f"{name}.{col}: {n} value{'s' if n != 1 else ''} "
+                                    f"that {'are' if n != 1 else 'is'} not valid JSON")
     return problems
 
 
@@ -314,22 +367,71 @@ def _version() -> str:
         return "dev"
 
 
+def crash_log(exc: BaseException, argv: list[str]) -> Path | None:
+    """Write a bug's traceback to ``<temp folder>/wesemibay-db-bug-<time>-<pid>.log``."""
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = Path(tempfile.gettempdir()) / f"wesemibay-db-bug-{stamp}-{os.getpid()}.log"
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(f"{PROG} {_version()} on Python {platform.python_version()}, "
+                     f"SQLite {sqlite3.sqlite_version}, {platform.platform()}\n")
+            fh.write(f"command: {PROG} {' '.join(argv)}\n\n")
+            fh.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        return None
+    return path
+
+
+def _file_of(args) -> str:
+    for name in ("expo", "path", "out"):
+        value = getattr(args, name, None)
+        if value:
+            return str(value)
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser().parse_args(argv)
     try:
         return args.func(args)
     except UsageError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        print(f"{PROG}: {one_line(exc)}", file=sys.stderr)
         return 2
-    except DataError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        name = getattr(exc, "filename", None) or ""
-        print(f"{PROG}: {name}{': ' if name else ''}{exc.strerror or exc}", file=sys.stderr)
+    except DataError as exc:              # StorageError and ImportFailed included
+        print(f"{PROG}: {one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:               # e.g. output piped into `head`
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 1
+    except MemoryError:
+        print(f"{PROG}: {_file_of(args) or 'the command'}: not enough memory", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        name = exc.filename or _file_of(args)
+        print(f"{PROG}: {name}{': ' if name else ''}{describe(exc)}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as exc:
+        fault = database_fault(_file_of(args) or "the file", exc)
+        if fault is None:
+            return _bug(exc, argv)
+        print(f"{PROG}: {fault}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        return _bug(exc, argv)
+
+
+def _bug(exc: BaseException, argv: list[str]) -> int:
+    log = crash_log(exc, argv)
+    where = f"the details are in {log}" if log else "the details could not be written"
+    print(f"{PROG}: internal error ({type(exc).__name__}): a bug in {PROG}, not a fault in "
+          f"your files; {where}; please report it", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -187,6 +187,11 @@ def _has_table(conn, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
 
 
+# Kinds of source that a user's own import writes (db.importers, db.planimport): the file
+# itself is the source of what it says.
+USER_SOURCE_KINDS = ("import", "floor plan", "manual")
+
+
 def curated(conn: sqlite3.Connection) -> bool:
     """True for a file that labels the confidence of its records (the built-in expo, or an
     export of it): the content rules hold for every record there."""
@@ -208,10 +213,17 @@ def confidence_problems(conn: sqlite3.Connection) -> list[str]:
         return []
     labels = {(k, r): (lv, b) for k, r, lv, b in
               conn.execute("SELECT kind, ref, level, basis FROM confidence")}
+    # Records a user imported (an organiser's list, a floor plan) state what their file says,
+    # cited to that file; they carry no label of ours and the curated rules do not judge them.
+    user_supplied = set(conn.execute(
+        "SELECT c.kind, c.ref FROM cites c JOIN sources s ON s.id = c.source "
+        "WHERE s.kind IN " + str(USER_SOURCE_KINDS)))
     out = []
     for kind, (table, key) in _CONF_TABLES.items():
         for rec in _rows(conn, f"SELECT * FROM {table}"):
             level, basis = labels.get((kind, rec[key]), (None, None))
+            if level is None and (kind, rec[key]) in user_supplied:
+                continue
             problem = wording_problem(level, basis, record_text(rec))
             if problem:
                 out.append(f"{kind} {rec[key]}: {problem}")

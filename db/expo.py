@@ -7,6 +7,7 @@ it was.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -15,8 +16,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import schema
-from .errors import DataError
+from . import fileops, schema
+from .errors import DataError, database_fault, is_storage_fault, one_line, storage_error
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -33,16 +34,27 @@ class Booth:
     placed: bool
 
 
-def _check_header(path: Path) -> None:
+def _lenient_text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
+
+
+def _json_value(text, kind: type):
+    """A JSON column's value, or an empty ``kind`` when a foreign file holds something else."""
     try:
-        with open(path, "rb") as fh:
+        value = json.loads(text) if isinstance(text, str) and text else kind()
+    except (ValueError, RecursionError):
+        return kind()
+    return value if isinstance(value, kind) else kind()
+
+
+def _check_header(path: Path) -> None:
+    """A regular file that starts like an SQLite database and is as long as it says."""
+    with fileops.open_regular(path, "an expo file") as fh:
+        try:
             head = fh.read(100)
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not an expo file") from None
-    except PermissionError:
-        raise DataError(f"{path}: permission denied") from None
+            size = os.fstat(fh.fileno()).st_size
+        except OSError as exc:
+            raise storage_error(path, exc, "cannot read it") from None
     if len(head) == 0:
         raise DataError(f"{path}: the file is empty, not an expo file")
     if not head.startswith(SQLITE_MAGIC):
@@ -52,20 +64,107 @@ def _check_header(path: Path) -> None:
     page_size = int.from_bytes(head[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(head[28:32], "big")
-    size = path.stat().st_size
     if page_size and pages and size < page_size * pages:
         raise DataError(f"{path}: the file is truncated ({size} bytes, "
                         f"header says {page_size * pages}); it was left untouched")
 
 
-def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+def _connect(path: Path, readonly: bool, probe: bool = False) -> sqlite3.Connection:
     if readonly:
         uri = path.resolve().as_uri() + "?mode=ro"
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     else:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    if not probe:
+        # A file from anyone: functions never run from its schema (triggers, views and
+        # indexes we did not make are refused by check_schema anyway). The probe reads the
+        # schema with the default, so that a foreign index gets its own clear message.
+        conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+# ------------------------------------------------------------------ the schema
+_REFUSED_FIX = ("it is not an expo file as WeSemiBay Explorer writes it (changed by another "
+                "program?); use an untouched copy, or make it again with wesemibay-db import "
+                "from its source files")
+
+
+@functools.lru_cache(maxsize=None)
+def expected_schema(version: int) -> dict[str, tuple[str, str | None]]:
+    """Name -> (type, SQL) of every object an expo file of ``version`` holds.
+
+    Made by running the migrations up to ``version`` on an empty database. The SQL of the
+    tables a virtual table keeps (e.g. the search index's ``search_data``) is None: their
+    text depends on the SQLite version, only their type is checked.
+    """
+    mem = sqlite3.connect(":memory:")
+    try:
+        for step in schema.MIGRATIONS[:version]:
+            for statement in schema._split(step):
+                mem.execute(statement)
+        rows = mem.execute("SELECT type, name, sql FROM sqlite_master "
+                           "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").fetchall()
+    finally:
+        mem.close()
+    virtual = [name for type_, name, sql in rows
+               if type_ == "table" and (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
+    out = {}
+    for type_, name, sql in rows:
+        shadow = any(name.startswith(v + "_") for v in virtual)
+        out[name] = (type_, None if shadow else _norm_sql(sql))
+    return out
+
+
+def _norm_sql(sql: str | None) -> str | None:
+    return " ".join(sql.split()) if sql else sql
+
+
+_SQLITE_TABLES = {"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
+
+
+def check_schema(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Refuse a file whose schema is not exactly ours for ``version``.
+
+    Reads only ``sqlite_master`` (never the rows): every table, index and the search index
+    must be there as we made them (a view in place of a table, a missing table or column, a
+    changed constraint are refused), and nothing else may be: no triggers, views or indexes
+    we did not make (they would run or fail during an import).
+    """
+    expected = expected_schema(version)
+    found = {}
+    for type_, name, tbl, sql in conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master"):
+        if (type_ == "index" and name.startswith("sqlite_autoindex_") and sql is None) \
+                or (type_ == "table" and name in _SQLITE_TABLES):
+            continue                       # SQLite's own (statistics, autoindexes)
+        found[name] = (type_, sql)
+    for name, (type_, sql) in found.items():
+        want = expected.get(name)
+        if want is None:
+            what = {"trigger": "a trigger", "view": "a view", "index": "an index",
+                    "table": "a table"}.get(type_, type_)
+            raise DataError(f"{path}: refused: {what} {name!r} that WeSemiBay Explorer does "
+                            f"not make; {_REFUSED_FIX}")
+        if want[0] != type_:
+            raise DataError(f"{path}: refused: {name!r} is a {type_}, not a {want[0]}; "
+                            f"{_REFUSED_FIX}")
+        if want[1] is not None and _norm_sql(sql) != want[1]:
+            raise DataError(f"{path}: refused: the {type_} {name!r} is not as this version "
+                            f"makes it (columns or constraints differ); {_REFUSED_FIX}")
+    missing = [name for name in expected if name not in found]
+    if missing:
+        raise DataError(f"{path}: refused: the table {missing[0]!r} is missing"
+                        + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+                        + f"; {_REFUSED_FIX}")
+
+
+def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
+    """SQLite's ``quick_check`` (reads every page: a separate step, so it can move)."""
+    result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if result != "ok":
+        raise DataError(f"{path}: the database is damaged ({one_line(result)}); it was left "
+                        "untouched")
 
 
 class Expo:
@@ -87,18 +186,47 @@ class Expo:
         self.close()
 
     def meta(self) -> dict:
-        row = self.conn.execute("SELECT * FROM expo WHERE id = 1").fetchone()
-        if row is None:
+        rows = self.rows("SELECT * FROM expo WHERE id = 1")
+        if not rows:
             return {"name": self.path.stem, "schematic": 0, "synthetic": 0, "slug": self.path.stem}
-        cols = [d[0] for d in self.conn.execute("SELECT * FROM expo LIMIT 0").description]
-        meta = dict(zip(cols, row))
-        meta["extra"] = json.loads(meta.get("extra") or "{}")
+        meta = rows[0]
+        meta["extra"] = _json_value(meta.get("extra"), dict)
         return meta
 
     def rows(self, sql: str, params=()) -> list[dict]:
-        cur = self.conn.execute(sql, params)
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r)) for r in cur.fetchall()]
+        try:
+            return self._read(sql, params)
+        except DataError as exc:
+            if not getattr(exc, "undecodable", False):
+                raise
+        # A file made elsewhere may hold text that is not UTF-8: read it again, replacing
+        # what cannot be decoded (only then, so that the usual reads stay fast).
+        factory = self.conn.text_factory
+        self.conn.text_factory = _lenient_text
+        try:
+            return self._read(sql, params)
+        finally:
+            self.conn.text_factory = factory
+
+    def _read(self, sql: str, params) -> list[dict]:
+        try:
+            cur = self.conn.execute(sql, params)
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, r)) for r in cur.fetchall()]
+        except sqlite3.DatabaseError as exc:
+            fault = self._fault(exc)
+            if fault is exc:
+                raise
+            fault.undecodable = "could not decode" in str(exc).casefold()
+            raise fault from None
+        except UnicodeDecodeError:           # SQLite's message quoted undecodable bytes
+            raise DataError(f"{self.path}: the file is damaged; use an undamaged copy"
+                            ) from None
+
+    def _fault(self, exc: sqlite3.DatabaseError) -> Exception:
+        """A read that failed: damage the opening checks did not see (they do not read every
+        row) or a full disk is a ``DataError`` naming the file; anything else stays a bug."""
+        return database_fault(self.path, exc) or exc
 
     # ------------------------------------------------------------------ floor
     def zones(self) -> list[dict]:
@@ -143,7 +271,7 @@ class Expo:
         if not rows:
             return None
         row = rows[0]
-        row["aliases"] = json.loads(row.get("aliases") or "[]")
+        row["aliases"] = _json_value(row.get("aliases"), list)
         row["booths"] = self.booths_of(slug)
         return row
 
@@ -233,25 +361,35 @@ _TABLES = {
 }
 
 
-def open_expo(path: str | os.PathLike, *, create: bool = False, readonly: bool = False) -> Expo:
+def open_expo(path: str | os.PathLike, *, create: bool = False, readonly: bool = False,
+              integrity: bool = True) -> Expo:
     """Open (or with ``create`` make) an expo file, migrating it to the current schema.
 
-    A file that is not SQLite, truncated, corrupt or from a newer version raises
-    ``DataError`` and is not modified.
+    The checks, in order, before anything is written: a regular file (a named pipe or device
+    is refused without opening it), an SQLite header that is complete and not truncated, our
+    application id and a schema version we read, the schema exactly as that version makes it
+    (``check_schema``), then ``quick_check`` (``check_integrity``; skipped with
+    ``integrity=False``). A file that fails one raises ``DataError`` with one line naming the
+    file, the fault and the fix, and is not modified.
     """
     path = Path(path)
-    if create and (not path.exists() or path.stat().st_size == 0):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = _connect(path, readonly=False)
-        try:
-            schema.migrate(conn, str(path))
-        except BaseException:
-            conn.close()
-            raise
-        return Expo(conn, path)
+    if create:
+        st = fileops.check_regular(path, "an expo file", missing_ok=True)
+        if st is None or st.st_size == 0:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                conn = _connect(path, readonly=False)
+            except (OSError, sqlite3.Error) as exc:
+                raise storage_error(path, exc, "cannot make the expo file") from None
+            try:
+                schema.migrate(conn, str(path))
+            except BaseException:
+                conn.close()
+                raise
+            return Expo(conn, path)
     _check_header(path)
     try:
-        probe = _connect(path, readonly=True)
+        probe = _connect(path, readonly=True, probe=True)
         try:
             version = schema.file_version(probe)
             app_id = probe.execute("PRAGMA application_id").fetchone()[0]
@@ -262,21 +400,33 @@ def open_expo(path: str | os.PathLike, *, create: bool = False, readonly: bool =
             if version == 0 and probe.execute(
                     "SELECT count(*) FROM sqlite_master").fetchone()[0]:
                 raise DataError(f"{path}: an SQLite database, but not an expo file")
-            result = probe.execute("PRAGMA quick_check").fetchone()[0]
-            if result != "ok":
-                raise DataError(f"{path}: the database is damaged ({result}); it was left untouched")
+            check_schema(probe, path, version)
+            probe.execute("PRAGMA trusted_schema = OFF")
+            if integrity:
+                check_integrity(probe, path)
         finally:
             probe.close()
     except sqlite3.DatabaseError as exc:
-        raise DataError(f"{path}: cannot be read as an expo file ({exc}); "
+        if is_storage_fault(exc):
+            raise storage_error(path, exc, "cannot read it") from None
+        raise DataError(f"{path}: cannot be read as an expo file ({one_line(exc)}); "
                         "it was left untouched") from None
-    conn = _connect(path, readonly=readonly)
+    except UnicodeDecodeError:     # SQLite's own message quoted bytes that are not UTF-8
+        raise DataError(f"{path}: cannot be read as an expo file (its schema is damaged); "
+                        "it was left untouched") from None
+    try:
+        conn = _connect(path, readonly=readonly)
+    except sqlite3.Error as exc:
+        raise storage_error(path, exc, "cannot open it") from None
     if not readonly and version < schema.SCHEMA_VERSION:
         try:
             schema.migrate(conn, str(path))
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise DataError(f"{path}: upgrading the file failed ({exc}); "
+            if is_storage_fault(exc):
+                raise storage_error(path, exc, "upgrading the file failed; it was left as it "
+                                    "was") from None
+            raise DataError(f"{path}: upgrading the file failed ({one_line(exc)}); "
                             "it was left as it was") from None
         except BaseException:
             conn.close()

@@ -5,13 +5,11 @@ import base64
 import csv
 import json
 import os
-import tempfile
 from pathlib import Path
 
-from . import content, schema
+from . import content, fileops, schema
 from .dates import iso_date
-from .errors import DataError
-from .expo import Expo
+from .expo import Expo, _json_value
 from .text import strip_controls
 
 # 2: dates at their precision ("2014", "2025-10"), "layout" beside booth codes, confidence
@@ -67,7 +65,7 @@ def to_document(expo: Expo, screening=None) -> dict:
         rows = expo.rows(sql)
         for r in rows:
             for c in json_cols:
-                r[c] = json.loads(r[c]) if r.get(c) else ([] if c == "aliases" else {})
+                r[c] = _json_value(r.get(c), list if c == "aliases" else dict)
             if kind:
                 r["sources"] = cited.get(r[key], [])
             if kind in schema.CONFIDENCE_KINDS:
@@ -146,18 +144,8 @@ def _screening_report():
 
 
 def _atomic_write(path: Path, write) -> None:
-    if path.is_dir():
-        raise DataError(f"{path}: is a folder; give the path of the file to write")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write a text file atomically (see ``fileops.write_atomic``)."""
+    fileops.write_atomic(path, write, tag="export")
 
 
 def export_json(expo: Expo, out: str | os.PathLike, screening=None) -> Path:

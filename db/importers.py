@@ -45,16 +45,15 @@ import json
 import os
 import re
 import sqlite3
-import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import images, schema
-from .errors import DataError
+from . import fileops, images, schema
 from .dates import DateError, parse_date
+from .errors import DataError, describe, is_storage_fault, storage_error
 from .exporters import FORMAT_VERSION, FORMULA_START
 from .search import TOOL_WORDS, exhibitor_index_row, index_text, rebuild_index
 
@@ -105,7 +104,8 @@ PRODUCT_FIELDS = ("product", "product_id", "product_zh", "product_pinyin", "tool
                   "image", "image_credit")
 
 # Limits: longer values are refused with the line and column.
-from .text import MAX_ID, MAX_NAME, MAX_SHORT, MAX_TEXT  # noqa: E402  (re-exported)
+from .text import (MAX_ID, MAX_NAME, MAX_PATH, MAX_SHORT, MAX_TEXT,  # noqa: E402  (re-exported)
+                   clean_field, field_limit)
 MAX_ERRORS = 200           # listed in full up to this many; then counted
 MAX_WARNINGS = 200
 PRODUCT_ROWID_GAP = 1 << 24   # index rowids kept free before bulk-imported products
@@ -127,10 +127,39 @@ COUNTRIES = {
 }
 
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_WS_RE = re.compile(r"\s+")
-_CTRL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _BOOTH_SPLIT = re.compile(r"[,;/|、，；\s]+")
+
+# The longest cell of each field (characters) and whether it is kept on one line; a longer
+# cell is refused with its line and column (db/text.py holds the limits).
+CELL_LIMITS: dict[str, tuple[int, bool]] = {
+    "exhibitor_id": (MAX_ID, True), "company": (MAX_NAME, True), "company_en": (MAX_NAME, True),
+    "company_zh": (MAX_NAME, True), "pinyin": (MAX_NAME, True), "country": (MAX_SHORT, True),
+    "category": (MAX_SHORT, True), "zone": (MAX_SHORT, True), "booth": (MAX_SHORT, True),
+    "hall": (MAX_SHORT, True), "x": (MAX_SHORT, True), "y": (MAX_SHORT, True),
+    "w": (MAX_SHORT, True), "h": (MAX_SHORT, True), "exhibitor_summary": (MAX_TEXT, False),
+    "description": (MAX_TEXT, False), "product_id": (MAX_ID, True), "product": (MAX_NAME, True),
+    "product_zh": (MAX_NAME, True), "product_pinyin": (MAX_NAME, True),
+    "tool_type": (MAX_SHORT, True), "specs": (MAX_TEXT, False), "image": (MAX_PATH, True),
+    "image_credit": (MAX_NAME, True), "sources": (MAX_TEXT, True),
+}
+assert set(CELL_LIMITS) == set(HEADERS)
+# The csv module's own cap on a cell (its default, 131,072, would make a long cell look like
+# a quoting problem): far above every limit, so a long cell is reported as too long, with
+# its line and column; beyond it, the message says so.
+CSV_CELL_CAP = 1 << 26
+_PRODUCT_CELLS = tuple((f, CELL_LIMITS[f][0], CELL_LIMITS[f][1]) for f in (
+    "product", "description", "product_id", "product_zh", "product_pinyin", "tool_type",
+    "specs", "image", "image_credit", "sources"))
+_EXHIBITOR_CELLS = tuple((f, CELL_LIMITS[f][0], CELL_LIMITS[f][1]) for f in (
+    "exhibitor_id", "company", "company_en", "company_zh", "pinyin", "country", "category",
+    "zone", "booth", "hall", "x", "y", "w", "h", "exhibitor_summary", "description", "sources"))
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """A value from a file as shown inside a message: on one line, at most ``limit`` long."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def norm_header(text: str) -> str:
@@ -263,7 +292,7 @@ Progress = Callable[[float, str], None]
 # ------------------------------------------------------------------ decoding
 def detect_encoding(path: Path, data_head: bytes | None = None) -> tuple[str, str | None]:
     """(encoding, note) for a text file: UTF-8 (BOM or not), else GB18030; DataError if neither."""
-    with open(path, "rb") as fh:
+    with fileops.open_regular(path, "a catalogue file") as fh:
         head = fh.read(4)
         if head.startswith(codecs.BOM_UTF8):
             return "utf-8-sig", None
@@ -342,20 +371,27 @@ class _Context:
 
 
 def _load_context(conn: sqlite3.Connection) -> _Context:
-    booths = {c.casefold(): c for (c,) in conn.execute("SELECT code FROM booths")}
+    # Text columns may hold anything in a file made elsewhere (a number, a blob): read them
+    # as text, so that a foreign value is compared, never a reason to fail.
+    booths = {c.casefold(): c for (c,) in conn.execute(
+        "SELECT CAST(code AS TEXT) FROM booths WHERE code IS NOT NULL")}
     halls = {}
-    for slug, name in conn.execute("SELECT slug, name FROM halls"):
+    for slug, name in conn.execute("SELECT CAST(slug AS TEXT), CAST(name AS TEXT) FROM halls "
+                                   "WHERE slug IS NOT NULL"):
         halls[slug.casefold()] = slug
-        halls.setdefault(name.casefold(), slug)
-        halls.setdefault(norm_header(name), slug)
+        if name:
+            halls.setdefault(name.casefold(), slug)
+            halls.setdefault(norm_header(name), slug)
     zones = {}
-    for slug, name, zh in conn.execute("SELECT slug, name, name_zh FROM zones"):
+    for slug, name, zh in conn.execute("SELECT CAST(slug AS TEXT), CAST(name AS TEXT), "
+                                       "CAST(name_zh AS TEXT) FROM zones WHERE slug IS NOT NULL"):
         for key in (slug, name, zh):
             if key:
                 zones.setdefault(norm_header(key), slug)
     cols = ("slug", "name", "name_zh", "pinyin", "aliases", "country", "category", "zone", "summary")
     exhibitors = {r[0]: dict(zip(cols, r)) for r in conn.execute(
-        f"SELECT {', '.join(cols)} FROM exhibitors")}
+        f"SELECT {', '.join(f'CAST({c} AS TEXT)' for c in cols)} FROM exhibitors "
+        "WHERE slug IS NOT NULL")}
     names = {}
     for slug, ex in exhibitors.items():
         for key in (ex["name"], ex["name_zh"]):
@@ -447,7 +483,7 @@ class _Importer:
                 self.error(name, f"unknown encoding {encoding!r}",
                            fix="use e.g. utf-8, utf-8-sig or gb18030")
                 return
-        raw = open(path, "rb")
+        raw = fileops.open_regular(path, "a catalogue file")
         try:
             text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
             try:
@@ -458,6 +494,7 @@ class _Importer:
                            fix="save the file as UTF-8 or pass the right --encoding")
                 return
             delimiter = sniff_delimiter(first, path.suffix)
+            csv.field_size_limit(CSV_CELL_CAP)
             reader = csv.reader(text, delimiter=delimiter, quotechar='"', doublequote=True,
                                 skipinitialspace=False, strict=False)
             self._read_rows(reader, name, path, raw, size, file_no, n_files, encoding)
@@ -477,7 +514,7 @@ class _Importer:
             if target in ("ignore", "-"):
                 continue
             if target is None:
-                ignored.append(f'{col_letter(i)} ("{h_clean}")')
+                ignored.append(f'{col_letter(i)} ("{_shown(h_clean)}")')
                 continue
             if target.startswith("specs."):
                 specs[target[6:]] = i
@@ -496,8 +533,8 @@ class _Importer:
                     continue
             if target in cols:
                 j = cols[target]
-                self.error(name, f'columns {col_letter(j)} ("{header[j].strip()}") and '
-                           f'{col_letter(i)} ("{h_clean}") both mean "{target}"', 1,
+                self.error(name, f'columns {col_letter(j)} ("{_shown(header[j])}") and '
+                           f'{col_letter(i)} ("{_shown(h_clean)}") both mean "{target}"', 1,
                            fix="rename or remove one of them, or use --map to say which is which")
                 continue
             cols[target] = i
@@ -508,7 +545,9 @@ class _Importer:
             if "exhibitor_id" in cols and "product" in cols:
                 pass  # a product file that names exhibitors by id only
             else:
-                found = ", ".join(f'"{h.strip()}"' for h in header if h.strip()) or "none"
+                shown = [f'"{_shown(h)}"' for h in header if h.strip()]
+                found = ", ".join(shown[:12]) + (f" and {len(shown) - 12} more"
+                                                  if len(shown) > 12 else "") or "none"
                 self.error(name, "no exhibitor name column (e.g. Company, Exhibitor, 公司名称, "
                            f"展商名称); headers found: {found}", 1,
                            fix='rename the column or pass --map "YOUR HEADER=company"')
@@ -534,7 +573,7 @@ class _Importer:
         if cols is None:
             return
         self._ex_fields = [f for f in _EXHIBITOR_KEY if f in cols]
-        header = [h.strip().lstrip("\ufeff") for h in header]
+        header = [_shown(h.strip().lstrip("\ufeff")) for h in header]   # for messages
         ncols = len(header)
         base = Path(path).parent
         items = list(cols.items())
@@ -552,8 +591,13 @@ class _Importer:
                            fix="save the file as UTF-8 or pass the right --encoding")
                 return
             except csv.Error as exc:
-                self.error(name, f"cannot read this row ({exc})", reader.line_num,
-                           fix="check the quotes on this line")
+                if "field limit" in str(exc):
+                    self.error(name, f"a cell of more than {CSV_CELL_CAP:,} characters: far too "
+                               "long, or a quote that is never closed", line_start,
+                               fix="check the quotes from this line on; shorten the cell")
+                else:
+                    self.error(name, f"cannot read this row ({exc})", reader.line_num,
+                               fix="check the quotes on this line")
                 line_start = reader.line_num + 1
                 continue
             line = line_start
@@ -583,8 +627,20 @@ class _Importer:
             if not vals:
                 continue
             if self._specs_cols:
-                specs = {k: row[i].strip() for k, i in self._specs_cols.items()
-                         if i < len(row) and row[i].strip()}
+                specs = {}
+                for k, i in self._specs_cols.items():
+                    v = row[i].strip() if i < len(row) else ""
+                    if v:
+                        clean, problem = clean_field(v, MAX_TEXT, False)
+                        if clean is None:
+                            self.error(name, problem, line, f'{col_letter(i)} ("{header[i]}")',
+                                       fix="shorten it" if problem.startswith("too long")
+                                       else "remove it (the file may be binary or damaged)")
+                            specs = None
+                            break
+                        specs[k] = clean
+                if specs is None:
+                    continue
                 if specs:
                     vals["_specs_extra"] = specs
             self._row(vals, name, line, header, cols, base)
@@ -596,23 +652,42 @@ class _Importer:
             return f
         return f'{col_letter(i)} ("{header[i]}")'
 
-    def _text(self, vals, f, limit, name, line, cols, header, single_line=True):
-        v = vals.get(f)
-        if v is None:
-            return None
-        if not v.isprintable():       # fast path: most cells are plain printable text
-            if "\x00" in v:
-                self.error(name, "contains a NUL character", line, self._col(cols, header, f),
-                           fix="remove it (the file may be binary or damaged)")
-                return None
-            v = _CTRL_RE.sub("", v)
-            if single_line:
-                v = _WS_RE.sub(" ", v)
-        if len(v) > limit:
-            self.error(name, f"too long ({len(v)} characters; at most {limit})", line,
-                       self._col(cols, header, f), fix="shorten it")
-            return None
-        return v
+    def _clean(self, vals: dict, cells, name, line, cols, header) -> bool:
+        """Check the row's cells of ``cells`` in place (``text.clean_field``: NUL refused,
+        control characters dropped, length limit); False when one is refused (each reported,
+        so that no later check reports a consequence such as an "empty" name)."""
+        ok = True
+        for f, limit, single_line in cells:
+            v = vals.get(f)
+            if v is None or (len(v) <= limit and v.isprintable()):
+                continue
+            clean, problem = clean_field(v, limit, single_line)
+            if clean is None and f == "image":     # a picture that cannot be used: a warning
+                if "NUL" not in problem:            # (``_image`` names a NUL in the path)
+                    self.warn(name, f"picture cell {problem}; the row is imported without a "
+                              "picture", line, self._col(cols, header, f),
+                              fix="correct the picture's path in the file")
+                    del vals[f]
+                continue
+            if clean is None:
+                ok = False
+                if problem.startswith("too long"):
+                    fix = "shorten it"
+                    if single_line and "\n" in v:
+                        fix += ", or close the quote that opens it (it runs over several lines)"
+                else:
+                    fix = "remove it (the file may be binary or damaged)"
+                self.error(name, problem, line, self._col(cols, header, f), fix=fix)
+                continue
+            if single_line and ("\n" in v or "\r" in v):
+                self.warn(name, "a line break inside this cell; joined into one line", line,
+                          self._col(cols, header, f),
+                          fix="check for a quote that is not closed where it should be")
+            if clean:
+                vals[f] = clean
+            else:
+                del vals[f]
+        return ok
 
     def _row(self, vals: dict, name: str, line: int, header, cols, base: Path) -> None:
         # Flat files repeat an exhibitor's cells on each of its product rows: when they are
@@ -623,6 +698,8 @@ class _Importer:
         ex = self._last_rows.get(ekey)
         if ex is None:
             n_errors = len(self.report.errors) + self.report.more_errors
+            if not self._clean(vals, _EXHIBITOR_CELLS, name, line, cols, header):
+                return
             ex = self._exhibitor_part(vals, name, line, header, cols)
             if ex is None:
                 return
@@ -633,11 +710,11 @@ class _Importer:
         self._product_part(ex, vals, name, line, header, cols, base)
 
     def _exhibitor_part(self, vals: dict, name: str, line: int, header, cols):
-        T = self._text
-        company = T(vals, "company", MAX_NAME, name, line, cols, header)
-        company_en = T(vals, "company_en", MAX_NAME, name, line, cols, header)
-        company_zh = T(vals, "company_zh", MAX_NAME, name, line, cols, header)
-        ex_id = T(vals, "exhibitor_id", MAX_ID, name, line, cols, header)
+        get = vals.get          # cells checked by _clean already
+        company = get("company")
+        company_en = get("company_en")
+        company_zh = get("company_zh")
+        ex_id = get("exhibitor_id")
         display = company_en or company
         if company_en and company and _CJK_RE.search(company) and not company_zh:
             company_zh = company
@@ -681,11 +758,8 @@ class _Importer:
                 return None
         # exhibitor attributes (first non-empty value wins; a different one is a warning)
         ev = ex.values
-        for f, limit, single in (("company_zh", MAX_NAME, True), ("pinyin", MAX_NAME, True),
-                                 ("country", MAX_SHORT, True), ("category", MAX_SHORT, True),
-                                 ("zone", MAX_SHORT, True), ("exhibitor_summary", MAX_TEXT, False)):
-            v = company_zh if f == "company_zh" else (
-                T(vals, f, limit, name, line, cols, header, single) if f in vals else None)
+        for f in ("company_zh", "pinyin", "country", "category", "zone", "exhibitor_summary"):
+            v = company_zh if f == "company_zh" else get(f)
             if v is None:
                 continue
             if f == "country":
@@ -706,7 +780,7 @@ class _Importer:
                 self.warn(name, f"{f} “{v}” differs from “{old}” given earlier for "
                           f"{ex.name}; kept the first", line, self._col(cols, header, f))
         if "description" in vals and "product" not in vals and "exhibitor_summary" not in ev:
-            desc = T(vals, "description", MAX_TEXT, name, line, cols, header, single_line=False)
+            desc = get("description")
             if desc:
                 ev["exhibitor_summary"] = desc
         srcs = vals.get("sources")
@@ -721,7 +795,7 @@ class _Importer:
         if src_list and "product" not in vals:
             ex.sources.extend(s for s in src_list if s not in ex.sources)
         # --- booths
-        booth_cell = T(vals, "booth", MAX_SHORT, name, line, cols, header)
+        booth_cell = get("booth")
         if booth_cell:
             geometry = self._geometry(vals, name, line, cols, header)
             codes = [c for c in _BOOTH_SPLIT.split(booth_cell) if c]
@@ -740,6 +814,12 @@ class _Importer:
     def _product_part(self, ex, vals, name, line, header, cols, base) -> None:
         """The product of a row (the hot path of a large import: keep it lean)."""
         get = vals.get
+        for f, limit, single_line in _PRODUCT_CELLS:
+            v = get(f)
+            if v is not None and (len(v) > limit or not v.isprintable()):
+                if not self._clean(vals, _PRODUCT_CELLS, name, line, cols, header):
+                    return      # refused (and reported)
+                break
         product = get("product")
         if product is None:
             for f in ("product_id", "tool_type", "image", "product_zh", "specs"):
@@ -749,34 +829,19 @@ class _Importer:
                                fix="fill in the product name or clear the product columns")
                     break
             return
-        T = self._text
-        if len(product) > MAX_NAME or not product.isprintable():
-            product = T(vals, "product", MAX_NAME, name, line, cols, header)
-            if product is None:
-                return      # refused (and reported)
         desc = get("description")
-        if desc is not None and (len(desc) > MAX_TEXT or not desc.isprintable()):
-            desc = T(vals, "description", MAX_TEXT, name, line, cols, header, single_line=False)
         src_list = None
         srcs = get("sources")
         if srcs:
             src_list = [s for s in _BOOTH_SPLIT.split(srcs) if s in self.ctx.sources] or None
         pid = get("product_id")
-        if pid is not None and (len(pid) > MAX_ID or not pid.isprintable()):
-            pid = T(vals, "product_id", MAX_ID, name, line, cols, header)
         zh = get("product_zh")
-        if zh is not None and (len(zh) > MAX_NAME or not zh.isprintable()):
-            zh = T(vals, "product_zh", MAX_NAME, name, line, cols, header)
         py = get("product_pinyin")
-        if py is not None and (len(py) > MAX_NAME or not py.isprintable()):
-            py = T(vals, "product_pinyin", MAX_NAME, name, line, cols, header)
         tool = get("tool_type")
-        if tool is not None and (len(tool) > MAX_SHORT or not tool.isprintable()):
-            tool = T(vals, "tool_type", MAX_SHORT, name, line, cols, header)
         specs_json = "{}"
         if "specs" in vals or "_specs_extra" in vals:
             specs = {}
-            specs_text = T(vals, "specs", MAX_TEXT, name, line, cols, header, single_line=False)
+            specs_text = get("specs")
             if specs_text:
                 specs = self._specs(specs_text, name, line, cols, header)
                 if specs is None:
@@ -785,6 +850,11 @@ class _Importer:
                 specs.update(vals["_specs_extra"])
             if specs:
                 specs_json = json.dumps(specs, ensure_ascii=False)
+                if len(specs_json) > MAX_TEXT:
+                    self.error(name, f"the specs are too long ({len(specs_json):,} characters "
+                               f"as stored; at most {MAX_TEXT:,})", line,
+                               self._col(cols, header, "specs"), fix="shorten them")
+                    return
         slug = pid or f"{ex.slug}-{slugify(product, 'p')}"
         tool_key = tool.lower() if tool else None
         image_sha1 = None
@@ -1030,7 +1100,7 @@ class _Importer:
                 continue
             pieces = re.split(r"[:：=]", part, maxsplit=1)
             if len(pieces) < 2:
-                self.error(name, f"spec “{part.strip()[:40]}” has no value", line,
+                self.error(name, f"spec “{_shown(part.strip(), 40)}” has no value", line,
                            self._col(cols, header, "specs"),
                            fix="write key: value pairs separated by semicolons")
                 return None
@@ -1086,9 +1156,10 @@ class _Importer:
     def read_json(self, path: Path) -> dict | None:
         name = path.name
         try:
-            raw = path.read_bytes()
+            with fileops.open_regular(path, "a JSON document") as fh:
+                raw = fh.read()
         except OSError as exc:
-            self.error(name, f"cannot read the file ({exc.strerror or exc})")
+            self.error(name, f"cannot read the file ({describe(exc)})")
             return None
         try:
             text = raw.decode("utf-8-sig")
@@ -1096,22 +1167,39 @@ class _Importer:
             line = raw[:exc.start].count(b"\n") + 1
             self.error(name, "not valid UTF-8", line, fix="save the JSON file as UTF-8")
             return None
+        del raw
         try:
-            doc = json.loads(text)
+            doc = json.loads(text, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
             self.error(name, f"invalid JSON ({exc.msg})", exc.lineno, f"{exc.colno}",
                        fix="check the brackets, quotes and commas there")
+            return None
+        except RecursionError:
+            self.error(name, "invalid JSON (nested too deeply)",
+                       fix="export the document again")
+            return None
+        except ValueError as exc:      # NaN/Infinity, or an integer of thousands of digits
+            self.error(name, f"invalid JSON ({exc})", fix="write plain numbers")
             return None
         if not isinstance(doc, dict) or doc.get("format") != "wesemibay-expo":
             self.error(name, 'not an expo document (no "format": "wesemibay-expo")',
                        fix="import the JSON that `wesemibay-db export --format json` writes, "
                            "or a CSV file")
             return None
-        if doc.get("format_version", 1) > FORMAT_VERSION:
+        version = doc.get("format_version", 1)
+        if isinstance(version, bool) or not isinstance(version, (int, float)):
+            self.error(name, f'"format_version" must be a number, not {_kind_of(version)}',
+                       fix="import the JSON that `wesemibay-db export --format json` writes")
+            return None
+        if version > FORMAT_VERSION:
             self.error(name, f"format_version {doc.get('format_version')} is newer than this "
                        f"program reads ({FORMAT_VERSION})", fix="update WeSemiBay Explorer")
             return None
         return doc
+
+
+def _no_constant(word: str):
+    raise ValueError(f"{word} is not a number JSON allows")
 
 
 # ------------------------------------------------------------------ JSON docs
@@ -1148,78 +1236,247 @@ _CITE_KIND = {"supply_map": "supply", "zones": "zone", "exhibitors": "exhibitor"
               "organisations": "organisation",
               "products": "product", "topics": "topic", "events": "event", "people": "person",
               "quotes": "quote", "links": "link"}
-_NUMERIC = {"x", "y", "w", "h", "level", "sort"}
+# What each field of a record must hold: "str" (a text, limit by column: db.text.field_limit),
+# "int" (a 64-bit integer), "num" (a finite number), "bool", "ids" (a list of ids), "strs"
+# (a list of names), "json" (any JSON value, stored as JSON text). null is allowed where the
+# field is not required. Fields not listed are ignored.
+_S, _I, _N, _B, _IDS = "str", "int", "num", "bool", "ids"
+_JSON_TYPES: dict[str, dict[str, str]] = {
+    "zones": {"slug": _S, "name": _S, "name_zh": _S, "color": _S, "sort": _I, "sources": _IDS},
+    "halls": {"slug": _S, "name": _S, "level": _I, "x": _N, "y": _N, "w": _N, "h": _N,
+              "zone": _S},
+    "booths": {"code": _S, "hall": _S, "zone": _S, "x": _N, "y": _N, "w": _N, "h": _N,
+               "placed": _B, "exhibitors": _IDS},
+    "exhibitors": {"slug": _S, "name": _S, "name_zh": _S, "name_zh_note": _S, "pinyin": _S,
+                   "aliases": "strs",
+                   "country": _S, "category": _S, "zone": _S, "summary": _S, "sources": _IDS,
+                   "booths": _IDS},
+    "organisations": {"slug": _S, "name": _S, "name_zh": _S, "kind": _S, "summary": _S,
+                      "sources": _IDS},
+    "products": {"slug": _S, "exhibitor": _S, "name": _S, "name_zh": _S, "name_zh_note": _S,
+                 "pinyin": _S, "tool_type": _S, "shown_at_expo": _B, "summary": _S,
+                 "specs": "json", "image": _S, "sources": _IDS},
+    "topics": {"slug": _S, "title": _S, "summary": _S, "side": _S, "sources": _IDS},
+    "events": {"slug": _S, "date": _S, "date_precision": _S, "title": _S, "summary": _S,
+               "side": _S, "sources": _IDS, "topics": _IDS},
+    "people": {"slug": _S, "name": _S, "name_zh": _S, "role": _S, "organisation": _S,
+               "affiliation_text": _S, "note": _S, "sources": _IDS},
+    "quotes": {"id": _S, "person": _S, "text": _S, "language": _S, "translation": _S,
+               "translation_note": _S, "context": _S, "sources": _IDS},
+    "links": {"id": _S, "from_kind": _S, "from": _S, "to_kind": _S, "to": _S, "reason": _S,
+              "sources": _IDS},
+    "supply_map": {"tool_type": _S, "input_id": _S, "input_name": _S, "why": _S,
+                   "sources": _IDS},
+    "sources": {"id": _S, "title": _S, "publisher": _S, "author": _S, "date": _S,
+                "date_precision": _S, "url": _S, "citations": "strs", "kind": _S,
+                "licence": _S, "note": _S},
+}
+_META_TYPES = {"slug": _S, "name": _S, "name_zh": _S, "short_zh": _S, "edition": _I,
+               "venue": _S, "city": _S, "start_date": _S, "days": _I, "summary": _S,
+               "schematic": _B, "synthetic": _B, "sources": _IDS}
+# A picture's "data" is not checked here: a picture that cannot be used is a warning when it is
+# written (``_write_document``), never a reason to refuse the document.
+_IMAGE_TYPES = {"sha1": _S, "credit": _S}
+_INT64 = 1 << 63
+_MAX_COORD = 1e6
+# References checked before writing: (section, field) -> the section whose keys it names.
+_REFS = {("halls", "zone"): "zones", ("booths", "hall"): "halls", ("booths", "zone"): "zones",
+         ("booths", "exhibitors"): "exhibitors", ("exhibitors", "zone"): "zones",
+         ("products", "exhibitor"): "exhibitors", ("quotes", "person"): "people",
+         ("events", "topics"): "topics"}
+
+
+def _kind_of(v) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, (int, float)):
+        return "a number"
+    if isinstance(v, str):
+        return "a text"
+    if isinstance(v, list):
+        return "a list"
+    return "an object"
+
+
+def _check_value(imp: _Importer, name: str, where: str, rec: dict, f: str, kind: str) -> bool:
+    """Check (and clean in place) ``rec[f]`` against ``kind``; False and an error if wrong."""
+    v = rec.get(f)
+    if v is None:
+        return True
+    bad = None
+    if kind == _S or kind == "data":
+        if not isinstance(v, str):
+            bad = f"must be a text, not {_kind_of(v)}"
+        elif kind == _S:
+            limit = field_limit(f)
+            clean, problem = clean_field(v, limit, limit != MAX_TEXT)
+            if clean is None:
+                bad = problem
+            else:
+                rec[f] = clean
+    elif kind in (_I, _N):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or \
+                (kind == _I and not isinstance(v, int)):
+            bad = f"must be {'a whole number' if kind == _I else 'a number'}, not {_kind_of(v)}"
+        elif isinstance(v, int) and not -_INT64 <= v < _INT64:
+            bad = "is a number out of range"
+        elif isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+            bad = "must be a finite number"
+        elif kind == _N and (abs(v) > _MAX_COORD or (f in ("w", "h") and v <= 0)):
+            bad = f"= {v} is out of range (metres: at most {_MAX_COORD:,.0f}; width and " \
+                  "depth above 0)"
+    elif kind == _B:
+        if not (isinstance(v, bool) or (isinstance(v, int) and v in (0, 1))):
+            bad = f"must be true or false, not {_kind_of(v)}"
+    elif kind in (_IDS, "strs"):
+        limit = MAX_ID if kind == _IDS else MAX_NAME
+        if not isinstance(v, list):
+            bad = f"must be a list, not {_kind_of(v)}"
+        else:
+            for j, item in enumerate(v):
+                if not isinstance(item, str):
+                    bad = f"item {j} must be a text, not {_kind_of(item)}"
+                    break
+                clean, problem = clean_field(item, limit)
+                if clean is None:
+                    bad = f"item {j} {problem}"
+                    break
+                v[j] = clean
+            else:
+                if len(json.dumps(v, ensure_ascii=False)) > MAX_TEXT:
+                    bad = f"too long (more than {MAX_TEXT:,} characters as stored)"
+    elif kind == "json":
+        if not isinstance(v, dict):
+            bad = f"must be an object, not {_kind_of(v)}"
+        else:
+            try:
+                text = json.dumps(v, ensure_ascii=False)
+            except (ValueError, RecursionError):
+                text = None
+            if text is None or "\\u0000" in text:
+                bad = "holds a value that cannot be stored (a NUL character?)"
+            elif len(text) > MAX_TEXT:
+                bad = f"too long ({len(text):,} characters as stored; at most {MAX_TEXT:,})"
+    if bad:
+        imp.error(name, f'"{f}" {bad}', column=where,
+                  fix="shorten it" if "too long" in bad else "")
+        return False
+    return True
+
+
+def _where(section: str, i: int, key: str, ident) -> str:
+    where = f"{section}[{i}]"
+    if isinstance(ident, str) and ident:
+        shown = ident if len(ident) <= 60 else ident[:57] + "…"
+        where += f" ({key} {shown!r})"
+    return where
 
 
 def _check_document(imp: _Importer, doc: dict, name: str) -> None:
-    """Validate a JSON document: required fields, types, duplicates, references."""
+    """Validate a JSON document before anything is written: every field's type and length,
+    required fields, duplicates and references. Each fault is one error naming the record
+    (``section[i] (key 'id')``) and the key; values are cleaned in place (``clean_field``)."""
     keys: dict[str, set] = {}
+    valid: dict[str, list[tuple[int, dict]]] = {}     # section -> (index, record) that passed
+    for section in ("expo", "images"):
+        if doc.get(section) is not None and not isinstance(doc[section],
+                                                           dict if section == "expo" else list):
+            imp.error(name, f'"{section}" must be {"an object" if section == "expo" else "a list"}'
+                      f", not {_kind_of(doc[section])}", column=section)
+            doc[section] = None
+    meta = doc.get("expo") or {}
+    for f, kind in _META_TYPES.items():
+        if not _check_value(imp, name, "expo", meta, f, kind):
+            meta.pop(f, None)
+    extra = {k: v for k, v in meta.items() if k not in _META_TYPES}
+    try:
+        extra_len = len(json.dumps(extra, ensure_ascii=False))
+    except (ValueError, RecursionError):
+        extra_len = MAX_TEXT + 1
+    if extra_len > MAX_TEXT:
+        imp.error(name, f"the other fields of the expo are too long (more than {MAX_TEXT:,} "
+                  "characters as stored)", column="expo", fix="shorten them")
     for section, (key, required, _t, cols) in _JSON_SECTIONS.items():
         recs = doc.get(section, [])
         if not isinstance(recs, list):
-            imp.error(name, f'"{section}" must be a list', column=section)
+            imp.error(name, f'"{section}" must be a list, not {_kind_of(recs)}', column=section)
+            doc[section] = []
             continue
+        types = _JSON_TYPES[section]
         seen = set()
+        good = []
         for i, rec in enumerate(recs):
-            where = f"{section}[{i}]"
             if not isinstance(rec, dict):
-                imp.error(name, "must be an object", column=where)
+                imp.error(name, f"must be an object, not {_kind_of(rec)}",
+                          column=f"{section}[{i}]")
                 continue
             ident = rec.get(key)
-            if ident is not None:
-                where += f" ({key} {ident!r})"
+            where = _where(section, i, key, ident)
+            ok = True
+            for f, kind in types.items():
+                ok = _check_value(imp, name, where, rec, f, kind) and ok
             for f in required:
                 v = rec.get(f)
                 if v is None or (isinstance(v, str) and not v.strip()):
                     imp.error(name, f'"{f}" is missing or empty', column=where,
                               fix=f"fill in {f}")
-            for f in cols:
-                v = rec.get(f)
-                if f in _NUMERIC and v is not None and (
-                        isinstance(v, bool) or not isinstance(v, (int, float))):
-                    imp.error(name, f'"{f}" must be a number, not {v!r}', column=where)
-                elif isinstance(v, str):
-                    limit = MAX_TEXT if f in ("summary", "text", "translation", "reason", "why",
-                                              "note", "context", "translation_note") else \
-                        MAX_ID if f == key else MAX_NAME * 4
-                    if len(v) > limit:
-                        imp.error(name, f'"{f}" too long ({len(v)} characters; at most {limit})',
-                                  column=where, fix="shorten it")
-            if section in ("events", "sources"):
+                    ok = False
+            if section in ("events", "sources") and (rec.get("date") is not None
+                                                     or section == "events"):
                 try:
                     parse_date(rec.get("date"), rec.get("date_precision"))
                 except DateError as exc:
                     imp.error(name, str(exc), column=where, fix="write the date as 2025-10-15, "
                               "2025-10 or 2025, with date_precision day, month or year")
+                    ok = False
             if rec.get("confidence") not in (None, *schema.CONFIDENCE_LEVELS):
-                imp.error(name, f'"confidence" must be one of {", ".join(schema.CONFIDENCE_LEVELS)}',
-                          column=where)
-            if ident is not None:
+                imp.error(name, f'"confidence" must be one of '
+                          f'{", ".join(schema.CONFIDENCE_LEVELS)}', column=where)
+                ok = False
+            if isinstance(ident, str):
                 if ident in seen:
                     imp.error(name, f"duplicate {key} {ident!r}", column=where,
                               fix="each record needs its own id (conflicting duplicate id)")
+                    ok = False
                 seen.add(ident)
+            if ok:
+                good.append((i, rec))
         keys[section] = seen
+        valid[section] = good
+    # references, to what the document or the expo holds
+    existing = {}
+    for (section, f), target in _REFS.items():
+        if target not in existing:
+            t_key, _r, t_table, _c = _JSON_SECTIONS[target]
+            existing[target] = keys.get(target, set()) | {
+                r[0] for r in imp.conn.execute(f"SELECT {t_key} FROM {t_table}")}
+        known = existing[target]
+        t_kind = {"people": "person"}.get(target, target[:-1])
+        for i, rec in valid.get(section, []):
+            v = rec.get(f)
+            for ref in (v if isinstance(v, list) else [v] if v is not None else []):
+                if ref not in known:
+                    imp.error(name, f"unknown {t_kind} {ref!r} in \"{f}\"",
+                              column=_where(section, i, _JSON_SECTIONS[section][0],
+                                            rec.get(_JSON_SECTIONS[section][0])),
+                              fix=f"add the {t_kind} or correct the reference")
     srcs = keys.get("sources", set()) | imp.ctx.sources
-    ex_ids = keys.get("exhibitors", set()) | set(imp.ctx.exhibitors)
-    for i, p in enumerate(doc.get("products", []) or []):
-        if isinstance(p, dict) and p.get("exhibitor") and p["exhibitor"] not in ex_ids:
-            imp.error(name, f"unknown exhibitor {p['exhibitor']!r}",
-                      column=f"products[{i}] (slug {p.get('slug')!r})",
-                      fix="add the exhibitor or correct the reference")
-    for section, kind in _CITE_KIND.items():
-        for i, rec in enumerate(doc.get(section, []) or []):
-            if isinstance(rec, dict):
-                for s in rec.get("sources") or []:
-                    if s not in srcs:
-                        imp.error(name, f"unknown source {s!r}", column=f"{section}[{i}]",
-                                  fix='add it to "sources" or remove the reference')
-    img_ids = set()
-    for i, im in enumerate(doc.get("images", []) or []):
+    for section, kind in [("expo", "expo")] + list(_CITE_KIND.items()):
+        recs = [(0, meta)] if section == "expo" else valid.get(section, [])
+        for i, rec in recs:
+            for s in rec.get("sources") or []:
+                if s not in srcs:
+                    imp.error(name, f"unknown source {s!r}",
+                              column="expo" if section == "expo" else f"{section}[{i}]",
+                              fix='add it to "sources" or remove the reference')
+    for i, im in enumerate(doc.get("images") or []):
         if not isinstance(im, dict) or not isinstance(im.get("sha1"), str):
             imp.error(name, "image record without sha1", column=f"images[{i}]")
             continue
-        img_ids.add(im["sha1"])
+        for f, kind in _IMAGE_TYPES.items():
+            _check_value(imp, name, f"images[{i}]", im, f, kind)
 
 
 def _write_document(imp: _Importer, doc: dict, name: str) -> None:
@@ -1544,48 +1801,18 @@ class PreparedImport:
     target: Path
     temp: Path
     report: ImportReport
+    expect: tuple | None = None      # the target's fingerprint when it was copied
 
     def commit(self) -> ImportReport:
-        """Put the imported copy in place of the expo file (atomic rename)."""
-        os.replace(self.temp, self.target)
-        _fsync_dir(self.target.parent)
+        """Put the imported copy in place of the expo file (``fileops.replace``: atomic, through
+        symlinks, mode kept, the old WAL never replayed). ``FileInUse`` if another program has
+        the file open in WAL mode; the copy is then kept, so that ``commit`` can be tried again
+        (``discard`` removes it)."""
+        fileops.replace(self.temp, self.target, database=True, expect=self.expect)
         return self.report
 
     def discard(self) -> None:
-        _unlink_all(self.temp)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError:
-        pass
-
-
-def _unlink_all(path: Path) -> None:
-    for p in (path, Path(f"{path}-journal"), Path(f"{path}-wal"), Path(f"{path}-shm")):
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            pass
-        except OSError:
-            pass
-
-
-def _clean_stale(target: Path) -> None:
-    """Remove temporary copies left by an import that was killed (older than a minute)."""
-    for p in target.parent.glob(f".{target.name}.import-*"):
-        try:
-            if time.time() - p.stat().st_mtime > 60:
-                p.unlink()
-        except OSError:
-            pass
+        fileops.remove(self.temp, sidecars=True)
 
 
 def parse_mapping(items: Iterable[str]) -> dict[str, str]:
@@ -1635,124 +1862,157 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
     if not files:
         raise DataError("no file to import")
     for f in files:
-        if not f.exists():
-            raise DataError(f"{f}: no such file")
-        if f.is_dir():
-            raise DataError(f"{f}: is a folder, not a file")
+        fileops.check_regular(f, "a catalogue file (CSV, TSV or JSON)")
     progress = progress or (lambda f, m: None)
-    target_parent = target.parent if str(target.parent) else Path(".")
-    if target.exists() and not os.access(target, os.W_OK):
+    real = fileops.check_target(target, "an expo file")
+    exists = real.exists()
+    if exists and not os.access(real, os.W_OK):
         raise DataError(f"{target}: the expo file is read-only; import into a copy")
-    source = target if target.exists() or base is None else Path(base)
-    if source.exists():
-        from .expo import open_expo   # checks: SQLite, not truncated, not newer, not damaged
+    source = target if exists or base is None else Path(base)   # named as the user gave it
+    if exists or base is not None:
+        from .expo import open_expo   # checks: a regular SQLite file, our schema, not damaged
         open_expo(source, readonly=True).close()
-    else:
-        target_parent.mkdir(parents=True, exist_ok=True)
-    _clean_stale(target)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.import-", dir=target_parent)
-    os.close(fd)
-    temp = Path(tmp_name)
+    fileops.remove_stale(target, "import")
+    temp = fileops.temp_beside(target, "import")
+    expect = fileops.fingerprint(real) if exists else None
     conn = None
     try:
         progress(0.0, "copying the expo file")
-        if source.exists():
-            src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
-            try:
-                mode = src.execute("PRAGMA journal_mode").fetchone()[0]
-                dst = sqlite3.connect(str(temp))
+        try:
+            if exists or base is not None:
+                src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
                 try:
-                    src.backup(dst)
+                    dst = sqlite3.connect(str(temp))
+                    try:
+                        # A throwaway copy until commit, which flushes it: no journal or
+                        # fsync while copying.
+                        dst.execute("PRAGMA journal_mode = OFF")
+                        dst.execute("PRAGMA synchronous = OFF")
+                        src.backup(dst)
+                    finally:
+                        dst.close()
                 finally:
-                    dst.close()
-            finally:
-                src.close()
-        else:
-            mode = "delete"
-        conn = sqlite3.connect(str(temp), isolation_level=None, check_same_thread=False)
-        if fast:
-            conn.execute("PRAGMA journal_mode = MEMORY")   # the copy is thrown away on failure
-            conn.execute("PRAGMA synchronous = OFF")       # fsync once at the end instead
-        conn.execute("PRAGMA cache_size = -65536")
-        conn.execute("PRAGMA foreign_keys = ON")
-        schema.migrate(conn, str(target))
-        conn.execute("BEGIN IMMEDIATE")
-        imp = _Importer(conn, encoding=encoding, mapping=mapping, strict=strict,
-                        progress=progress, cancel=cancel)
-        imp.picture_folder = _picture_folder(pictures)
-        imp.report.files = [f.name for f in files]
-        files_order = {f.name: i for i, f in enumerate(files)}
-        csv_files = [f for f in files if f.suffix.lower() != ".json"]
-        if csv_files and not any(f.suffix.lower() == ".json" for f in files) and \
-                conn.execute("SELECT count(*) FROM expo").fetchone()[0] == 0:
-            conn.execute("INSERT INTO expo(id, slug, name, summary) VALUES (1, ?, ?, ?)",
-                         (slugify(target.stem, "expo"), target.stem,
-                          "Made by importing " + ", ".join(f.name for f in csv_files) + "."))
-        if imp.ctx.products_empty and csv_files and len(csv_files) == len(files):
-            imp.start_direct(csv_files)
-        docs = []
-        for i, f in enumerate(files):
-            if f.suffix.lower() == ".json":
-                doc = imp.read_json(f)
-                if doc is not None:
-                    _check_document(imp, doc, f.name)
-                    docs.append((f, doc))
-            else:
-                imp.read_csv(f, i, len(files))
-            if imp.cancel():
-                raise ImportCancelled()
-        if imp.direct:
-            imp.flush_direct()
-        else:
-            imp.check_duplicates()
-        if imp.report.errors or imp.report.more_errors:
-            imp.report.errors.sort(key=lambda e: (files_order.get(e.file, 99), e.line or 0))
-            raise ImportFailed(imp.report)
-        progress(0.78, "writing")
-        rebuild = False
-        for f, doc in docs:
-            _write_document(imp, doc, f.name)
-            rebuild = True
-        if csv_files:
-            rebuild = _write_csv_records(imp, csv_files) or rebuild
-        if imp.cancel():
-            raise ImportCancelled()
-        if rebuild:
-            progress(0.85, "rebuilding the search index")
-            rebuild_index(conn)
-        problems = conn.execute("PRAGMA foreign_key_check").fetchall()
-        if problems:
-            table, rowid, parent, _ = problems[0]
-            raise DataError(f"{files[0].name}: a {table} record refers to a missing {parent} "
-                            "record; nothing was imported")
-        if imp.cancel():
-            raise ImportCancelled()
-        progress(0.95, "saving")
-        conn.execute("COMMIT")
-        conn.execute("DROP TABLE IF EXISTS temp.stage_products")
-        if fast:
-            conn.execute("PRAGMA synchronous = FULL")
-        if mode == "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.close()
-        conn = None
-        with open(temp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        imp.report.seconds = time.perf_counter() - t0
+                    src.close()
+            conn = sqlite3.connect(str(temp), isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA trusted_schema = OFF")
+            # The new file is always a single file (no WAL beside it to go stale).
+            conn.execute("PRAGMA journal_mode = MEMORY" if fast else "PRAGMA journal_mode = DELETE")
+            if fast:
+                conn.execute("PRAGMA synchronous = OFF")       # fsync once at the end instead
+            conn.execute("PRAGMA cache_size = -65536")
+            conn.execute("PRAGMA foreign_keys = ON")
+            schema.migrate(conn, str(target))
+            report = _run_import(conn, target, files, encoding=encoding, mapping=mapping,
+                                 strict=strict, progress=progress, cancel=cancel, fast=fast,
+                                 pictures=pictures)
+            conn.close()
+            conn = None
+        except (sqlite3.Error, OSError) as exc:
+            if is_storage_fault(exc):
+                raise storage_error(target, exc, "the import could not be written",
+                                    "nothing was imported and the expo file is unchanged"
+                                    ) from None
+            raise
+        report.seconds = time.perf_counter() - t0
         progress(1.0, "done")
-        return PreparedImport(target, temp, imp.report)
+        return PreparedImport(target, temp, report, expect)
     except BaseException:
         if conn is not None:
             try:
                 conn.close()
             except sqlite3.Error:
                 pass
-        _unlink_all(temp)
+        fileops.remove(temp, sidecars=True)
         raise
+
+
+def _run_import(conn: sqlite3.Connection, target: Path, files: list[Path], *, encoding, mapping,
+                strict, progress, cancel, fast, pictures=None) -> ImportReport:
+    """Check ``files`` and write them into the open copy ``conn``; commit; the report."""
+    conn.execute("BEGIN IMMEDIATE")
+    # References are checked once, at the end (foreign_key_check): a record may name one
+    # that comes later in the files.
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    imp = _Importer(conn, encoding=encoding, mapping=mapping, strict=strict,
+                    progress=progress, cancel=cancel)
+    imp.picture_folder = _picture_folder(pictures)
+    imp.report.files = [f.name for f in files]
+    files_order = {f.name: i for i, f in enumerate(files)}
+    csv_files = [f for f in files if f.suffix.lower() != ".json"]
+    if csv_files and not any(f.suffix.lower() == ".json" for f in files) and \
+            conn.execute("SELECT count(*) FROM expo").fetchone()[0] == 0:
+        conn.execute("INSERT INTO expo(id, slug, name, summary) VALUES (1, ?, ?, ?)",
+                     (slugify(target.stem, "expo"), target.stem,
+                      "Made by importing " + ", ".join(f.name for f in csv_files) + "."))
+    if imp.ctx.products_empty and csv_files and len(csv_files) == len(files):
+        imp.start_direct(csv_files)
+    docs = []
+    for i, f in enumerate(files):
+        if f.suffix.lower() == ".json":
+            doc = imp.read_json(f)
+            if doc is not None:
+                _check_document(imp, doc, f.name)
+                docs.append((f, doc))
+        else:
+            imp.read_csv(f, i, len(files))
+        if imp.cancel():
+            raise ImportCancelled()
+    if imp.direct:
+        imp.flush_direct()
+    else:
+        imp.check_duplicates()
+    if imp.report.errors or imp.report.more_errors:
+        imp.report.errors.sort(key=lambda e: (files_order.get(e.file, 99), e.line or 0))
+        raise ImportFailed(imp.report)
+    progress(0.78, "writing")
+    rebuild = False
+    for f, doc in docs:
+        _write_document(imp, doc, f.name)
+        rebuild = True
+    if csv_files:
+        rebuild = _write_csv_records(imp, csv_files) or rebuild
+    if imp.cancel():
+        raise ImportCancelled()
+    if rebuild:
+        progress(0.85, "rebuilding the search index")
+        rebuild_index(conn)
+    problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        table, rowid, parent, _ = problems[0]
+        raise DataError(f"{', '.join(f.name for f in files)}: a record of {table} "
+                        f"{_record_name(conn, table, rowid)}refers to a missing {parent} "
+                        "record; nothing was imported")
+    if imp.cancel():
+        raise ImportCancelled()
+    progress(0.95, "saving")
+    conn.execute("COMMIT")
+    conn.execute("DROP TABLE IF EXISTS temp.stage_products")
+    if fast:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    return imp.report
+
+
+def _record_name(conn: sqlite3.Connection, table: str, rowid) -> str:
+    """``'slug' `` of a row, for a message; empty when it has none (WITHOUT ROWID tables)."""
+    if rowid is None:
+        return ""
+    for key in ("slug", "code", "id"):
+        try:
+            row = conn.execute(f'SELECT "{key}" FROM "{table}" WHERE rowid = ?',
+                               (rowid,)).fetchone()
+        except sqlite3.OperationalError:
+            continue
+        if row:
+            return f"({row[0]!r}) "
+    return ""
 
 
 def import_files(expo_path: str | os.PathLike, files: list[str | os.PathLike],
                  **kwargs) -> ImportReport:
     """Check, write and put in place: all or nothing (see ``prepare_import``)."""
     prepared = prepare_import(expo_path, files, **kwargs)
-    return prepared.commit()
+    try:
+        return prepared.commit()
+    except BaseException:
+        prepared.discard()
+        raise

@@ -18,12 +18,12 @@ from __future__ import annotations
 import math
 import os
 import random
-import tempfile
+import sqlite3
 import time
 from pathlib import Path
 
-from . import layout
-from .errors import UsageError
+from . import fileops, layout
+from .errors import UsageError, is_storage_fault, storage_error
 from .expo import open_expo
 from .search import rebuild_index
 
@@ -167,10 +167,8 @@ def make_demo(out: str | os.PathLike, booths: int = 2000, products: int = 10000,
     t_ex = time.perf_counter()
 
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".demo-", suffix=".sqlite", dir=out.parent)
-    os.close(fd)
-    os.unlink(tmp)
+    fileops.check_target(out, "an expo file")
+    tmp = os.fspath(fileops.temp_beside(out, "demo", ".sqlite"))
     timings = {}
     try:
         expo = open_expo(tmp, create=True)
@@ -219,11 +217,14 @@ def make_demo(out: str | os.PathLike, booths: int = 2000, products: int = 10000,
             raise
         finally:
             expo.close()
-        os.replace(tmp, out)
+        fileops.replace(tmp, out, database=True)
+    except sqlite3.Error as exc:
+        fileops.remove(tmp, sidecars=True)
+        if is_storage_fault(exc):
+            raise storage_error(out, exc, "cannot write it") from None
+        raise
     except BaseException:
-        for p in (tmp, tmp + "-wal", tmp + "-shm", tmp + "-journal"):
-            if os.path.exists(p):
-                os.unlink(p)
+        fileops.remove(tmp, sidecars=True)
         raise
     timings["total_s"] = time.perf_counter() - t0
     return {"booths": len(booth_rows), "halls": len(halls),

@@ -186,10 +186,10 @@ def builtin_expo(data_dir: Path) -> Path:
     """The built-in expo, built into ``<data dir>/cache`` (or the temporary folder when the data
     folder cannot be written)."""
     from db.build import builtin_path
-    from db.errors import storage_error
+    from db.errors import StorageError, storage_error
     try:
         return builtin_path(data_dir / "cache")
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, StorageError) as exc:
         log.warning("cannot build the built-in expo in %s (%s); using the temporary folder",
                     data_dir / "cache", exc)
     cache = temp_folder("cache")

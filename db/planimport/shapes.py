@@ -6,7 +6,7 @@ diagonal strokes (hatching) never make a box.
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .extract import PageContent

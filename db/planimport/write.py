@@ -24,11 +24,10 @@ import json
 import math
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from .. import schema
+from .. import fileops, schema
 from ..errors import DataError, is_storage_fault, storage_error
 from ..text import MAX_ID
 
@@ -42,34 +41,25 @@ def rewrite_expo(target: str | os.PathLike, work: Callable[[sqlite3.Connection],
     """Run ``work(conn)`` inside one transaction on a checked temporary copy of the expo
     file (made if missing) and put the copy in place of the file; all or nothing.
 
-    This is the one place that swaps the file: it uses the import's mechanism
-    (``db.importers``: temporary copy, fsync, rename, fsync of the folder) until the
-    shared function for atomic replacement of an expo file takes over.
+    The copy replaces the file through ``db.fileops.replace`` (atomic, through symlinks,
+    the file's mode kept, the old WAL never replayed onto the new file).
     """
     from ..expo import open_expo
-    from ..importers import _clean_stale, _fsync_dir, _unlink_all
     target = Path(target)
-    parent = target.parent if str(target.parent) else Path(".")
-    if target.exists():
-        if not os.access(target, os.W_OK):
+    real = fileops.check_target(target, "an expo file")
+    exists = real.exists()
+    if exists:
+        if not os.access(real, os.W_OK):
             raise DataError(f"{target}: the expo file is read-only; write into a copy")
-        open_expo(target, readonly=True).close()   # SQLite, not truncated, not newer, sound
-    else:
-        parent.mkdir(parents=True, exist_ok=True)
-    _clean_stale(target)
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.import-", dir=parent)
-    except OSError as exc:
-        raise storage_error(parent, exc, "cannot make a temporary copy") from None
-    os.close(fd)
-    temp = Path(tmp_name)
+        open_expo(target, readonly=True).close()   # SQLite, ours, not truncated, not newer
+    fileops.remove_stale(target, "plan")
+    temp = fileops.temp_beside(target, "plan")
+    expect = fileops.fingerprint(real) if exists else None
     conn = None
     try:
-        mode = "delete"
-        if target.exists():
-            src = sqlite3.connect(target.resolve().as_uri() + "?mode=ro", uri=True)
+        if exists:
+            src = sqlite3.connect(real.resolve().as_uri() + "?mode=ro", uri=True)
             try:
-                mode = src.execute("PRAGMA journal_mode").fetchone()[0]
                 dst = sqlite3.connect(str(temp))
                 try:
                     src.backup(dst)
@@ -78,6 +68,7 @@ def rewrite_expo(target: str | os.PathLike, work: Callable[[sqlite3.Connection],
             finally:
                 src.close()
         conn = sqlite3.connect(str(temp), isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA trusted_schema = OFF")
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("PRAGMA foreign_keys = ON")
         schema.migrate(conn, str(target))
@@ -89,79 +80,27 @@ def rewrite_expo(target: str | os.PathLike, work: Callable[[sqlite3.Connection],
             raise DataError(f"{target}: a {table} record would refer to a missing "
                             f"{parent_table} record; nothing was written")
         conn.execute("COMMIT")
-        if mode == "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
         conn.close()
         conn = None
-        _keep_mode(target, temp)
-        with open(temp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        _swap_in(temp, target)
-        _fsync_dir(parent)
+        fileops.replace(temp, target, database=True, expect=expect)
         return result
     except (sqlite3.Error, OSError) as exc:
-        _discard(conn, temp, _unlink_all)
+        _discard(conn, temp)
         if is_storage_fault(exc):
             raise storage_error(target, exc, "nothing was written") from None
         raise DataError(f"{target}: writing failed ({exc}); nothing was written") from None
     except BaseException:
-        _discard(conn, temp, _unlink_all)
+        _discard(conn, temp)
         raise
 
 
-def _keep_mode(target: Path, temp: Path) -> None:
-    """The copy gets the file's permissions (a new file: the usual ones, umask applied);
-    a temporary file is made readable by its owner only."""
-    try:
-        if target.exists():
-            os.chmod(temp, target.stat().st_mode & 0o7777)
-        else:
-            os.chmod(temp, 0o666 & ~_umask())
-    except OSError:
-        pass
-
-
-def _umask() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return 0o022
-
-
-def _discard(conn, temp: Path, unlink_all) -> None:
+def _discard(conn, temp: Path) -> None:
     if conn is not None:
         try:
             conn.close()
         except sqlite3.Error:
             pass
-    unlink_all(temp)
-
-
-def _swap_in(temp: Path, target: Path) -> None:
-    """Put ``temp`` in place of ``target``. A write-ahead log left beside the old file
-    would be replayed into the new one, so it is checkpointed first and, once the new
-    file is in place, an emptied log and its index are removed."""
-    wal = Path(f"{target}-wal")
-    if wal.exists():
-        try:
-            c = sqlite3.connect(str(target), isolation_level=None)
-            try:
-                c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                c.close()
-        except sqlite3.Error:
-            pass
-    os.replace(temp, target)
-    for side in (wal, Path(f"{target}-shm")):
-        try:
-            if side.exists() and (side.name.endswith("-shm") or side.stat().st_size == 0):
-                side.unlink()
-        except OSError:
-            pass
+    fileops.remove(temp, sidecars=True)
 
 
 # ------------------------------------------------------------------ helpers
