@@ -43,10 +43,10 @@ def emit(args, record: dict) -> None:
     if args.json:
         print(json.dumps(record), flush=True)
     elif "first_route_ms" in record:
-        print(f"{record['case']:<28} {record['stops']:3d} stops  first {record['first_route_ms']:.1f} ms "
-              f"(graph {record['graph_ms']:.1f} ms, {record['graph_mb']:.1f} MB), second "
-              f"{record['second_route_ms']:.1f} ms, new connection {record['reopen_route_ms']:.1f} ms",
-              flush=True)
+        print(f"{record['case']:<28} {record['stops']:3d} stops  first "
+              f"{record['first_route_ms']:.1f} ms (graph {record['graph_ms']:.1f} ms, "
+              f"{record['graph_mb']:.1f} MB), second {record['second_route_ms']:.1f} ms, "
+              f"new connection {record['reopen_route_ms']:.1f} ms", flush=True)
     else:
         extra = ""
         if "optimum" in record:
@@ -141,7 +141,8 @@ def main() -> int:
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument("--booths", type=int, default=75000, help="synthetic expo size")
     p.add_argument("--expo", help="use this (synthetic) expo file instead of making one")
-    p.add_argument("--repeat", type=int, default=3, help="more 50-stop routes to time on the reused graph")
+    p.add_argument("--repeat", type=int, default=3,
+                   help="more 50-stop routes to time on the reused graph")
     args = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-route-") as tmp:
         small_cases(args, Path(tmp))

@@ -624,7 +624,8 @@ class RouteGraph:
             raise DataError(f"no walkable way from {a.label} to {b.label}")
         pts: list[tuple[float, float, int]] = [(x, y, a.level) for x, y in a.head]
         pts.append((a.point[0], a.point[1], a.level))
-        pts.extend((self.xs[u], self.ys[u], self.levels[u]) for u in self._nodes(search, t, how, at))
+        walked = self._nodes(search, t, how, at)
+        pts.extend((self.xs[u], self.ys[u], self.levels[u]) for u in walked)
         pts.append((b.point[0], b.point[1], b.level))
         pts.extend((x, y, b.level) for x, y in reversed(b.head))
         pts = _simplify(pts)
