@@ -1158,12 +1158,13 @@ def best_order(D, exact_max: int = EXACT_MAX) -> tuple[list[int], bool]:
 # import has since put a new file in its place (``os.replace``: an open connection
 # keeps reading the old one), a write went into the write-ahead log (the main
 # file's size and time unchanged), or two writes fell in one tick of the file
-# clock. Reading and hashing the rows costs a fifth of a build, so it is done once
-# per connection and again only when SQLite says the data may have changed: a
-# commit by any other connection or process (``PRAGMA data_version``) or a write
-# of its own (``total_changes``). A re-import that leaves the floor as it was
-# keeps its graph.
-GRAPHS_KEPT = 2                 # most recently used floors kept (about 14 MB each at 75,000 booths)
+# clock. Reading and hashing the rows costs 70-120 ms at 75,000 booths (a build
+# 165-300 ms), so it is done once per connection and again only when SQLite says
+# the data may have changed: a commit by any other connection or process
+# (``PRAGMA data_version``) or a write of its own (``total_changes``). A re-import
+# that leaves the floor as it was keeps its graph. The hash is Python's own (it
+# differs between processes): the graphs live in this process only.
+GRAPHS_KEPT = 2                 # floors kept, most recently used (15 MB each at 75,000 booths)
 _lock = threading.Lock()
 _graphs: OrderedDict[tuple, RouteGraph] = OrderedDict()
 _building: dict[tuple, threading.Event] = {}
