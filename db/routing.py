@@ -25,19 +25,30 @@ The graph (all units metres, x to the right, y downwards):
   nearest to their middle.
 
 Shortest paths are Dijkstra over this graph (booth fronts are points on aisle
-edges, added per query, never stored); the visiting order is exact (Held-Karp)
-up to ``EXACT_MAX`` stops and nearest neighbour improved by 2-opt and Or-opt
-beyond. The route is open: it starts at the entrance or a chosen booth and ends
-at the last stop. Walking time assumes ``WALK_SPEED_M_S`` (1.2 m/s, about
-4.3 km/h: an unhurried pace in a busy hall), with no time for the stops
-themselves.
+edges, added per query, never stored), in two levels that give the same
+distances: inside a hall, then over the streets and doors only (see
+``_prepare_search``). The visiting order is exact (Held-Karp) up to
+``EXACT_MAX`` stops and nearest neighbour improved by 2-opt and Or-opt beyond.
+The route is open: it starts at the entrance or a chosen booth and ends at the
+last stop. Walking time assumes ``WALK_SPEED_M_S`` (1.2 m/s, about 4.3 km/h: an
+unhurried pace in a busy hall), with no time for the stops themselves.
+
+``graph_for(expo)`` is the door for routes: it builds a floor's graph once and
+hands the same one to every later route (and every thread) until the floor
+changes; ``RouteGraph.from_expo`` builds a new one each time.
 """
 from __future__ import annotations
 
 import heapq
 import itertools
+import json
 import math
+import threading
+import weakref
+from array import array
 from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .errors import DataError
@@ -68,7 +79,8 @@ def _gaps(intervals: list[tuple[float, float]], lo: float, hi: float) -> list[tu
     for a, b in sorted(intervals):
         if a > cur + _TOL:
             out.append((cur, a))
-        cur = max(cur, b)
+        if b > cur:
+            cur = b
     if hi > cur + _TOL:
         out.append((cur, hi))
     return [(a, b) for a, b in out if b - a >= MIN_AISLE_M - 1e-9]
@@ -153,6 +165,32 @@ class Route:
         return out
 
 
+class _Booths(Mapping):
+    """Booth code -> (hall index, x, y, w, h), kept in arrays: a tuple and four floats per
+    booth take 9 MB more at 75,000 booths (23 MB for the whole graph instead of 14)."""
+    __slots__ = ("_row", "_hall", "_x", "_y", "_w", "_h")
+
+    def __init__(self, rows=()) -> None:
+        """``rows``: (code, hall index, x, y, w, h); a code given twice keeps its last place."""
+        codes, halls, xs, ys, ws, hs = zip(*rows) if rows else ((),) * 6
+        self._row = dict(zip(codes, range(len(codes))))
+        self._hall = array("i", halls)
+        self._x, self._y, self._w, self._h = (array("d", v) for v in (xs, ys, ws, hs))
+
+    def __getitem__(self, code: str) -> tuple[int, float, float, float, float]:
+        i = self._row[code]
+        return self._hall[i], self._x[i], self._y[i], self._w[i], self._h[i]
+
+    def __contains__(self, code) -> bool:
+        return code in self._row
+
+    def __iter__(self):
+        return iter(self._row)
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+
 # ---------------------------------------------------------------------------
 class RouteGraph:
     """The walkable graph of one expo."""
@@ -161,10 +199,12 @@ class RouteGraph:
         self.xs: list[float] = []
         self.ys: list[float] = []
         self.levels: list[int] = []
+        self.region: list[int] = []              # per node: its hall's index, -1 on a street
+        self._region_now = -1                    # the hall being built
         self.adj: list[list[tuple[int, float]]] = []
         self.lines: list[Line] = []
         self.halls: list[dict] = []
-        self.booths: dict[str, tuple[int, float, float, float, float]] = {}
+        self.booths = _Booths()                  # code -> (hall index, x, y, w, h)
         self.entrance: int = -1
         # per hall: gap edge (rounded) -> line index, for finding booth fronts
         self._above: list[dict[int, int]] = []   # key: bottom of a gap (a booth's top)
@@ -176,17 +216,12 @@ class RouteGraph:
     # ------------------------------------------------------------ building
     @classmethod
     def from_expo(cls, expo) -> "RouteGraph":
-        """The graph of an expo file; a layout read from an organiser's plan gets aisles
-        from its own free space (``FreeSpaceGraph``), with the plan's or user's doors."""
-        halls = [dict(zip(("slug", "level", "x", "y", "w", "h"), r)) for r in expo.conn.execute(
-            "SELECT slug, COALESCE(level, 0), x, y, w, h FROM halls "
-            "WHERE w > 0 AND h > 0 ORDER BY slug")]
-        booths = expo.conn.execute(
-            "SELECT code, hall, x, y, w, h FROM booths WHERE placed AND w > 0 AND h > 0")
-        if cls is RouteGraph:
-            layout = _plan_layout(expo)
-            if layout is not None:
-                return FreeSpaceGraph.build(halls, booths, doors=layout.get("doors") or [])
+        """The graph of an expo file, built anew (``graph_for`` keeps one per floor); a
+        layout read from an organiser's plan gets aisles from its own free space
+        (``FreeSpaceGraph``), with the plan's or user's doors."""
+        halls, booths, doors = _read_floor(expo)
+        if cls is RouteGraph and doors is not None:
+            return FreeSpaceGraph.build(halls, booths, doors=doors)
         return cls.build(halls, booths)
 
     @classmethod
@@ -197,7 +232,7 @@ class RouteGraph:
         index = {h["slug"]: i for i, h in enumerate(g.halls)}
         per_hall: list[list[tuple[float, float, float, float]]] = [[] for _ in g.halls]
         g._hall_booths = [[] for _ in g.halls]
-        loose = []
+        loose, placed = [], []
         for code, hall, x, y, w, h in booths:
             hi = index.get(hall, -1)
             if hi < 0:
@@ -205,13 +240,19 @@ class RouteGraph:
             if hi < 0:
                 loose.append(code)
                 continue
-            g.booths[code] = (hi, x, y, w, h)
+            placed.append((code, hi, x, y, w, h))
             per_hall[hi].append((x, y, w, h))
             g._hall_booths[hi].append(code)
+        g.booths = _Booths(placed)
+        del placed
         for hi, hall in enumerate(g.halls):
+            g._region_now = hi
             g._build_hall(hi, hall, per_hall[hi])
+        g._region_now = -1
         g._build_streets()
         g._connect_lines()
+        g._prepare_search()
+        g._hall_booths = None    # needed while building only
         return g
 
     def _hall_containing(self, x: float, y: float) -> int:
@@ -224,6 +265,7 @@ class RouteGraph:
         self.xs.append(x)
         self.ys.append(y)
         self.levels.append(level)
+        self.region.append(self._region_now)
         self.adj.append([])
         return len(self.xs) - 1
 
@@ -237,6 +279,7 @@ class RouteGraph:
         line.pos.append(t)
         x, y = line.xy(t)
         n = self._node(x, y, line.level)
+        self.region[n] = line.hall
         line.nodes.append(n)
         return n
 
@@ -425,96 +468,236 @@ class RouteGraph:
         return cands
 
     # ------------------------------------------------------------ searching
-    def _dijkstra(self, src: Anchor, targets: list[Anchor]):
-        """Shortest distances from ``src``; stops once every target's nodes are settled."""
+    # Searches run on two levels. Inside a hall, a search stays in that hall (a few
+    # dozen nodes). Between halls it runs on the *overlay*: the street nodes, the
+    # hall nodes that touch a street (the portals: doors), and one shortcut per pair
+    # of portals of a hall, as long as the shortest way between them inside the hall.
+    # Any walk between two booths either stays in its hall or leaves it by a portal
+    # and comes into the last hall by a portal, so the two levels give exactly the
+    # distances of the whole graph while visiting about a tenth of its nodes.
+    def _prepare_search(self) -> None:
+        """The portals of each hall, and the overlay with its shortcuts (once per graph)."""
+        region, adj = self.region, self.adj
         n = len(self.xs)
-        dist = [math.inf] * n
-        pred = [-1] * n
+        self._portals: list[list[int]] = [[] for _ in self.halls]
+        for u in range(n):
+            h = region[u]
+            if h >= 0 and any(region[v] != h for v, _ in adj[u]):
+                self._portals[h].append(u)
+        portal = {u for ps in self._portals for u in ps}
+        # overlay edges: (neighbour, metres, hall of the shortcut or -1 for a plain edge)
+        oadj: dict[int, list[tuple[int, float, int]]] = {}
+        for u in range(n):
+            h = region[u]
+            if h < 0:
+                oadj[u] = [(v, w, -1) for v, w in adj[u]]
+            elif u in portal:
+                oadj[u] = [(v, w, -1) for v, w in adj[u] if region[v] != h]
+        self._chains: dict[tuple[int, int], tuple[int, ...]] = {}
+        for h, portals in enumerate(self._portals):
+            for p in portals:
+                dist, pred = self._local([(p, 0.0)], h)
+                for q in portals:
+                    if q == p or q not in dist:
+                        continue
+                    oadj[p].append((q, dist[q], h))
+                    inner = []
+                    u = pred[q]
+                    while u != p:
+                        inner.append(u)
+                        u = pred[u]
+                    self._chains[p, q] = tuple(reversed(inner))
+        self._oadj = oadj
+
+    def _local(self, seeds, h: int):
+        """Shortest distances inside hall ``h`` from ``seeds`` ((node, metres) pairs)."""
+        dist: dict[int, float] = {}
+        pred: dict[int, int] = {}
         heap = []
-        for node, d in src.seeds:
-            if d < dist[node]:
+        for node, d in seeds:
+            if d < dist.get(node, math.inf):
                 dist[node] = d
+                pred[node] = -1
                 heap.append((d, node))
         heapq.heapify(heap)
-        wanted = bytearray(n)
-        remaining = 0
-        for t in targets:
-            for node, _ in t.seeds:
-                if not wanted[node]:
-                    wanted[node] = 1
-                    remaining += 1
-        adj = self.adj
-        pop, push = heapq.heappop, heapq.heappush
-        while heap and remaining:
+        region, adj = self.region, self.adj
+        pop, push, inf = heapq.heappop, heapq.heappush, math.inf
+        while heap:
             d, u = pop(heap)
             if d > dist[u]:
                 continue
-            if wanted[u]:
-                wanted[u] = 0
-                remaining -= 1
             for v, w in adj[u]:
+                if region[v] != h:
+                    continue
                 nd = d + w
-                if nd < dist[v]:
+                if nd < dist.get(v, inf):
                     dist[v] = nd
                     pred[v] = u
                     push(heap, (nd, v))
         return dist, pred
 
-    @staticmethod
-    def _join(a: Anchor, b: Anchor, dist) -> tuple[float, int]:
-        """Distance from the search's source ``a`` to ``b``, and b's seed used (-1: direct)."""
-        best, via = math.inf, -1
-        for node, off in b.seeds:
-            if dist[node] + off < best:
-                best, via = dist[node] + off, node
+    def _search(self, a: Anchor) -> "_Search":
+        """``a``'s search inside its own hall (the overlay part comes with ``_spread``)."""
+        h = self.region[a.seeds[0][0]]
+        s = _Search(a, h)
+        if h >= 0:
+            s.ld, s.lp = self._local(a.seeds, h)
+        return s
+
+    def _spread(self, s: "_Search", targets: list["_Search"]) -> None:
+        """Search the overlay from ``s``'s anchor until every target's way in is settled."""
+        if s.h >= 0:
+            seeds = [(p, s.ld[p]) for p in self._portals[s.h] if p in s.ld]
+        else:
+            seeds = s.anchor.seeds
+        dist: dict[int, float] = {}
+        pred: dict[int, tuple[int, int]] = {}
+        heap = []
+        for node, d in seeds:
+            if d < dist.get(node, math.inf):
+                dist[node] = d
+                pred[node] = (-1, -1)
+                heap.append((d, node))
+        heapq.heapify(heap)
+        wanted = set()
+        for t in targets:
+            wanted.update(self._portals[t.h] if t.h >= 0 else (n for n, _ in t.anchor.seeds))
+        oadj = self._oadj
+        pop, push, inf = heapq.heappop, heapq.heappush, math.inf
+        while heap and wanted:
+            d, u = pop(heap)
+            if d > dist[u]:
+                continue
+            wanted.discard(u)
+            for v, w, via in oadj[u]:
+                nd = d + w
+                if nd < dist.get(v, inf):
+                    dist[v] = nd
+                    pred[v] = (u, via)
+                    push(heap, (nd, v))
+        s.od, s.op = dist, pred
+
+    def _reach(self, s: "_Search", t: "_Search") -> tuple[float, str, int]:
+        """The distance from ``s``'s anchor to ``t``'s, and how: ("over", the node where
+        the way leaves the overlay), ("local", t's seed reached inside the hall) or
+        ("direct", -1: along the one line both stand on)."""
+        a, b = s.anchor, t.anchor
+        best, how, at = math.inf, "", -1
+        od, inf = s.od, math.inf
+        if t.h >= 0:
+            ld = t.ld
+            for q in self._portals[t.h]:
+                d = od.get(q, inf) + ld.get(q, inf)
+                if d < best:
+                    best, how, at = d, "over", q
+            if s.h == t.h:
+                for node, off in b.seeds:
+                    d = s.ld.get(node, inf) + off
+                    if d <= best:
+                        best, how, at = d, "local", node
+        else:
+            for node, off in b.seeds:
+                d = od.get(node, inf) + off
+                if d < best:
+                    best, how, at = d, "over", node
         if a.line >= 0 and a.line == b.line:  # a line is free from end to end
             direct = abs(a.t - b.t) + a.stub + b.stub
             if direct <= best:
-                best, via = direct, -1
-        return best, via
+                best, how, at = direct, "direct", -1
+        return best, how, at
+
+    def _nodes(self, s: "_Search", t: "_Search", how: str, at: int) -> list[int]:
+        """The graph nodes walked from ``s``'s anchor to ``t``'s (see ``_reach``)."""
+        back: list[int] = []
+        if how == "direct":
+            return back
+        u = at
+        if how == "over":
+            while True:
+                back.append(u)
+                v, via = s.op[u]
+                if v < 0:
+                    break
+                if via >= 0:
+                    back.extend(reversed(self._chains[v, u]))
+                u = v
+        if s.h >= 0:          # from the anchor, inside its hall, to where that part ends
+            if how == "over":
+                u = s.lp[u]
+            while u >= 0:
+                back.append(u)
+                u = s.lp[u]
+        back.reverse()
+        if how == "over" and t.h >= 0:   # into the target's hall, to its front
+            u = t.lp[at]
+            while u >= 0:
+                back.append(u)
+                u = t.lp[u]
+        return back
 
     def distances(self, anchors: list[Anchor]):
         """Symmetric matrix of walking distances, and the searches (for the paths)."""
         m = len(anchors)
         D = [[0.0] * m for _ in range(m)]
-        searches = []
-        for i in range(m):
-            if i == m - 1:
-                searches.append(None)
-                break
-            dist, pred = self._dijkstra(anchors[i], anchors[i + 1:])
-            searches.append((dist, pred))
+        searches = [self._search(a) for a in anchors]
+        for i in range(m - 1):
+            s = searches[i]
+            self._spread(s, searches[i + 1:])
             for j in range(i + 1, m):
-                d, _ = self._join(anchors[i], anchors[j], dist)
+                d = self._reach(s, searches[j])[0]
                 D[i][j] = D[j][i] = d
         return D, searches
 
-    def path(self, a: Anchor, b: Anchor, search=None) -> Leg:
-        """The leg from ``a`` to ``b`` along the aisles, with its polyline."""
-        if search is None:
-            search = self._dijkstra(a, [b])
-        dist, pred = search
-        d, via = self._join(a, b, dist)
+    def path(self, a: Anchor, b: Anchor, search=None, target=None) -> Leg:
+        """The leg from ``a`` to ``b`` along the aisles, with its polyline (``search`` and
+        ``target``: the anchors' searches from ``distances``, made here when not given)."""
+        t = target if target is not None else self._search(b)
+        if search is None or search.od is None:
+            search = search or self._search(a)
+            self._spread(search, [t])
+        d, how, at = self._reach(search, t)
         if math.isinf(d):
             raise DataError(f"no walkable way from {a.label} to {b.label}")
         pts: list[tuple[float, float, int]] = [(x, y, a.level) for x, y in a.head]
         pts.append((a.point[0], a.point[1], a.level))
-        if via >= 0:
-            chain = []
-            u = via
-            while u >= 0:
-                chain.append(u)
-                u = pred[u]
-            chain.reverse()
-            pts.extend((self.xs[u], self.ys[u], self.levels[u]) for u in chain)
+        walked = self._nodes(search, t, how, at)
+        pts.extend((self.xs[u], self.ys[u], self.levels[u]) for u in walked)
         pts.append((b.point[0], b.point[1], b.level))
         pts.extend((x, y, b.level) for x, y in reversed(b.head))
         pts = _simplify(pts)
         return Leg(a.label, b.label, d, [(x, y) for x, y, _ in pts], [lv for _, _, lv in pts])
 
 
+class _Search:
+    """One anchor's searches: inside its hall (``ld``/``lp``: metres and predecessor per
+    node) and, once spread, on the overlay (``od``; ``op``: predecessor and shortcut)."""
+    __slots__ = ("anchor", "h", "ld", "lp", "od", "op")
+
+    def __init__(self, anchor: Anchor, h: int) -> None:
+        self.anchor, self.h = anchor, h
+        self.ld: dict[int, float] = {}
+        self.lp: dict[int, int] = {}
+        self.od: dict[int, float] | None = None
+        self.op: dict[int, tuple[int, int]] = {}
+
+
 # ---------------------------------------------------------------------------
 # Imported plans: aisles from the plan's own free space
+def _read_floor(expo) -> tuple[list[dict], list[tuple], list | None]:
+    """What a graph is built from: the halls, the placed booths (code, hall, x, y, w, h)
+    and, when the floor came from an organiser's plan, its doors (else None)."""
+    halls = [dict(zip(("slug", "level", "x", "y", "w", "h"), r)) for r in expo.conn.execute(
+        "SELECT slug, COALESCE(level, 0), x, y, w, h FROM halls "
+        "WHERE w > 0 AND h > 0 ORDER BY slug")]
+    booths = expo.conn.execute(
+        "SELECT code, hall, x, y, w, h FROM booths WHERE placed AND w > 0 AND h > 0").fetchall()
+    if booths and type(booths[0]) is not tuple:     # a connection with its own row factory
+        booths = [tuple(r) for r in booths]
+    layout = _plan_layout(expo)
+    doors = None if layout is None else list(layout.get("doors") or [])
+    return halls, booths, doors
+
+
 def _plan_layout(expo) -> dict | None:
     """The expo's layout record when its floor came from an organiser's plan."""
     try:
@@ -966,6 +1149,86 @@ def best_order(D, exact_max: int = EXACT_MAX) -> tuple[list[int], bool]:
     return heuristic_order(D), False
 
 
+# ---------------------------------------------------------------------------
+# One graph per floor, built once and shared by every route on it
+#
+# The key is the floor itself: a hash of the rows a graph is built from (halls,
+# placed booths, the plan's doors), read through the expo's own connection, so it
+# always describes the file that connection reads, even when an import or a plan
+# import has since put a new file in its place (``os.replace``: an open connection
+# keeps reading the old one), a write went into the write-ahead log (the main
+# file's size and time unchanged), or two writes fell in one tick of the file
+# clock. Reading and hashing the rows costs 70-120 ms at 75,000 booths (a build
+# 165-300 ms), so it is done once per connection and again only when SQLite says
+# the data may have changed: a commit by any other connection or process
+# (``PRAGMA data_version``) or a write of its own (``total_changes``). A re-import
+# that leaves the floor as it was keeps its graph. The hash is Python's own (it
+# differs between processes): the graphs live in this process only.
+GRAPHS_KEPT = 2                 # floors kept, most recently used (15 MB each at 75,000 booths)
+_lock = threading.Lock()
+_graphs: OrderedDict[tuple, RouteGraph] = OrderedDict()
+_building: dict[tuple, threading.Event] = {}
+_known: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # expo -> (state, key)
+
+
+def _data_state(expo) -> tuple[int, int]:
+    """Changes whenever the data ``expo``'s connection reads may have changed."""
+    return expo.conn.execute("PRAGMA data_version").fetchone()[0], expo.conn.total_changes
+
+
+def _floor_key(floor) -> tuple:
+    halls, booths, doors = floor
+    return (hash(tuple(tuple(h.values()) for h in halls)), len(booths), hash(tuple(booths)),
+            None if doors is None else json.dumps(doors, sort_keys=True, default=str))
+
+
+def _remember(expo, state, key) -> None:
+    try:
+        _known[expo] = (state, key)
+    except TypeError:           # an object without weak references: its key is read each time
+        pass
+
+
+def graph_for(expo) -> RouteGraph:
+    """The walkable graph of ``expo``'s floor, built on first use and reused until the
+    floor changes (any thread may ask; a floor being built by one is waited for)."""
+    state = _data_state(expo)
+    with _lock:
+        known = _known.get(expo)
+        graph = _graphs.get(known[1]) if known is not None and known[0] == state else None
+        if graph is not None:
+            _graphs.move_to_end(known[1])
+            return graph
+    floor = _read_floor(expo)
+    key = _floor_key(floor)
+    while True:
+        with _lock:
+            graph = _graphs.get(key)
+            if graph is not None:
+                _graphs.move_to_end(key)
+                _remember(expo, state, key)
+                return graph
+            building = _building.get(key)
+            if building is None:
+                building = _building[key] = threading.Event()
+                break
+        building.wait()         # then take that graph, or build it here if that build failed
+    try:
+        halls, booths, doors = floor
+        graph = (RouteGraph.build(halls, booths) if doors is None
+                 else FreeSpaceGraph.build(halls, booths, doors=doors))
+        with _lock:
+            _graphs[key] = graph
+            while len(_graphs) > GRAPHS_KEPT:
+                _graphs.popitem(last=False)
+            _remember(expo, state, key)
+        return graph
+    finally:
+        with _lock:
+            del _building[key]
+        building.set()
+
+
 def plan_route(graph: RouteGraph, start: str, stops: list[str], optimise: bool = True) -> Route:
     """A route from ``start`` (``"entrance"`` or a booth code) through the booths ``stops``.
 
@@ -990,9 +1253,9 @@ def plan_route(graph: RouteGraph, start: str, stops: list[str], optimise: bool =
     legs = []
     for a, b in zip([0] + order, order):
         if a < b:
-            leg = graph.path(anchors[a], anchors[b], searches[a])
+            leg = graph.path(anchors[a], anchors[b], searches[a], searches[b])
         else:
-            leg = graph.path(anchors[b], anchors[a], searches[b])
+            leg = graph.path(anchors[b], anchors[a], searches[b], searches[a])
             leg = Leg(anchors[a].label, anchors[b].label, leg.distance_m, leg.points[::-1],
                       leg.levels[::-1])
         legs.append(leg)
@@ -1004,6 +1267,7 @@ def entrance_point(graph: RouteGraph) -> tuple[float, float]:
     return graph.xs[n], graph.ys[n]
 
 
-__all__ = ["RouteGraph", "FreeSpaceGraph", "Route", "Leg", "Anchor", "UnknownBooth", "plan_route", "held_karp",
-           "brute_force", "heuristic_order", "best_order", "path_length", "walk_minutes",
-           "WALK_SPEED_M_S", "LEVEL_CHANGE_M", "EXACT_MAX", "ENTRANCE"]
+__all__ = ["RouteGraph", "FreeSpaceGraph", "Route", "Leg", "Anchor", "UnknownBooth", "graph_for",
+           "plan_route", "held_karp", "brute_force", "heuristic_order", "best_order",
+           "path_length", "walk_minutes", "WALK_SPEED_M_S", "LEVEL_CHANGE_M", "EXACT_MAX",
+           "ENTRANCE"]

@@ -21,7 +21,7 @@ from db.errors import DataError
 from db.expo import Expo
 from db.plan_export import (Plan, attach_route, collect_plan, route_stops, write_csv,
                             write_markdown)
-from db.routing import ENTRANCE, WALK_SPEED_M_S, RouteGraph, plan_route
+from db.routing import ENTRANCE, WALK_SPEED_M_S, RouteGraph, graph_for, plan_route
 from db.userdata import UserData
 
 from ..i18n import tr
@@ -42,7 +42,6 @@ class PlanPanel(QWidget):
         self.user = user
         self.expo_slug = expo.meta().get("slug") or expo.path.stem
         self.render_floor = render_floor    # () -> QImage of the floor with the route
-        self._graph: RouteGraph | None = None
         self.plan: Plan | None = None
         self.route = None
         self.start = ENTRANCE
@@ -136,9 +135,9 @@ class PlanPanel(QWidget):
     # ------------------------------------------------------------- state
     @property
     def graph(self) -> RouteGraph:
-        if self._graph is None:
-            self._graph = RouteGraph.from_expo(self.expo)
-        return self._graph
+        """The floor's walkable graph: built once per floor (``db.routing.graph_for``),
+        shared with every other route on it, and new when the floor changes."""
+        return graph_for(self.expo)
 
     def stop_keys(self) -> list[tuple[str, str]]:
         return [tuple(self.list.item(i).data(KEY_ROLE)) for i in range(self.list.count())]

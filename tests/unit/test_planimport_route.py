@@ -9,8 +9,8 @@ import pytest
 from db.expo import open_expo
 from db.planimport import analyse
 from db.planimport.synthetic import make_irregular_plan, make_plan
-from db.routing import ENTRANCE, FreeSpaceGraph, RouteGraph, plan_route
-from tests.unit.test_routing import check_leg_in_aisles
+from db.routing import ENTRANCE, FreeSpaceGraph, RouteGraph, graph_for, plan_route
+from tests.unit.test_routing import assert_distances_are_the_whole_graphs, check_leg_in_aisles
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +44,11 @@ def test_routes_on_an_imported_plan_never_cross_a_booth(irregular):
         assert len(route.legs) == 5
         for leg in route.legs:
             check_leg_in_aisles(graph, leg, rects)
+
+
+def test_distances_on_an_imported_plan_are_the_whole_graphs(irregular):
+    _, graph, rects = irregular
+    assert_distances_are_the_whole_graphs(graph, random.Random(4).sample(sorted(rects), 12))
 
 
 def test_the_route_enters_by_the_door_the_plan_shows(irregular):
@@ -92,3 +97,32 @@ def test_without_doors_each_wall_gets_one_where_an_aisle_meets_it(tmp_path):
 
 def test_the_builtin_expo_keeps_its_own_graph(expo_ro):
     assert type(RouteGraph.from_expo(expo_ro)) is RouteGraph
+
+
+def test_marking_a_door_and_importing_again_gives_routes_the_new_door(tmp_path):
+    """The graph kept for a floor is not reused once the plan is imported again with a
+    door the user marked: the next route enters by that door."""
+    plan = make_irregular_plan(door=False)
+    res = analyse(plan.save(tmp_path / "p.pdf"), booth_size=(3, 3))
+    expo_path = tmp_path / "p.sqlite"
+    res.accept(expo_path)
+    with open_expo(expo_path, readonly=True) as expo:
+        before = graph_for(expo)
+        assert isinstance(before, FreeSpaceGraph) and graph_for(expo) is before
+        assert sorted(s for s, _ in before.halls[0]["doors"]) == ["E", "N", "S", "W"]
+    hall = res.halls_m()[0]
+    res.add_door(hall["x"], hall["y"] + 20.0)              # on the west wall
+    res.accept(expo_path)
+    with open_expo(expo_path, readonly=True) as expo:
+        after = graph_for(expo)
+        rects = {b.code: (b.x, b.y, b.w, b.h) for b in expo.booths()}
+    assert after is not before
+    ((side, door),) = after.halls[0]["doors"]
+    assert side == "W" and (after.xs[door], after.ys[door]) == pytest.approx(
+        (hall["x"], hall["y"] + 20.0))
+    leg = plan_route(after, ENTRANCE, ["C108"]).legs[0]
+    dx, dy = after.xs[door], after.ys[door]
+    assert any(min(p[0], q[0]) - 1e-6 <= dx <= max(p[0], q[0]) + 1e-6      # through the door
+               and min(p[1], q[1]) - 1e-6 <= dy <= max(p[1], q[1]) + 1e-6
+               for p, q in zip(leg.points, leg.points[1:]))
+    check_leg_in_aisles(after, leg, rects)

@@ -1,6 +1,7 @@
 """Walking routes: along the aisles, never through a booth, in the best order."""
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import random
@@ -39,6 +40,56 @@ def two_level_floor():
 @pytest.fixture(scope="module")
 def stacked():
     return two_level_floor()
+
+
+@pytest.fixture(scope="module")
+def many_halls(tmp_path_factory):
+    """A synthetic expo of 3,000 booths in 42 halls on two levels (streets between them)."""
+    from db.expo import open_expo
+    from db.synthetic import make_demo
+    path = tmp_path_factory.mktemp("many") / "demo.sqlite"
+    make_demo(path, booths=3000, products=10, seed=3)
+    with open_expo(path, readonly=True) as expo:
+        graph = RouteGraph.from_expo(expo)
+        booths = expo.booths()
+    index = {h["slug"]: h["level"] for h in graph.halls}
+    rects = {b.code: (b.x, b.y, b.w, b.h) for b in booths if b.code in graph.booths}
+    levels = {b.code: index[b.hall] for b in booths if b.code in graph.booths}
+    return graph, rects, levels
+
+
+def whole_graph_distance(graph, a, b) -> float:
+    """The walking distance between two anchors by a plain search over every node of the
+    graph (the reference for the two-level search the routes use)."""
+    dist = [math.inf] * graph.node_count
+    heap = []
+    for node, off in a.seeds:
+        if off < dist[node]:
+            dist[node] = off
+            heap.append((off, node))
+    heapq.heapify(heap)
+    while heap:
+        d, u = heapq.heappop(heap)
+        if d > dist[u]:
+            continue
+        for v, w in graph.adj[u]:
+            if d + w < dist[v]:
+                dist[v] = d + w
+                heapq.heappush(heap, (d + w, v))
+    best = min(dist[node] + off for node, off in b.seeds)
+    if a.line >= 0 and a.line == b.line:
+        best = min(best, abs(a.t - b.t) + a.stub + b.stub)
+    return best
+
+
+def assert_distances_are_the_whole_graphs(graph, codes):
+    anchors = [graph.anchor(ENTRANCE)] + [graph.anchor(c) for c in codes]
+    D, _ = graph.distances(anchors)
+    for i, a in enumerate(anchors):
+        for j, b in enumerate(anchors):
+            if i != j:
+                assert D[i][j] == pytest.approx(whole_graph_distance(graph, a, b), abs=1e-6), \
+                    (a.label, b.label)
 
 
 # ------------------------------------------------------------------ geometry
@@ -92,6 +143,10 @@ def check_leg_in_aisles(graph, leg, rects, levels=None):
                 crossings += [(p[0], wy) for wy in (hy0, hy1)
                               if min(p[1], q[1]) <= wy <= max(p[1], q[1])]
             for c in crossings:
+                if levels is not None and lv is None and any(
+                        math.dist(c, end) < 1e-9 and leg.levels[k + i] != hall["level"]
+                        for i, end in enumerate((p, q))):
+                    continue    # stairs end at a door upstairs, above this hall's wall
                 assert min(math.dist(c, d) for d in doors) < 1e-6, (leg.frm, leg.to, c)
     # The drawn line is as long as the distance given (plus storeys climbed).
     climbs = sum(abs(a - b) for a, b in zip(leg.levels, leg.levels[1:]))
@@ -167,6 +222,32 @@ def test_small_routes_are_optimal_against_brute_force(builtin, n, seed):
     for leg in route.legs:
         check_leg_in_aisles(graph, leg, rects)
     assert route.walk_min == pytest.approx(route.distance_m / WALK_SPEED_M_S / 60)
+
+
+def test_distances_are_those_of_a_search_over_the_whole_graph(builtin, stacked, many_halls):
+    """Routes search inside a hall and then over streets and doors only; the distances
+    must be exactly those of a search over every aisle of the floor."""
+    rng = random.Random(11)
+    for graph, rects, *_ in (builtin, stacked, many_halls):
+        assert_distances_are_the_whole_graphs(graph, rng.sample(sorted(rects), 14))
+    graph, rects, _ = many_halls
+    hall_of = {code: graph.booths[code][0] for code in rects}
+    one_hall = [c for c in sorted(rects) if hall_of[c] == 5][:8]      # same hall, both ways
+    assert_distances_are_the_whole_graphs(graph, one_hall)
+
+
+def test_routes_between_many_halls_and_levels_stay_in_aisles(many_halls):
+    graph, rects, levels = many_halls
+    rng = random.Random(8)
+    stops = (rng.sample(sorted(c for c in rects if levels[c] == 0), 3)
+             + rng.sample(sorted(c for c in rects if levels[c] == 1), 3))
+    route = plan_route(graph, ENTRANCE, stops)
+    anchors = [graph.anchor(ENTRANCE)] + [graph.anchor(c) for c in route.order]
+    assert route.distance_m == pytest.approx(brute_force(graph.distances(anchors)[0])[0])
+    assert {lv for leg in route.legs for lv in leg.levels} == {0, 1}
+    assert len({graph.booths[c][0] for c in stops}) >= 4                # streets between halls
+    for leg in route.legs:
+        check_leg_in_aisles(graph, leg, rects, levels)
 
 
 def test_held_karp_matches_brute_force_on_random_matrices():
