@@ -171,7 +171,8 @@ class Expo:
     """A read/write handle on one expo file."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path):
-        self.conn = conn
+        self._conn = conn       # private to db/ (the window asks Expo's methods instead)
+        self.conn = conn        # being retired: the window must not reach the connection
         self.path = path
         self.db = sqlite_utils.Database(conn)
 
@@ -207,6 +208,8 @@ class Expo:
             return self._read(sql, params)
         finally:
             self.conn.text_factory = factory
+
+    _rows = rows     # for modules of db/ only; ``rows`` (SQL from a caller) is being retired
 
     def _read(self, sql: str, params) -> list[dict]:
         try:
