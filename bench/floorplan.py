@@ -375,10 +375,13 @@ def run_ratios(args, argv) -> dict:
     for r, results in runs.items():
         merged = dict(results[0])
         for key, value in results[0].items():
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                merged[key] = median([res.get(key) for res in results])
+            values = [res.get(key) for res in results]
+            if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                    and len(set(values)) > 1:
+                merged[key] = median(values)
         out["expo"] = merged.pop("expo", None)
         merged.pop("view", None)
+        merged.pop("budgets", None)         # checked below, on the medians
         if merged.get("dpr") != float(r):
             raise SystemExit(f"floorplan bench: asked for dpr {r}, the screen had "
                              f"{merged.get('dpr')}")
@@ -412,6 +415,13 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     size = tuple(int(v) for v in args.size.lower().split("x"))
+    if args.dpr:
+        try:
+            ratios = [float(r) for r in args.dpr.split(",") if r.strip()]
+        except ValueError:
+            ratios = []
+        if not ratios or min(ratios) <= 0 or args.rounds < 1:
+            ap.error("--dpr takes ratios such as 2 or 1,2 (and --rounds a count from 1)")
     path = Path(args.expo) if args.expo else ensure_demo(args.booths, args.products, args.seed, None)
     if args.dpr:
         print(json.dumps(run_ratios(args, argv), indent=1))     # nested: JSON either way

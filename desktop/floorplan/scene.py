@@ -188,6 +188,7 @@ class PlanItem(QGraphicsItem):
         # Per viewport, where the last paint put the tiles: layer, device offset, tile
         # size and the map from device pixels to the viewport's logical pixels.
         self._frames: dict = {}
+        self._request: tuple | None = None      # tiles to ask the worker for
 
     def boundingRect(self) -> QRectF:
         return self.bounds
@@ -217,6 +218,7 @@ class PlanItem(QGraphicsItem):
         state = fs.render_state
         level = fs.level
         cache = fs.tiles
+        cache.hold()
         layer = (level, zoom, state.version, ratio)
         fs.note_layer(layer)
         self._frames[widget] = (layer, ox, oy, tp, painter.worldTransform())
@@ -255,8 +257,17 @@ class PlanItem(QGraphicsItem):
             cx, cy = view_rect.center().x() - ox, view_rect.center().y() - oy
             absent.sort(key=lambda k: (k[3] * tp + tp / 2 - cx) ** 2
                         + (k[4] * tp + tp / 2 - cy) ** 2)
-            cache.request(absent, state)
+            # Asked for once this frame is on the screen: the worker's drawing holds the
+            # interpreter for each call, which would hold up the rest of the frame.
+            if self._request is None:
+                QTimer.singleShot(0, fs, self._send_request)
+            self._request = (absent, state)
         fs.missing_tiles = len(absent)
+
+    def _send_request(self) -> None:
+        request, self._request = self._request, None
+        if request is not None:
+            self.floor.tiles.request(*request)
 
     def show_tiles(self, keys: list[tuple]) -> None:
         """Repaint the parts of the views where these newly drawn tiles go."""

@@ -227,7 +227,9 @@ def render_region(painter: QPainter, level, data, palette: Palette, scale: float
     line = line_px(paint_ratio(painter))
     painter.fillRect(QRectF(0, 0, w, h), BACKGROUND)
     painter.setTransform(QTransform(scale, 0, 0, scale, -dx, -dy) * base)
-    painter.setPen(QPen(HALL_EDGE, 0))
+    hall_pen = QPen(HALL_EDGE, line)
+    hall_pen.setCosmetic(True)
+    painter.setPen(hall_pen)
     painter.setBrush(HALL_FILL)
     for hall in level.halls:
         if hall["x"] < x1 and hall["x"] + hall["w"] > x0 and hall["y"] < y1 \
@@ -490,6 +492,13 @@ class TileCache(QObject):
             self._wanted = set(self._jobs)
             if self._jobs:
                 self._cv.notify()
+
+    def hold(self) -> None:
+        """Drop the tiles asked for (the one being drawn is finished): a frame is being
+        painted, and asks again for what it still lacks once it is on the screen."""
+        with self._cv:
+            self._jobs = []
+            self._wanted = set()
 
     def when_idle(self, task) -> None:
         """Run ``task()`` in the worker once no tile is waiting (e.g. build an index)."""

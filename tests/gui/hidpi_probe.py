@@ -3,7 +3,7 @@
 Run by ``test_floorplan_hidpi.py`` (Qt's scale factors are fixed when it starts):
 
     QT_QPA_PLATFORM=offscreen:configfile=SCREENS.json \
-    QT_SCREEN_SCALE_FACTORS="one=1;two=2;three=1.5" python hidpi_probe.py EXPO OUTDIR
+    QT_SCREEN_SCALE_FACTORS="one=1;two=2;three=1.5;four=1.25" python hidpi_probe.py EXPO OUT
 
 The window starts on screen ``one`` and is moved, as a user drags it, to each
 screen in turn. On each it waits, without asking for a repaint, until the plan
@@ -85,7 +85,7 @@ def run(expo_path: str, out_dir: str) -> dict:
     view.fly_to([target], min_px_per_m=LABEL_PX_PER_M * 1.4)
     view.settle()
     out: dict = {"screens": {}}
-    for name in ("one", "two", "three", "one"):
+    for name in ("one", "two", "three", "four", "one"):
         screen = screens[name]
         ratio = screen.devicePixelRatio()
         view.move(screen.geometry().topLeft() + QPoint(20, 20))
