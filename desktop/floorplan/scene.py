@@ -231,6 +231,7 @@ class PlanItem(QGraphicsItem):
             return [(tx, ty) for ty in range(ty0, ty1 + 1) for tx in range(tx0, tx1 + 1)]
 
         wanted = tiles_in(view_rect) if not view_rect.isEmpty() else []
+        cache.reserve(len(wanted) * tp * tp * 5)        # this view's tiles, and a quarter more
         todo = []
         missing = []
         sync = fs.sync_allowed()

@@ -426,7 +426,8 @@ class TileCache(QObject):
         super().__init__(parent)
         self.data = data
         self.palette = palette
-        self.max_bytes = max_bytes
+        self.limit = max_bytes           # the bound asked for
+        self.max_bytes = max_bytes       # the bound in force (see ``reserve``)
         self.bytes = 0
         self.tiles: OrderedDict[tuple, QImage] = OrderedDict()
         self.overviews: dict[tuple[int, int], tuple] = {}
@@ -465,6 +466,12 @@ class TileCache(QObject):
         while self.bytes > self.max_bytes and len(self.tiles) > 1:
             _, gone = self.tiles.popitem(last=False)
             self.bytes -= gone.sizeInBytes()
+
+    def reserve(self, nbytes: int) -> None:
+        """Keep room for at least ``nbytes``: a view that shows more tiles than the bound
+        holds (a very large window at ratio 2) would push out its own tiles as they
+        arrive and never be sharp."""
+        self.max_bytes = max(self.limit, nbytes)
 
     def take_arrived(self) -> list[tuple]:
         """The keys of the tiles that arrived from the worker since the last call."""

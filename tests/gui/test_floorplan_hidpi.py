@@ -170,6 +170,13 @@ def test_tile_cache_is_bounded_in_bytes_not_in_tiles(floor):
         assert cache.bytes <= cache.max_bytes
         cache.clear()
         assert not cache.tiles and cache.bytes == 0
+        # A view that shows more than the bound holds gets room for its own tiles.
+        cache.reserve(8 * 512 * 512 * 4)
+        for tx in range(10):
+            cache.render_now((fs.level, 4.0, state.version, tx, 0, 2.0), state)
+        assert len(cache.tiles) == 8
+        cache.reserve(0)
+        assert cache.max_bytes == 4 * 256 * 256 * 4
     finally:
         cache.stop()
 
@@ -249,3 +256,20 @@ def test_view_paints_the_background_beyond_the_plan_without_clearing_first(qtbot
         assert img.pixelColor(x, y) == want
     # The corners are beyond the scene (else this shows nothing).
     assert not floor.sceneRect().contains(view.mapToScene(1, 1))
+
+
+def test_a_view_larger_than_the_tile_bound_still_turns_sharp(qtbot, floor):
+    """At ratio 2 a very large window shows more tiles than the cache's bound holds: it
+    makes room for them rather than push out its own tiles as they arrive."""
+    from desktop.floorplan.view import FloorView
+    floor.tiles.limit = floor.tiles.max_bytes = 4 * 256 * 256 * 4      # 4 tiles
+    view = FloorView(floor)
+    qtbot.addWidget(view)
+    view.resize(1000, 700)                     # a dozen tiles or more
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit_all()
+    floor.mark_interactive()                   # tiles come from the worker, one by one
+    view.zoom_by(1.25)
+    assert view.settle()
+    assert len(floor.tiles.tiles) > 4          # more than the bound asked for
