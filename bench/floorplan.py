@@ -1,12 +1,21 @@
 """Floor-plan benchmark: the program's own scene and view against a bare reference.
 
     python bench/floorplan.py --booths 75000 --json
+    python bench/floorplan.py --expo demo.sqlite --dpr 1,2 --json
 
 makes (or reuses) a synthetic demo expo of that size, opens its floor plan with
 the program's classes (``FloorScene``/``FloorView``) in an offscreen window and
 measures, then draws the same booths as plain ``QGraphicsRectItem``s (no
 labels, Qt's default BSP index) in the same process, so ratios can be read off
 one run on a noisy machine. Prints one JSON object (``--json``) or a table.
+
+``--dpr 2`` measures on a screen of device pixel ratio 2 (a HiDPI screen, Qt's
+``QT_SCALE_FACTOR``; the view keeps its logical size, so it has four times the
+pixels); ``--dpr 1,2`` measures at both in one run, each ratio in its own
+process (memory is per process), alternating ``--rounds`` times, and reports
+the fields per ratio (medians of the rounds), the ratios 2x / 1x and the
+budgets. ``--window`` measures the plan inside the whole main window (panels,
+directory, search) instead of a bare view: its ``rss_mb`` is the window's.
 
 Fields (ms unless named otherwise; p50/p95 are medians / 95th percentiles):
   open_s                 expo file opened to the first frame of the plan on screen
@@ -20,6 +29,8 @@ Fields (ms unless named otherwise; p50/p95 are medians / 95th percentiles):
                          cache emptied first), from fit-all and from the close-up
   hit_test_ms_p50        the booth under the mouse
   rss_mb                 resident memory after the measurements
+  tile_cache_mb          what the plan's tiles held at the end (bounded in bytes)
+  dpr                    the device pixel ratio measured at
   ref_*                  the same for the bare reference
 """
 from __future__ import annotations
@@ -94,24 +105,36 @@ def pan(view, dx: int, dy: int) -> None:
     view.verticalScrollBar().setValue(view.verticalScrollBar().value() + dy)
 
 
-def measure_program(path: Path, size, samples: int) -> dict:
+def measure_program(path: Path, size, samples: int, window: bool = False) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from db.expo import open_expo
     from desktop.floorplan.scene import FloorScene
     from desktop.floorplan.view import LABEL_PX_PER_M, FloorView
 
-    out: dict = {}
+    out: dict = {"dpr": QApplication.primaryScreen().devicePixelRatio()}
     t0 = time.perf_counter()
     expo = open_expo(path, readonly=True)
-    scene = FloorScene(expo)
-    view = FloorView(scene, "Synthetic data")
-    view.resize(*size)
-    view.show()
+    user = win = None
+    if window:
+        from db.userdata import UserData
+        from desktop.main_window import MainWindow
+        tmp = tempfile.TemporaryDirectory(prefix="wesemibay-bench-")
+        user = UserData(Path(tmp.name) / "user.sqlite")
+        win = MainWindow(expo, user, settings=None)
+        win.resize(*size)
+        win.show()
+        scene, view = win.scene, win.view
+    else:
+        scene = FloorScene(expo)
+        view = FloorView(scene, "Synthetic data")
+        view.resize(*size)
+        view.show()
     QApplication.processEvents()
     view.fit_all()
     view.viewport().repaint()
     out["open_s"] = round(time.perf_counter() - t0, 3)
+    out["plan_px"] = f"{view.viewport().width()}x{view.viewport().height()}"
     out["booths"] = len(scene.data.codes)
     out["levels"] = len(scene.levels)
     out["booths_on_level"] = len(scene.levels[scene.level].ids)
@@ -172,7 +195,7 @@ def measure_program(path: Path, size, samples: int) -> dict:
         else:
             view.fly_to([target], min_px_per_m=LABEL_PX_PER_M * 1.4)
         view.settle()
-        scene.tiles.tiles.clear()
+        scene.tiles.clear()
         for k in range(6):
             t = time.perf_counter()
             wheel(view, 1)
@@ -198,7 +221,13 @@ def measure_program(path: Path, size, samples: int) -> dict:
     out["hit_test_ms_p50"] = pct(times, 50)
     out["hit_test_ms_p95"] = pct(times, 95)
     out["rss_mb"] = round(rss_mb(), 1)
-    view.close()
+    out["tile_cache_mb"] = round(scene.tiles.bytes / 2 ** 20, 1)
+    if win is not None:
+        win.close()
+        user.close()
+        tmp.cleanup()
+    else:
+        view.close()
     scene.close()
     expo.close()
     return out
@@ -286,6 +315,86 @@ def measure_reference(path: Path, size, samples: int) -> dict:
     return out
 
 
+# DESIGN section 6, on this machine: (field, budget, unit).
+BUDGETS = [
+    ("repaint_ms_p50_fit", 16, "ms"), ("repaint_ms_p95_fit", 16, "ms"),
+    ("repaint_ms_p50_zoom", 16, "ms"), ("repaint_ms_p95_zoom", 16, "ms"),
+    ("zoom_step_ms_p50", 16, "ms"), ("zoom_step_ms_p95", 16, "ms"),
+    ("zoom_settle_ms_p50", 150, "ms"), ("zoom_settle_ms_p95", 150, "ms"),
+    ("zoom_cold_ms_p50", 150, "ms"), ("zoom_cold_ms_p95", 150, "ms"),
+    ("hit_test_ms_p50", 1, "ms"), ("hit_test_ms_p95", 1, "ms"),
+    ("rss_mb", 400, "MB"),
+]
+# Fields compared between ratios (the figure at the higher ratio over the one at 1).
+COMPARED = ["repaint_ms_p50_fit", "repaint_ms_p95_fit", "repaint_ms_p50_zoom",
+            "repaint_ms_p95_zoom", "pan_settle_ms_p50", "zoom_step_ms_p50", "zoom_step_ms_p95",
+            "zoom_settle_ms_p50", "zoom_settle_ms_p95", "zoom_cold_ms_p50", "zoom_cold_ms_p95",
+            "hit_test_ms_p50", "rss_mb", "tile_cache_mb", "open_s"]
+
+
+def budget_check(result: dict) -> dict:
+    return {k: {"value": result.get(k), "budget": b, "ok": result.get(k) is not None
+                and result[k] <= b} for k, b, _unit in BUDGETS}
+
+
+def median(values):
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    n = len(values)
+    return values[n // 2] if n % 2 else round((values[n // 2 - 1] + values[n // 2]) / 2, 3)
+
+
+def run_ratios(args, argv) -> dict:
+    """Each ratio in its own process (fresh memory; Qt's scale is fixed per process),
+    alternating, so that a shared machine's noise hits every ratio alike."""
+    import subprocess
+    ratios = [r.strip() for r in args.dpr.split(",") if r.strip()]
+    child = [a for a in (argv if argv is not None else sys.argv[1:])]
+    k = 0
+    while k < len(child):           # drop --dpr and its value
+        if child[k] == "--dpr":
+            del child[k:k + 2]
+        elif child[k].startswith("--dpr="):
+            del child[k]
+        else:
+            k += 1
+    runs: dict[str, list[dict]] = {r: [] for r in ratios}
+    for n in range(args.rounds):
+        order = ratios if n % 2 == 0 else list(reversed(ratios))
+        for r in order:
+            env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_SCALE_FACTOR=r)
+            env.pop("QT_SCREEN_SCALE_FACTORS", None)
+            env.pop("QT_ENABLE_HIGHDPI_SCALING", None)
+            proc = subprocess.run([sys.executable, str(Path(__file__).resolve())] + child
+                                  + ["--json"], env=env, capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise SystemExit(f"floorplan bench at dpr {r} failed:\n{proc.stderr}")
+            runs[r].append(json.loads(proc.stdout))
+    out: dict = {"expo": None, "view": args.size, "rounds": args.rounds, "dpr": {}}
+    for r, results in runs.items():
+        merged = dict(results[0])
+        for key, value in results[0].items():
+            values = [res.get(key) for res in results]
+            if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                    and len(set(values)) > 1:
+                merged[key] = median(values)
+        out["expo"] = merged.pop("expo", None)
+        merged.pop("view", None)
+        merged.pop("budgets", None)         # checked below, on the medians
+        if merged.get("dpr") != float(r):
+            raise SystemExit(f"floorplan bench: asked for dpr {r}, the screen had "
+                             f"{merged.get('dpr')}")
+        out["dpr"][r] = merged
+    base = ratios[0]
+    for r in ratios[1:]:
+        out[f"ratio_{r}x_to_{base}x"] = {
+            k: round(out["dpr"][r][k] / out["dpr"][base][k], 3) for k in COMPARED
+            if out["dpr"][r].get(k) and out["dpr"][base].get(k)}
+    out["budgets"] = {r: budget_check(res) for r, res in out["dpr"].items()}
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--booths", type=int, default=75000)
@@ -297,15 +406,31 @@ def main(argv=None) -> int:
     ap.add_argument("--samples", type=int, default=15)
     ap.add_argument("--ref-samples", type=int, default=5)
     ap.add_argument("--no-reference", action="store_true")
+    ap.add_argument("--window", action="store_true",
+                    help="measure the plan inside the whole main window")
+    ap.add_argument("--dpr", help="device pixel ratio(s) to measure at, e.g. 2 or 1,2 "
+                    "(each in its own process)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="with --dpr: processes per ratio, alternating")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     size = tuple(int(v) for v in args.size.lower().split("x"))
+    if args.dpr:
+        try:
+            ratios = [float(r) for r in args.dpr.split(",") if r.strip()]
+        except ValueError:
+            ratios = []
+        if not ratios or min(ratios) <= 0 or args.rounds < 1:
+            ap.error("--dpr takes ratios such as 2 or 1,2 (and --rounds a count from 1)")
     path = Path(args.expo) if args.expo else ensure_demo(args.booths, args.products, args.seed, None)
+    if args.dpr:
+        print(json.dumps(run_ratios(args, argv), indent=1))     # nested: JSON either way
+        return 0
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication([sys.argv[0]])  # noqa: F841
     result = {"expo": str(path), "view": args.size}
-    result.update(measure_program(path, size, args.samples))
+    result.update(measure_program(path, size, args.samples, args.window))
     if not args.no_reference:
         result.update(measure_reference(path, size, args.ref_samples))
         for k in ("repaint_ms_p50_fit", "repaint_ms_p50_zoom", "zoom_step_ms_p50",
@@ -313,6 +438,7 @@ def main(argv=None) -> int:
             ref, ours = result.get("ref_" + k), result.get(k)
             if ref and ours:
                 result["ratio_" + k] = round(ours / ref, 4)
+    result["budgets"] = budget_check(result)
     if args.json:
         print(json.dumps(result, indent=1))
     else:

@@ -10,6 +10,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from .tiles import paint_ratio
+
 ROUTE = QColor("#c2255c")
 CASING = QColor(255, 255, 255, 230)
 START = QColor("#2b8a3e")
@@ -94,13 +96,15 @@ class RouteItem(QGraphicsItem):
         path = self._paths.get(self.level)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setBrush(Qt.BrushStyle.NoBrush)
+        # Cosmetic pens are as wide in device pixels as asked: widths in logical pixels.
+        ratio = paint_ratio(painter)
         if path is not None:
-            casing = QPen(CASING, 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+            casing = QPen(CASING, 7 * ratio, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                           Qt.PenJoinStyle.RoundJoin)
             casing.setCosmetic(True)
             painter.setPen(casing)
             painter.drawPath(path)
-            line = QPen(ROUTE, 3.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+            line = QPen(ROUTE, 3.5 * ratio, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                         Qt.PenJoinStyle.RoundJoin)
             line.setCosmetic(True)
             painter.setPen(line)

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QRegion
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QRegion
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem
 
 from db.expo import Expo
@@ -24,7 +24,8 @@ from ..i18n import tr
 from ..richtext import SHORT, plain
 from .index import GridIndex
 from .nav import reading_order
-from .tiles import (NEUTRAL, TILE, Palette, RenderState, TileCache, mix)
+from .tiles import (NEUTRAL, Palette, RenderState, TileCache, mix, paint_ratio, render_region,
+                    tile_px)
 
 SELECT = QColor("#d9480f")
 HOVER = QColor("#1c7ed6")
@@ -186,39 +187,59 @@ class PlanItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.setZValue(0)
         self.last_missing = 0
+        # Per viewport, where the last paint put the tiles: layer, device offset, tile
+        # size and the map from device pixels to the viewport's logical pixels.
+        self._frames: dict = {}
+        self._request: tuple | None = None      # tiles to ask the worker for
 
     def boundingRect(self) -> QRectF:
         return self.bounds
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        if widget is None:
+            # Not a view (a picture for printing, ``scene.render``): drawn directly, at
+            # the device's resolution, without touching the tiles of the views.
+            self._paint_direct(painter, option)
+            return
         fs = self.floor
-        t = painter.worldTransform()
+        # Tiles are drawn and put on the screen in device pixels, one image pixel per
+        # screen pixel, at the screen's device pixel ratio (2 on a HiDPI screen).
+        t = painter.deviceTransform()             # scene -> device pixels
+        painter.save()
+        painter.resetTransform()
+        base = painter.deviceTransform()          # viewport (logical) -> device pixels
+        ratio = round(base.m11(), 4) or 1.0
+        painter.setWorldTransform(base.inverted()[0])
         zoom = round(t.m11(), 6)
         ox, oy = round(t.dx()), round(t.dy())
         exposed = t.mapRect(option.exposedRect)
-        view_rect = QRectF(widget.rect()) if widget is not None else exposed
+        # What the view shows of the plan (beyond its scene rect the view draws the
+        # background: no tiles there).
+        view_rect = base.mapRect(QRectF(widget.rect())).intersected(t.mapRect(self.bounds))
+        tp = tile_px(ratio)
         state = fs.render_state
         level = fs.level
         cache = fs.tiles
-        layer = (level, zoom, state.version)
+        cache.hold()
+        layer = (level, zoom, state.version, ratio)
         fs.note_layer(layer)
+        self._frames[widget] = (layer, ox, oy, tp, painter.worldTransform())
 
         def tiles_in(r: QRectF):
-            tx0 = math.floor((r.left() - ox) / TILE)
-            tx1 = math.floor((r.right() - 1 - ox) / TILE)
-            ty0 = math.floor((r.top() - oy) / TILE)
-            ty1 = math.floor((r.bottom() - 1 - oy) / TILE)
+            tx0 = math.floor((r.left() - ox) / tp)
+            tx1 = math.floor((r.right() - 1 - ox) / tp)
+            ty0 = math.floor((r.top() - oy) / tp)
+            ty1 = math.floor((r.bottom() - 1 - oy) / tp)
             return [(tx, ty) for ty in range(ty0, ty1 + 1) for tx in range(tx0, tx1 + 1)]
 
-        wanted = tiles_in(view_rect)
-        painter.save()
-        painter.resetTransform()
+        wanted = tiles_in(view_rect) if not view_rect.isEmpty() else []
+        cache.reserve(len(wanted) * tp * tp * 5)        # this view's tiles, and a quarter more
         todo = []
         missing = []
         sync = fs.sync_allowed()
         deadline = time.perf_counter() + SYNC_BUDGET_S
         for tx, ty in tiles_in(exposed):
-            key = (level, zoom, state.version, tx, ty)
+            key = (level, zoom, state.version, tx, ty, ratio)
             img = cache.get(key)
             if img is None and sync and time.perf_counter() < deadline:
                 img = cache.render_now(key, state)
@@ -228,36 +249,85 @@ class PlanItem(QGraphicsItem):
                 todo.append((tx, ty, img))
         if missing:
             self._paint_preview(painter, t, exposed, missing, layer)
+        whole = QRectF(0, 0, tp, tp)
         for tx, ty, img in todo:
-            painter.drawImage(QPointF(tx * TILE + ox, ty * TILE + oy), img)
+            painter.drawImage(QRectF(tx * tp + ox, ty * tp + oy, tp, tp), img, whole)
         painter.restore()
         self.last_missing = len(missing)
-        keys = [(level, zoom, state.version, tx, ty) for tx, ty in wanted]
+        keys = [(level, zoom, state.version, tx, ty, ratio) for tx, ty in wanted]
         absent = [k for k in keys if cache.get(k) is None]
         if absent:
             cx, cy = view_rect.center().x() - ox, view_rect.center().y() - oy
-            absent.sort(key=lambda k: (k[3] * TILE + TILE / 2 - cx) ** 2
-                        + (k[4] * TILE + TILE / 2 - cy) ** 2)
-            cache.request(absent, state)
+            absent.sort(key=lambda k: (k[3] * tp + tp / 2 - cx) ** 2
+                        + (k[4] * tp + tp / 2 - cy) ** 2)
+            # Asked for once this frame is on the screen: the worker's drawing holds the
+            # interpreter for each call, which would hold up the rest of the frame.
+            if self._request is None:
+                QTimer.singleShot(0, fs, self._send_request)
+            self._request = (absent, state)
         fs.missing_tiles = len(absent)
 
+    def _send_request(self) -> None:
+        request, self._request = self._request, None
+        if request is not None:
+            self.floor.tiles.request(*request)
+
+    def show_tiles(self, keys: list[tuple]) -> None:
+        """Repaint the parts of the views where these newly drawn tiles go."""
+        viewports = [view.viewport() for view in self.floor.views()]
+        self._frames = {vp: f for vp, f in self._frames.items() if vp in viewports}
+        for vp in viewports:
+            frame = self._frames.get(vp)
+            if frame is None:
+                vp.update()
+                continue
+            layer, ox, oy, tp, to_logical = frame
+            region = QRegion()
+            for key in keys:
+                if (key[0], key[1], key[2], key[5]) == layer:
+                    r = to_logical.mapRect(QRectF(key[3] * tp + ox, key[4] * tp + oy, tp, tp))
+                    region += r.toAlignedRect().adjusted(-1, -1, 1, 1)
+            if not region.isEmpty():
+                vp.update(region)
+
+    def _paint_direct(self, painter: QPainter, option: QStyleOptionGraphicsItem) -> None:
+        fs = self.floor
+        t = painter.worldTransform()
+        target = t.mapRect(option.exposedRect)
+        if painter.hasClipping():
+            target = target.intersected(t.mapRect(painter.clipBoundingRect()))
+        if target.isEmpty():
+            return
+        painter.save()
+        painter.setClipRect(target, Qt.ClipOperation.IntersectClip)
+        # As the tiles are drawn: booths with crisp edges.
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.resetTransform()
+        painter.translate(target.topLeft())
+        render_region(painter, fs.levels[fs.level], fs.data, fs.palette_, t.m11(),
+                      target.left() - t.dx(), target.top() - t.dy(), target.width(),
+                      target.height(), fs.render_state)
+        painter.restore()
+
     def _paint_preview(self, painter: QPainter, t, exposed: QRectF, missing, layer) -> None:
-        """Fill missing tiles with what is at hand: tiles of earlier layers (newest first),
-        then the overview, each pixel painted once."""
+        """Fill missing tiles with what is at hand: tiles of earlier layers (newest first,
+        also of another device pixel ratio), then the overview, each pixel painted once.
+        The painter draws in device pixels; ``t`` maps the scene to them."""
         fs = self.floor
         # Scaled images without anti-aliased edges: several times cheaper, same picture.
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         tox, toy = round(t.dx()), round(t.dy())
+        tp = tile_px(layer[3])
         todo = QRegion()
         for tx, ty in missing:
-            todo += QRect(tx * TILE + tox, ty * TILE + toy, TILE, TILE)
+            todo += QRect(tx * tp + tox, ty * tp + toy, tp, tp)
         todo &= exposed.toAlignedRect()
         ox, oy = t.dx(), t.dy()
-        for lv, zoom, version in reversed(fs.recent_layers(layer)):
+        for lv, zoom, version, ratio in reversed(fs.recent_layers(layer)):
             if todo.isEmpty():
                 break
-            f = t.m11() / zoom
-            size = TILE * f
+            old_px = tile_px(ratio)
+            size = old_px * t.m11() / zoom
             # Tiles of that layer that cover what is still to do.
             r = todo.boundingRect()
             sx0 = math.floor((r.left() - ox) / size)
@@ -270,7 +340,7 @@ class PlanItem(QGraphicsItem):
             done = QRegion()
             for ty in range(sy0, sy1 + 1):
                 for tx in range(sx0, sx1 + 1):
-                    old = fs.tiles.tiles.get((lv, zoom, version, tx, ty))
+                    old = fs.tiles.tiles.get((lv, zoom, version, tx, ty, ratio))
                     if old is None:
                         continue
                     target = QRectF(tx * size + ox, ty * size + oy, size, size)
@@ -283,8 +353,9 @@ class PlanItem(QGraphicsItem):
                                   round(target.bottom()) - top)
             if found:
                 painter.setClipRegion(todo)
+                whole = QRectF(0, 0, old_px, old_px)
                 for target, old in found:
-                    painter.drawImage(target, old)
+                    painter.drawImage(target, old, whole)
                 todo -= done
         if not todo.isEmpty():
             painter.setClipRegion(todo)
@@ -292,7 +363,7 @@ class PlanItem(QGraphicsItem):
             target = t.mapRect(QRectF(origin.x(), origin.y(), img.width() / scale,
                                       img.height() / scale))
             painter.fillRect(todo.boundingRect(), fs.backgroundBrush())
-            painter.drawImage(target, img)
+            painter.drawImage(target, img, QRectF(img.rect()))
         painter.setClipping(False)
 
 
@@ -312,6 +383,7 @@ class LabelItem(QGraphicsItem):
         self.fm = QFontMetricsF(self.font)
         self.placed: list[tuple[str, QRectF]] = []   # what the last paint showed
         self.zones_shown: set[str] = set()
+        self._boxes: dict[tuple, QImage] = {}
 
     def boundingRect(self) -> QRectF:
         return self.bounds
@@ -386,11 +458,35 @@ class LabelItem(QGraphicsItem):
         painter.restore()
 
     def _draw(self, painter: QPainter, box: QRectF, text: str, color: QColor) -> None:
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(255, 255, 255, 225))
-        painter.drawRoundedRect(box, 4, 4)
-        painter.setBrush(color)
-        painter.drawRoundedRect(QRectF(box.left() + 5, box.center().y() - 4, 8, 8), 2, 2)
+        # The box is a picture made once per size, colour and device pixel ratio and put
+        # on whole device pixels: anti-aliased rounded boxes cost several times more to
+        # draw, four times more at ratio 2. The text is drawn as text.
+        base = painter.deviceTransform()           # logical -> device pixels
+        ratio = round(base.m11(), 4) or 1.0
+        key = (round(box.width(), 1), round(box.height(), 1), color.rgba(), ratio)
+        img = self._boxes.get(key)
+        if img is None:
+            if len(self._boxes) > 500:
+                self._boxes.clear()
+            img = QImage(math.ceil(key[0] * ratio), math.ceil(key[1] * ratio),
+                         QImage.Format.Format_ARGB32_Premultiplied)
+            img.setDevicePixelRatio(ratio)
+            img.fill(Qt.GlobalColor.transparent)
+            p = QPainter(img)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(255, 255, 255, 225))
+            p.drawRoundedRect(QRectF(0, 0, key[0], key[1]), 4, 4)
+            p.setBrush(color)
+            p.drawRoundedRect(QRectF(5, key[1] / 2 - 4, 8, 8), 2, 2)
+            p.end()
+            self._boxes[key] = img
+        at = base.map(box.topLeft())
+        painter.save()
+        painter.setWorldTransform(base.inverted()[0])
+        painter.drawImage(QRectF(round(at.x()), round(at.y()), img.width(), img.height()), img,
+                          QRectF(img.rect()))
+        painter.restore()
         painter.setPen(QColor("#1f2328"))
         painter.drawText(box.adjusted(16, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
 
@@ -415,6 +511,8 @@ class OverlayItem(QGraphicsItem):
         d = self.data
         on_level = self.floor.on_level
         exposed = option.exposedRect
+        # Cosmetic pens are as wide in device pixels as asked: widths in logical pixels.
+        ratio = paint_ratio(painter)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor("#f59f00"))
@@ -423,7 +521,7 @@ class OverlayItem(QGraphicsItem):
                 x, y, w, h = d.rects[i]
                 if exposed.intersects(QRectF(x, y, w, h)):
                     painter.drawEllipse(QPointF(x + w - 0.55, y + 0.55), 0.4, 0.4)
-        pen = QPen(SELECT, 3)
+        pen = QPen(SELECT, 3 * ratio)
         pen.setCosmetic(True)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -435,14 +533,14 @@ class OverlayItem(QGraphicsItem):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(0, 0, 0, 45))
             painter.drawRect(QRectF(x + 0.35, y + 0.35, w, h))  # shadow: the booth lifts
-            pen = QPen(HOVER, 2)
+            pen = QPen(HOVER, 2 * ratio)
             pen.setCosmetic(True)
             painter.setPen(pen)
             painter.setBrush(QColor(255, 255, 255, 60))
             painter.drawRect(QRectF(x - 0.1, y - 0.1, w, h))
         if self.focus is not None and on_level(self.focus):
             x, y, w, h = d.rects[self.focus]
-            pen = QPen(FOCUS, 2, Qt.PenStyle.DashLine)
+            pen = QPen(FOCUS, 2 * ratio, Qt.PenStyle.DashLine)
             pen.setCosmetic(True)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -568,7 +666,9 @@ class FloorScene(QGraphicsScene):
     def _show_tiles(self) -> None:
         self._tiles_timer.stop()
         self._tiles_shown_at = time.perf_counter()
-        self.plan.update()
+        # Only where the new tiles go: the rest of the view is as it was (a full repaint
+        # costs four times more on a screen of ratio 2, and holds up the tile worker).
+        self.plan.show_tiles(self.tiles.take_arrived())
         self.tilesChanged.emit()
 
     def _new_state(self) -> None:

@@ -1,10 +1,16 @@
 """Pre-rendered tiles of the floor plan, drawn in a worker thread (as map viewers do).
 
-The plan of one level at one zoom (pixels per metre) is cut into 256 x 256
-pixel tiles aligned to the scene origin, so a pan at the same zoom reuses every
-tile already drawn. A tile is painted into a ``QImage`` (painting on images is
-thread-safe in Qt; pixmaps are not), with booths batched by colour and labels
-drawn in device pixels, clipped to their booth, so they never overlap.
+The plan of one level at one zoom (pixels per metre) is cut into tiles of
+256 x 256 logical pixels aligned to the scene origin, so a pan at the same zoom
+reuses every tile already drawn. A tile is painted into a ``QImage`` (painting
+on images is thread-safe in Qt; pixmaps are not), with booths batched by colour
+and labels clipped to their booth, so they never overlap.
+
+Tiles are drawn at the screen's device pixel ratio: at ratio 2 a tile is a
+512 x 512 image with ``devicePixelRatio`` 2 (at 1.25, 320 x 320), painted with
+labels sized in logical pixels and lines as wide as at ratio 1, and put on the
+screen pixel for pixel. The cache is bounded in bytes, so a 2x screen keeps
+fewer tiles, not four times the memory.
 
 While the sharp tiles of a new zoom are being drawn the view shows what it
 has: tiles of an earlier zoom and the level's overview image, scaled. So a
@@ -25,7 +31,7 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainte
 
 from db.text import display_text
 
-TILE = 256
+TILE = 256                      # logical pixels
 BACKGROUND = QColor("#eef0f3")
 NEUTRAL = QColor("#e4e6ea")
 NEUTRAL_EDGE = QColor("#b8bcc4")
@@ -38,6 +44,24 @@ TEXT_ON_DARK = QColor("#ffffff")
 OUTLINE_MIN_PX = 5.0
 # A standard booth's width (pixels) from which booth codes / names are drawn.
 CODES_MIN_PX = 22.0
+
+
+def tile_px(ratio: float) -> int:
+    """A tile's side in device pixels at this device pixel ratio."""
+    return max(1, round(TILE * ratio))
+
+
+def line_px(ratio: float) -> float:
+    """The width of a cosmetic pen (device pixels) for a 1-logical-pixel line; 0 (Qt's
+    fast hairline) where that is one device pixel."""
+    n = round(ratio)
+    return 0.0 if n <= 1 else float(n)
+
+
+def paint_ratio(painter: QPainter) -> float:
+    """Device pixels per logical pixel of what ``painter`` paints on (screen, image)."""
+    dev = painter.device()
+    return dev.devicePixelRatio() if dev is not None else 1.0
 
 
 def mix(a: QColor, b: QColor, t: float) -> QColor:
@@ -191,24 +215,30 @@ def level_batches(level, data, highlight) -> BoothBatches:
 
 
 def render_region(painter: QPainter, level, data, palette: Palette, scale: float,
-                  dx: float, dy: float, w: int, h: int, state: RenderState,
+                  dx: float, dy: float, w: float, h: float, state: RenderState,
                   labels: bool = True) -> None:
-    """Paint the part of ``level`` that maps to device rect (0, 0, w, h).
+    """Paint the part of ``level`` that maps to rect (0, 0, w, h) of the painter.
 
-    The device position of scene point p is p * scale - (dx, dy).
+    The painter's position of scene point p is p * scale - (dx, dy); these are
+    logical pixels: on a device of ratio 2 (``paint_ratio``) every one is two
+    device pixels, labels keep their logical size and lines their logical width.
     """
     x0, y0 = dx / scale, dy / scale
     x1, y1 = (dx + w) / scale, (dy + h) / scale
-    painter.fillRect(0, 0, w, h, BACKGROUND)
-    painter.setTransform(QTransform(scale, 0, 0, scale, -dx, -dy))
-    painter.setPen(QPen(HALL_EDGE, 0))
+    base = painter.worldTransform()
+    line = line_px(paint_ratio(painter))
+    painter.fillRect(QRectF(0, 0, w, h), BACKGROUND)
+    painter.setTransform(QTransform(scale, 0, 0, scale, -dx, -dy) * base)
+    hall_pen = QPen(HALL_EDGE, line)
+    hall_pen.setCosmetic(True)
+    painter.setPen(hall_pen)
     painter.setBrush(HALL_FILL)
     for hall in level.halls:
         if hall["x"] < x1 and hall["x"] + hall["w"] > x0 and hall["y"] < y1 \
                 and hall["y"] + hall["h"] > y0:
             painter.drawRect(QRectF(hall["x"], hall["y"], hall["w"], hall["h"]))
     if not level.ids:
-        painter.resetTransform()
+        painter.setTransform(base)
         return
     hidden = state.hidden_zones
     hl = state.highlight
@@ -240,18 +270,27 @@ def render_region(painter: QPainter, level, data, palette: Palette, scale: float
         rl = looks[key]
         brush, pen, _ = palette.get(key[0] or "", key[1], key[2])
         painter.setBrush(brush)
-        painter.setPen(pen if outlined else Qt.PenStyle.NoPen)
+        if not outlined:
+            painter.setPen(Qt.PenStyle.NoPen)
+        elif line:
+            wide = QPen(pen)
+            wide.setWidthF(line)
+            wide.setCosmetic(True)
+            painter.setPen(wide)
+        else:
+            painter.setPen(pen)
         painter.drawRects(rl)
     if hl is not None:
         # Hits stand out: a dark outline around each lit booth.
         lit = batches.lit_raw(x0, y0, x1, y1, hidden)
         if lit:
-            pen = QPen(QColor("#111111"), 0 if outlined else 1.5)
+            ratio = paint_ratio(painter)
+            pen = QPen(QColor("#111111"), line if outlined else 1.5 * ratio)
             pen.setCosmetic(True)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRects(lit)
-    painter.resetTransform()
+    painter.setTransform(base)
     if labels and booth_px >= CODES_MIN_PX:
         zones = data.zones
         shown = [i for i in level.within(x0, y0, x1, y1) if zones[i] not in hidden]
@@ -339,12 +378,19 @@ def paint_labels(painter: QPainter, data, palette, ids, scale, dx, dy, booth_px,
                 painter.drawText(text_rect, left_top, elided)
 
 
-def render_tile(level, data, palette, scale: float, tx: int, ty: int,
-                state: RenderState) -> QImage:
-    img = QImage(TILE, TILE, QImage.Format.Format_RGB32)
+def render_tile(level, data, palette, zoom: float, tx: int, ty: int,
+                state: RenderState, ratio: float = 1.0) -> QImage:
+    """Tile (tx, ty) at ``zoom`` device pixels per metre: an image of ``tile_px(ratio)``
+    pixels a side with that device pixel ratio, covering device pixels from
+    (tx, ty) * tile_px(ratio) of the plan drawn at that zoom."""
+    n = tile_px(ratio)
+    img = QImage(n, n, QImage.Format.Format_RGB32)
+    img.setDevicePixelRatio(ratio)
     p = QPainter(img)
     p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-    render_region(p, level, data, palette, scale, tx * TILE, ty * TILE, TILE, TILE, state)
+    side = n / ratio
+    render_region(p, level, data, palette, zoom / ratio, tx * side, ty * side, side, side,
+                  state)
     p.end()
     return img
 
@@ -367,15 +413,24 @@ class _Bridge(QObject):
     tileReady = Signal(object)      # (key, QImage)
 
 
+# What the tiles may hold, in bytes: 256 tiles at ratio 1 (a 1600 x 1000 view shows 35 to
+# 40), 64 at ratio 2, where each holds four times the pixels. The bench's 1x run uses
+# about 56 MB; the window's own plan (about 760 x 930) needs 20 tiles a zoom at ratio 2.
+MAX_TILE_BYTES = 64 * 2 ** 20
+
+
 class TileCache(QObject):
-    """Tiles by (level, zoom, state version, tx, ty); a worker thread draws missing ones."""
+    """Tiles by (level, zoom in device px per metre, state version, tx, ty, device pixel
+    ratio), at most ``max_bytes`` of them; a worker thread draws missing ones."""
     changed = Signal()              # new tiles arrived: repaint
 
-    def __init__(self, data, palette: Palette, max_tiles: int = 420, parent=None):
+    def __init__(self, data, palette: Palette, max_bytes: int = MAX_TILE_BYTES, parent=None):
         super().__init__(parent)
         self.data = data
         self.palette = palette
-        self.max_tiles = max_tiles
+        self.limit = max_bytes           # the bound asked for
+        self.max_bytes = max_bytes       # the bound in force (see ``reserve``)
+        self.bytes = 0
         self.tiles: OrderedDict[tuple, QImage] = OrderedDict()
         self.overviews: dict[tuple[int, int], tuple] = {}
         self._levels: dict[int, object] = {}
@@ -383,6 +438,7 @@ class TileCache(QObject):
         self._wanted: set[tuple] = set()
         # Tiles being drawn or drawn and on their way to the UI thread: not asked for again.
         self._inflight: set[tuple] = set()
+        self._new_keys: list[tuple] = []    # keys of tiles that arrived since last asked
         self._idle: list = []       # work for when no tile is wanted (indexes, batches)
         self._states: dict[int, RenderState] = {}
         self._cv = threading.Condition()
@@ -404,14 +460,35 @@ class TileCache(QObject):
         return img
 
     def put(self, key: tuple, img: QImage) -> None:
+        old = self.tiles.pop(key, None)
+        if old is not None:
+            self.bytes -= old.sizeInBytes()
         self.tiles[key] = img
-        self.tiles.move_to_end(key)
-        while len(self.tiles) > self.max_tiles:
-            self.tiles.popitem(last=False)
+        self.bytes += img.sizeInBytes()
+        while self.bytes > self.max_bytes and len(self.tiles) > 1:
+            _, gone = self.tiles.popitem(last=False)
+            self.bytes -= gone.sizeInBytes()
+
+    def reserve(self, nbytes: int) -> None:
+        """Keep room for at least ``nbytes``: a view that shows more tiles than the bound
+        holds (a very large window at ratio 2) would push out its own tiles as they
+        arrive and never be sharp."""
+        self.max_bytes = max(self.limit, nbytes)
+
+    def take_arrived(self) -> list[tuple]:
+        """The keys of the tiles that arrived from the worker since the last call."""
+        got, self._new_keys = self._new_keys, []
+        return got
+
+    def clear(self) -> None:
+        """Forget every tile (they are drawn again when shown)."""
+        self.tiles.clear()
+        self.bytes = 0
 
     def render_now(self, key: tuple, state: RenderState) -> QImage:
-        level_no, zoom, _version, tx, ty = key
-        img = render_tile(self._levels[level_no], self.data, self.palette, zoom, tx, ty, state)
+        level_no, zoom, _version, tx, ty, ratio = key
+        img = render_tile(self._levels[level_no], self.data, self.palette, zoom, tx, ty, state,
+                          ratio)
         self.put(key, img)
         return img
 
@@ -424,6 +501,13 @@ class TileCache(QObject):
             self._wanted = set(self._jobs)
             if self._jobs:
                 self._cv.notify()
+
+    def hold(self) -> None:
+        """Drop the tiles asked for (the one being drawn is finished): a frame is being
+        painted, and asks again for what it still lacks once it is on the screen."""
+        with self._cv:
+            self._jobs = []
+            self._wanted = set()
 
     def when_idle(self, task) -> None:
         """Run ``task()`` in the worker once no tile is waiting (e.g. build an index)."""
@@ -480,7 +564,7 @@ class TileCache(QObject):
             try:
                 if state is not None and level is not None:
                     img = render_tile(level, self.data, self.palette, key[1], key[3], key[4],
-                                      state)
+                                      state, key[5])
                     self._bridge.tileReady.emit((key, img))
                     sent = True
             finally:
@@ -496,6 +580,7 @@ class TileCache(QObject):
         with self._cv:
             self._inflight.discard(key)
         self.put(key, img)
+        self._new_keys.append(key)
         self.changed.emit()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPen,
+from PySide6.QtGui import (QColor, QFont, QImage, QKeyEvent, QMouseEvent, QPainter, QPen,
                            QWheelEvent)
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QGraphicsView, QHBoxLayout,
                                QToolButton, QToolTip, QWidget)
@@ -33,6 +33,7 @@ class Minimap(QWidget):
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.resize(220, 140)
+        self._picture: tuple[tuple, QImage] | None = None
 
     def layout_for(self, bounds: QRectF) -> None:
         w = 220
@@ -57,15 +58,31 @@ class Minimap(QWidget):
         return QRectF(r.left() + (rect.left() - b.left()) * s, r.top() + (rect.top() - b.top()) * s,
                       rect.width() * s, rect.height() * s)
 
-    def paintEvent(self, event) -> None:
+    def picture(self) -> tuple[QImage, QPointF]:
+        """The level as drawn here: the overview image averaged down to this widget's
+        size in device pixels (so it is sharp at every device pixel ratio), and where its
+        top-left corner goes (logical pixels)."""
         fs = self.view.floor
+        ratio = self.devicePixelRatio()
+        img, scale, origin = fs.tiles.overview(fs.level, fs.render_state)
+        r = self.from_scene(QRectF(origin.x(), origin.y(), img.width() / scale,
+                                   img.height() / scale))
+        left, top = round(r.left() * ratio), round(r.top() * ratio)
+        w = max(1, round(r.right() * ratio) - left)
+        h = max(1, round(r.bottom() * ratio) - top)
+        key = (fs.level, fs.render_state.version, img.cacheKey(), left, top, w, h, ratio)
+        if self._picture is None or self._picture[0] != key:
+            small = img.scaled(w, h, Qt.AspectRatioMode.IgnoreAspectRatio,
+                               Qt.TransformationMode.SmoothTransformation)
+            small.setDevicePixelRatio(ratio)
+            self._picture = (key, small)
+        return self._picture[1], QPointF(left / ratio, top / ratio)
+
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), QColor(255, 255, 255, 240))
-        r, s, b = self._frame()
-        img, scale, origin = fs.tiles.overview(fs.level, fs.render_state)
-        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        p.drawImage(self.from_scene(QRectF(origin.x(), origin.y(), img.width() / scale,
-                                           img.height() / scale)), img)
+        img, at = self.picture()
+        p.drawImage(at, img)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         vis = self.from_scene(self.view.visible_scene_rect()).intersected(QRectF(self.rect()))
         p.setPen(QPen(QColor("#d9480f"), 2))
@@ -140,6 +157,10 @@ class FloorView(QGraphicsView):
         # Labels stay at the edge of the view while panning: repaint it all (tiles are cheap).
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+        # The plan paints every pixel of its scene rectangle (tiles or a preview): the
+        # viewport need not be cleared first, nor the background drawn under the plan
+        # (two fills of the whole view, four times the pixels on a HiDPI screen).
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
@@ -151,6 +172,7 @@ class FloorView(QGraphicsView):
         self.viewport().grabGesture(Qt.GestureType.PinchGesture)
         self._press: QPoint | None = None
         self._fitted = False
+        self._screen_window = None      # the window whose screen changes we follow
         self.horizontalScrollBar().valueChanged.connect(self.viewChanged)
         self.verticalScrollBar().valueChanged.connect(self.viewChanged)
         self.minimap = Minimap(self)
@@ -271,6 +293,17 @@ class FloorView(QGraphicsView):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self._place_children()
+        handle = self.window().windowHandle()
+        if handle is not None and handle is not self._screen_window:
+            self._screen_window = handle
+            handle.screenChanged.connect(self._ratio_changed)
+
+    def _ratio_changed(self, *_args) -> None:
+        """The window moved to a screen of another device pixel ratio (or the ratio
+        changed): paint again; tiles of the new ratio are drawn, the old ones show until
+        they are there."""
+        self.viewport().update()
+        self.minimap.update()
 
     def viewportEvent(self, event) -> bool:
         if event.type() == QEvent.Type.NativeGesture and \
@@ -342,6 +375,8 @@ class FloorView(QGraphicsView):
         super().leaveEvent(event)
 
     def event(self, event) -> bool:
+        if event.type() == QEvent.Type.DevicePixelRatioChange:
+            self._ratio_changed()
         # Tab / Shift+Tab walk the booths while the plan has focus (Ctrl+Tab leaves it).
         if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab,
                                                                     Qt.Key.Key_Backtab) \
@@ -455,6 +490,21 @@ class FloorView(QGraphicsView):
             self.set_focus_booth(j)
 
     # ------------------------------------------------------------- painting
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        """The background only where the plan does not paint: beyond its scene rect."""
+        inner = self.sceneRect()
+        if inner.contains(rect):
+            return
+        brush = self.floor.backgroundBrush()
+        top = min(inner.top(), rect.bottom())
+        bottom = max(inner.bottom(), rect.top())
+        for r in (QRectF(rect.left(), rect.top(), rect.width(), top - rect.top()),
+                  QRectF(rect.left(), bottom, rect.width(), rect.bottom() - bottom),
+                  QRectF(rect.left(), top, inner.left() - rect.left(), bottom - top),
+                  QRectF(inner.right(), top, rect.right() - inner.right(), bottom - top)):
+            if r.width() > 0 and r.height() > 0:
+                painter.fillRect(r, brush)
+
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         if not self.badge:
             return
