@@ -16,11 +16,17 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import tarfile
-import tomllib
+import tempfile
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,13 +35,16 @@ ICONS = ROOT / "desktop" / "assets" / "icons"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 EXE = "wesemibay"
 APP_NAME = "WeSemiBay Explorer"
-# What Qt's xcb platform plugin needs from the system beyond what the bundle carries
-# (and D-Bus, which build.spec leaves to the system).
+# What Qt's xcb platform plugin needs from the system (always in Depends, even where the
+# bundle carries a copy: the system's own versions are what a desktop session loads with).
 DEB_DEPENDS = ("libxcb-cursor0", "libxkbcommon-x11-0", "libxcb-icccm4", "libxcb-keysyms1",
                "libxcb-image0", "libxcb-render-util0", "libxcb-shape0", "libegl1", "libgl1",
                "libfontconfig1", "libdbus-1-3")
 # A CJK font for the Chinese names; CUPS for printing (the bundle leaves libcups to the system).
 DEB_RECOMMENDS = ("fonts-wqy-microhei | fonts-noto-cjk", "libcups2")
+# Bundle files whose absence the program survives: their libraries go to Recommends
+# (Qt's CUPS printer plugin: without libcups, printing falls back to PDF).
+OPTIONAL_ELF = ("/plugins/printsupport/",)
 
 
 def project() -> dict:
@@ -73,12 +82,81 @@ def deb_arch() -> str:
         return {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
 
 
-def deb_control(meta: dict, installed_kib: int, arch: str) -> str:
-    """The DEBIAN/control text; libc6 at least the build host's (the bundle links to it)."""
-    depends = list(DEB_DEPENDS)
-    libc, ver = platform.libc_ver()
-    if libc == "glibc" and ver:
-        depends.insert(0, f"libc6 (>= {ver})")
+def elf_files(bundle: Path) -> list[Path]:
+    """Every ELF file (program, libraries, extensions, plugins) in the bundle."""
+    out = []
+    for p in sorted(bundle.rglob("*")):
+        if p.is_file() and not p.is_symlink():
+            with open(p, "rb") as fh:
+                if fh.read(4) == b"\x7fELF":
+                    out.append(p)
+    return out
+
+
+def shlibdeps(bundle: Path) -> tuple[list[str], list[str]] | None:
+    """(Depends, Recommends) for what the bundle's ELF files need and it does not carry.
+
+    dpkg-shlibdeps reads each file's NEEDED entries, finds the libraries the bundle carries
+    (``-l`` its folders: no package needed for those) and maps the rest to the packages of
+    the build system that provide them, with the minimum versions their symbols files give
+    for the symbols actually used (so ``libc6 (>= 2.28)``, not the build host's version).
+    Files under OPTIONAL_ELF count for Recommends. None when dpkg-shlibdeps is missing.
+    """
+    tool = shutil.which("dpkg-shlibdeps")
+    if tool is None:
+        return None
+    files = elf_files(bundle)
+    dirs = sorted({str(f.parent) for f in files if ".so" in f.name})
+    optional = [f for f in files if any(o in f.as_posix() for o in OPTIONAL_ELF)]
+    core = [f for f in files if f not in optional]
+
+    def relations(group: list[Path]) -> list[str]:
+        if not group:
+            return []
+        with tempfile.TemporaryDirectory(prefix="shlibdeps-") as t:
+            (Path(t) / "debian").mkdir()
+            (Path(t) / "debian" / "control").write_text(
+                "Source: x\n\nPackage: x\nArchitecture: any\n", encoding="utf-8")
+            proc = subprocess.run(
+                [tool, "-O", "--ignore-missing-info", "--warnings=0",
+                 *(f"-l{d}" for d in dirs), *(f"-e{f}" for f in group)],
+                cwd=t, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError(f"dpkg-shlibdeps failed: {proc.stderr.strip()[-2000:]}")
+        m = re.search(r"^shlibs:Depends=(.*)$", proc.stdout, re.M)
+        return [r.strip() for r in m.group(1).split(",")] if m and m.group(1).strip() else []
+
+    depends = relations(core)
+    names = {re.split(r"[\s(]", d)[0] for d in depends}
+    recommends = [r for r in relations(optional) if re.split(r"[\s(]", r)[0] not in names]
+    return depends, recommends
+
+
+def deb_relations(bundle: Path | None) -> tuple[list[str], list[str]]:
+    """Depends and Recommends of the .deb: computed (shlibdeps) plus the fixed lists."""
+    computed = shlibdeps(bundle) if bundle is not None else None
+    if computed is None:
+        depends, recommends = [], list(DEB_RECOMMENDS)
+        libc, ver = platform.libc_ver()
+        if libc == "glibc" and ver:
+            depends.append(f"libc6 (>= {ver})")
+    else:
+        depends, recommends = computed
+        recommends = recommends + [r for r in DEB_RECOMMENDS if r not in recommends]
+
+    def name(rel: str) -> str:
+        return re.split(r"[\s(]", rel)[0]
+
+    have = {name(d) for d in depends}
+    depends += [d for d in DEB_DEPENDS if d not in have]
+    have = {name(d) for d in depends}
+    recommends = [r for r in recommends if name(r) not in have]
+    return depends, recommends
+
+
+def deb_control(meta: dict, installed_kib: int, arch: str, bundle: Path | None = None) -> str:
+    """The DEBIAN/control text (Depends: see deb_relations)."""
+    depends, recommends = deb_relations(bundle)
     summary = "offline explorer for trade shows (built-in: WeSemiBay 2025)"
     long = meta["description"]
     body = "\n".join(" " + line for line in _wrap(long, 78))
@@ -89,7 +167,7 @@ def deb_control(meta: dict, installed_kib: int, arch: str) -> str:
             f"Architecture: {arch}\n"
             f"Installed-Size: {installed_kib}\n"
             f"Depends: {', '.join(depends)}\n"
-            f"Recommends: {', '.join(DEB_RECOMMENDS)}\n"
+            f"Recommends: {', '.join(recommends)}\n"
             "Maintainer: WeSemiBay Explorer developers "
             "<wesemibay-explorer@users.noreply.github.com>\n"
             f"Description: {summary}\n{body}\n"
@@ -138,8 +216,9 @@ def stage_deb(bundle: Path, root: Path, meta: dict, arch: str | None = None) -> 
             p.chmod(0o644)
     debian = root / "DEBIAN"
     debian.mkdir()
-    (debian / "control").write_text(deb_control(meta, tree_size_kib(root), arch or deb_arch()),
-                                    encoding="utf-8")
+    (debian / "control").write_text(
+        deb_control(meta, tree_size_kib(root), arch or deb_arch(), bundle=opt),
+        encoding="utf-8")
     return root
 
 
