@@ -70,7 +70,23 @@ def build_bundle(dist: Path, work: Path) -> Path:
     bundle = dist / project()["name"]
     if sys.platform == "darwin":
         return dist / f"{APP_NAME}.app"
+    if sys.platform.startswith("linux"):
+        shrink_icu_data(bundle)
     return bundle
+
+
+def shrink_icu_data(bundle: Path) -> None:
+    """Qt's ICU data, 31 MB, cut to what Qt asks ICU for in our languages (icudata.py)."""
+    if not all(shutil.which(t) for t in ("gcc", "nm", "readelf")):
+        print("gcc/binutils not found: ICU data left whole")
+        return
+    sys.path.insert(0, str(HERE))
+    import icudata
+    for lib in sorted(bundle.glob("_internal/PySide6/Qt/lib/libicudata.so.*")):
+        if lib.is_file() and not lib.is_symlink():
+            r = icudata.prune(lib)
+            print(f"+ {lib.name}: {r['kept']} of {r['items']} ICU data items kept, "
+                  f"{r['before'] / 2**20:.1f} -> {r['after'] / 2**20:.1f} MiB", flush=True)
 
 
 # ---------------------------------------------------------------- Linux
@@ -93,19 +109,48 @@ def elf_files(bundle: Path) -> list[Path]:
     return out
 
 
+def needed_sonames(path: Path) -> list[str]:
+    """DT_NEEDED entries of one ELF file (readelf -d)."""
+    out = subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True,
+                         check=False).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
+
+
+def soname_packages(sonames: set[str]) -> dict[str, set[str]]:
+    """soname -> the installed packages that ship a file of that name (dpkg -S)."""
+    out: dict[str, set[str]] = {n: set() for n in sonames}
+    if not sonames:
+        return out
+    proc = subprocess.run(["dpkg", "-S", *sorted(sonames)], capture_output=True, text=True,
+                          check=False)
+    for line in proc.stdout.splitlines():
+        pkgs, _, path = line.partition(": ")
+        name = os.path.basename(path.strip())
+        if name in out:
+            out[name] |= {p.split(":")[0].strip() for p in pkgs.split(",")}
+    return out
+
+
 def shlibdeps(bundle: Path) -> tuple[list[str], list[str]] | None:
     """(Depends, Recommends) for what the bundle's ELF files need and it does not carry.
 
-    dpkg-shlibdeps reads each file's NEEDED entries, finds the libraries the bundle carries
-    (``-l`` its folders: no package needed for those) and maps the rest to the packages of
-    the build system that provide them, with the minimum versions their symbols files give
-    for the symbols actually used (so ``libc6 (>= 2.28)``, not the build host's version).
-    Files under OPTIONAL_ELF count for Recommends. None when dpkg-shlibdeps is missing.
+    The NEEDED entries of every ELF file, less the libraries the bundle carries, are what
+    the system must provide. dpkg-shlibdeps maps them to the build system's packages, with
+    the minimum versions their symbols files give for the symbols actually used (so
+    ``libc6 (>= 2.28)``, not the build host's version); packages that only provide
+    libraries the bundle carries are excluded (``-x``). Files under OPTIONAL_ELF count for
+    Recommends. None when dpkg-shlibdeps is missing (not a Debian-like build system).
     """
     tool = shutil.which("dpkg-shlibdeps")
-    if tool is None:
+    if tool is None or shutil.which("readelf") is None:
         return None
+    bundle = bundle.resolve()
     files = elf_files(bundle)
+    carried = {p.name for p in bundle.rglob("*")}
+    needed = {n for f in files for n in needed_sonames(f)}
+    packages = soname_packages(needed)
+    wanted = {p for n in needed - carried for p in packages[n]}
+    exclude = sorted({p for n in needed & carried for p in packages[n]} - wanted)
     dirs = sorted({str(f.parent) for f in files if ".so" in f.name})
     optional = [f for f in files if any(o in f.as_posix() for o in OPTIONAL_ELF)]
     core = [f for f in files if f not in optional]
@@ -119,7 +164,8 @@ def shlibdeps(bundle: Path) -> tuple[list[str], list[str]] | None:
                 "Source: x\n\nPackage: x\nArchitecture: any\n", encoding="utf-8")
             proc = subprocess.run(
                 [tool, "-O", "--ignore-missing-info", "--warnings=0",
-                 *(f"-l{d}" for d in dirs), *(f"-e{f}" for f in group)],
+                 *(f"-x{p}" for p in exclude), *(f"-l{d}" for d in dirs),
+                 *(f"-e{f}" for f in group)],
                 cwd=t, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise RuntimeError(f"dpkg-shlibdeps failed: {proc.stderr.strip()[-2000:]}")
@@ -142,7 +188,9 @@ def deb_relations(bundle: Path | None) -> tuple[list[str], list[str]]:
             depends.append(f"libc6 (>= {ver})")
     else:
         depends, recommends = computed
-        recommends = recommends + [r for r in DEB_RECOMMENDS if r not in recommends]
+        named = {re.split(r"[\s(]", r)[0] for r in recommends}
+        recommends = recommends + [r for r in DEB_RECOMMENDS
+                                   if re.split(r"[\s(]", r)[0] not in named]
 
     def name(rel: str) -> str:
         return re.split(r"[\s(]", rel)[0]
@@ -206,7 +254,9 @@ def stage_deb(bundle: Path, root: Path, meta: dict, arch: str | None = None) -> 
         "/opt/wesemibay-explorer/_internal/db/seed/README.md; market data from the ETO "
         "Advanced Semiconductor Supply Chain Dataset is CC BY-NC 4.0 (Emerging Technology "
         "Observatory, CSET).\nThe bundle carries Qt 6 and PySide6 (LGPLv3) and Python "
-        "(PSF licence) unmodified.\n", encoding="utf-8")
+        "(PSF licence) unmodified.\nChinese font: WeSemiBay Sans SC, a subset of Noto Sans "
+        "CJK SC, SIL Open Font License 1.1: /opt/wesemibay-explorer/_internal/desktop/"
+        "assets/fonts/OFL.txt.\n", encoding="utf-8")
     for p in [root, *root.rglob("*")]:   # regular permissions whatever the umask was
         if p.is_symlink():
             continue
