@@ -263,7 +263,10 @@ def migrate(conn: sqlite3.Connection, path: str = "") -> int:
         conn.execute("BEGIN IMMEDIATE")
         try:
             for statement in _split(step):
-                conn.execute(statement)
+                try:
+                    conn.execute(statement)
+                except sqlite3.Warning as exc:  # Python 3.10's "one statement at a time"
+                    raise sqlite3.ProgrammingError(str(exc)) from exc
             version += 1
             conn.execute(f"PRAGMA user_version = {version}")
             if version == 1:

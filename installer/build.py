@@ -16,11 +16,17 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import tarfile
-import tomllib
+import tempfile
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,13 +35,16 @@ ICONS = ROOT / "desktop" / "assets" / "icons"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 EXE = "wesemibay"
 APP_NAME = "WeSemiBay Explorer"
-# What Qt's xcb platform plugin needs from the system beyond what the bundle carries
-# (and D-Bus, which build.spec leaves to the system).
+# What Qt's xcb platform plugin needs from the system (always in Depends, even where the
+# bundle carries a copy: the system's own versions are what a desktop session loads with).
 DEB_DEPENDS = ("libxcb-cursor0", "libxkbcommon-x11-0", "libxcb-icccm4", "libxcb-keysyms1",
                "libxcb-image0", "libxcb-render-util0", "libxcb-shape0", "libegl1", "libgl1",
                "libfontconfig1", "libdbus-1-3")
 # A CJK font for the Chinese names; CUPS for printing (the bundle leaves libcups to the system).
 DEB_RECOMMENDS = ("fonts-wqy-microhei | fonts-noto-cjk", "libcups2")
+# Bundle files whose absence the program survives: their libraries go to Recommends
+# (Qt's CUPS printer plugin: without libcups, printing falls back to PDF).
+OPTIONAL_ELF = ("/plugins/printsupport/",)
 
 
 def project() -> dict:
@@ -61,7 +70,23 @@ def build_bundle(dist: Path, work: Path) -> Path:
     bundle = dist / project()["name"]
     if sys.platform == "darwin":
         return dist / f"{APP_NAME}.app"
+    if sys.platform.startswith("linux"):
+        shrink_icu_data(bundle)
     return bundle
+
+
+def shrink_icu_data(bundle: Path) -> None:
+    """Qt's ICU data, 31 MB, cut to what Qt asks ICU for in our languages (icudata.py)."""
+    if not all(shutil.which(t) for t in ("gcc", "nm", "readelf")):
+        print("gcc/binutils not found: ICU data left whole")
+        return
+    sys.path.insert(0, str(HERE))
+    import icudata
+    for lib in sorted(bundle.glob("_internal/PySide6/Qt/lib/libicudata.so.*")):
+        if lib.is_file() and not lib.is_symlink():
+            r = icudata.prune(lib)
+            print(f"+ {lib.name}: {r['kept']} of {r['items']} ICU data items kept, "
+                  f"{r['before'] / 2**20:.1f} -> {r['after'] / 2**20:.1f} MiB", flush=True)
 
 
 # ---------------------------------------------------------------- Linux
@@ -73,12 +98,113 @@ def deb_arch() -> str:
         return {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
 
 
-def deb_control(meta: dict, installed_kib: int, arch: str) -> str:
-    """The DEBIAN/control text; libc6 at least the build host's (the bundle links to it)."""
-    depends = list(DEB_DEPENDS)
-    libc, ver = platform.libc_ver()
-    if libc == "glibc" and ver:
-        depends.insert(0, f"libc6 (>= {ver})")
+def elf_files(bundle: Path) -> list[Path]:
+    """Every ELF file (program, libraries, extensions, plugins) in the bundle."""
+    out = []
+    for p in sorted(bundle.rglob("*")):
+        if p.is_file() and not p.is_symlink():
+            with open(p, "rb") as fh:
+                if fh.read(4) == b"\x7fELF":
+                    out.append(p)
+    return out
+
+
+def needed_sonames(path: Path) -> list[str]:
+    """DT_NEEDED entries of one ELF file (readelf -d)."""
+    out = subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True,
+                         check=False).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
+
+
+def soname_packages(sonames: set[str]) -> dict[str, set[str]]:
+    """soname -> the installed packages that ship a file of that name (dpkg -S)."""
+    out: dict[str, set[str]] = {n: set() for n in sonames}
+    if not sonames:
+        return out
+    proc = subprocess.run(["dpkg", "-S", *sorted(sonames)], capture_output=True, text=True,
+                          check=False)
+    for line in proc.stdout.splitlines():
+        pkgs, _, path = line.partition(": ")
+        name = os.path.basename(path.strip())
+        if name in out:
+            out[name] |= {p.split(":")[0].strip() for p in pkgs.split(",")}
+    return out
+
+
+def shlibdeps(bundle: Path) -> tuple[list[str], list[str]] | None:
+    """(Depends, Recommends) for what the bundle's ELF files need and it does not carry.
+
+    The NEEDED entries of every ELF file, less the libraries the bundle carries, are what
+    the system must provide. dpkg-shlibdeps maps them to the build system's packages, with
+    the minimum versions their symbols files give for the symbols actually used (so
+    ``libc6 (>= 2.28)``, not the build host's version); packages that only provide
+    libraries the bundle carries are excluded (``-x``). Files under OPTIONAL_ELF count for
+    Recommends. None when dpkg-shlibdeps is missing (not a Debian-like build system).
+    """
+    tool = shutil.which("dpkg-shlibdeps")
+    if tool is None or shutil.which("readelf") is None:
+        return None
+    bundle = bundle.resolve()
+    files = elf_files(bundle)
+    carried = {p.name for p in bundle.rglob("*")}
+    needed = {n for f in files for n in needed_sonames(f)}
+    packages = soname_packages(needed)
+    wanted = {p for n in needed - carried for p in packages[n]}
+    exclude = sorted({p for n in needed & carried for p in packages[n]} - wanted)
+    dirs = sorted({str(f.parent) for f in files if ".so" in f.name})
+    optional = [f for f in files if any(o in f.as_posix() for o in OPTIONAL_ELF)]
+    core = [f for f in files if f not in optional]
+
+    def relations(group: list[Path]) -> list[str]:
+        if not group:
+            return []
+        with tempfile.TemporaryDirectory(prefix="shlibdeps-") as t:
+            (Path(t) / "debian").mkdir()
+            (Path(t) / "debian" / "control").write_text(
+                "Source: x\n\nPackage: x\nArchitecture: any\n", encoding="utf-8")
+            proc = subprocess.run(
+                [tool, "-O", "--ignore-missing-info", "--warnings=0",
+                 *(f"-x{p}" for p in exclude), *(f"-l{d}" for d in dirs),
+                 *(f"-e{f}" for f in group)],
+                cwd=t, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError(f"dpkg-shlibdeps failed: {proc.stderr.strip()[-2000:]}")
+        m = re.search(r"^shlibs:Depends=(.*)$", proc.stdout, re.M)
+        return [r.strip() for r in m.group(1).split(",")] if m and m.group(1).strip() else []
+
+    depends = relations(core)
+    names = {re.split(r"[\s(]", d)[0] for d in depends}
+    recommends = [r for r in relations(optional) if re.split(r"[\s(]", r)[0] not in names]
+    return depends, recommends
+
+
+def deb_relations(bundle: Path | None) -> tuple[list[str], list[str]]:
+    """Depends and Recommends of the .deb: computed (shlibdeps) plus the fixed lists."""
+    computed = shlibdeps(bundle) if bundle is not None else None
+    if computed is None:
+        depends, recommends = [], list(DEB_RECOMMENDS)
+        libc, ver = platform.libc_ver()
+        if libc == "glibc" and ver:
+            depends.append(f"libc6 (>= {ver})")
+    else:
+        depends, recommends = computed
+        named = {re.split(r"[\s(]", r)[0] for r in recommends}
+        recommends = recommends + [r for r in DEB_RECOMMENDS
+                                   if re.split(r"[\s(]", r)[0] not in named]
+
+    def name(rel: str) -> str:
+        return re.split(r"[\s(]", rel)[0]
+
+    have = {name(d) for d in depends}
+    depends += [d for d in DEB_DEPENDS if d not in have]
+    have = {name(d) for d in depends}
+    recommends = [r for r in recommends if name(r) not in have]
+    return depends, recommends
+
+
+def deb_control(meta: dict, installed_kib: int, arch: str, bundle: Path | None = None) -> str:
+    """The DEBIAN/control text (Depends: see deb_relations)."""
+    depends, recommends = deb_relations(bundle)
     summary = "offline explorer for trade shows (built-in: WeSemiBay 2025)"
     long = meta["description"]
     body = "\n".join(" " + line for line in _wrap(long, 78))
@@ -89,7 +215,7 @@ def deb_control(meta: dict, installed_kib: int, arch: str) -> str:
             f"Architecture: {arch}\n"
             f"Installed-Size: {installed_kib}\n"
             f"Depends: {', '.join(depends)}\n"
-            f"Recommends: {', '.join(DEB_RECOMMENDS)}\n"
+            f"Recommends: {', '.join(recommends)}\n"
             "Maintainer: WeSemiBay Explorer developers "
             "<wesemibay-explorer@users.noreply.github.com>\n"
             f"Description: {summary}\n{body}\n"
@@ -128,7 +254,9 @@ def stage_deb(bundle: Path, root: Path, meta: dict, arch: str | None = None) -> 
         "/opt/wesemibay-explorer/_internal/db/seed/README.md; market data from the ETO "
         "Advanced Semiconductor Supply Chain Dataset is CC BY-NC 4.0 (Emerging Technology "
         "Observatory, CSET).\nThe bundle carries Qt 6 and PySide6 (LGPLv3) and Python "
-        "(PSF licence) unmodified.\n", encoding="utf-8")
+        "(PSF licence) unmodified.\nChinese font: WeSemiBay Sans SC, a subset of Noto Sans "
+        "CJK SC, SIL Open Font License 1.1: /opt/wesemibay-explorer/_internal/desktop/"
+        "assets/fonts/OFL.txt.\n", encoding="utf-8")
     for p in [root, *root.rglob("*")]:   # regular permissions whatever the umask was
         if p.is_symlink():
             continue
@@ -138,8 +266,9 @@ def stage_deb(bundle: Path, root: Path, meta: dict, arch: str | None = None) -> 
             p.chmod(0o644)
     debian = root / "DEBIAN"
     debian.mkdir()
-    (debian / "control").write_text(deb_control(meta, tree_size_kib(root), arch or deb_arch()),
-                                    encoding="utf-8")
+    (debian / "control").write_text(
+        deb_control(meta, tree_size_kib(root), arch or deb_arch(), bundle=opt),
+        encoding="utf-8")
     return root
 
 

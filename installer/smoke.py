@@ -2,6 +2,8 @@
 
     python installer/smoke.py [--dist dist]
 
+0. the symbol-version audit of every ELF file (installer/elfaudit.py): nothing needs a
+   glibc newer than ``--glibc`` (2.31), and the bundle carries no C++ runtime of its own;
 1. the frozen binary: ``--version`` prints pyproject's version; ``--screenshot`` of the
    built-in expo offscreen with a temporary data folder exits 0 and writes a non-blank PNG;
    the built-in expo is built into that folder, and nothing is written beside the program;
@@ -23,7 +25,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,10 +171,24 @@ def smoke_deb(deb: Path, meta: dict, prefix: list[str]) -> None:
         smoke_program("deb-launcher", [str(launcher)], app, meta["version"], prefix)
 
 
+def smoke_symbols(bundle: Path, glibc: str) -> None:
+    """The symbol-version audit (installer/elfaudit.py): no file needs a newer glibc."""
+    import elfaudit  # installer/elfaudit.py
+    print(f"symbols: {bundle}")
+    report = elfaudit.audit(bundle, {"GLIBC": glibc})
+    highest = ", ".join(f"{k}_{v}" for k, v in sorted(report["max"].items()))
+    check(not report["too_new"], f"{report['files']} ELF files need at most {highest} "
+          f"(limit GLIBC_{glibc})" + (f": {report['too_new'][:5]}" if report["too_new"] else ""))
+    check(not report["carries_libstdcxx"], "the C++ runtime is the system's, not a copy")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Smoke-test the bundle and the .deb.")
     p.add_argument("--dist", type=Path, default=ROOT / "dist")
     p.add_argument("--no-deb", action="store_true", help="test the one-folder bundle only")
+    p.add_argument("--glibc", default="2.31",
+                   help="the oldest glibc the bundle must run on (default 2.31: Debian 11, "
+                        "Ubuntu 20.04); a bundle built on this machine needs its own")
     args = p.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     meta = project()
@@ -181,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     prefix = offline_prefix() if sys.platform.startswith("linux") else []
     print(f"network: {'none (' + ' '.join(prefix) + ')' if prefix else 'not isolated'}")
+    if sys.platform.startswith("linux"):
+        smoke_symbols(bundle, args.glibc)
     smoke_program("bundle", [str(binary)], bundle, meta["version"], prefix)
     if not args.no_deb and sys.platform.startswith("linux"):
         debs = sorted(args.dist.glob(f"{meta['name']}_{meta['version']}_*.deb"))

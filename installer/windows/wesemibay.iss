@@ -3,6 +3,9 @@
 ;   iscc /DAppVersion=<pyproject version> /DSourceDir=<dist\wesemibay-explorer> /DOutputDir=<dist> installer\windows\wesemibay.iss
 ; By hand, after `pyinstaller --noconfirm build.spec`, from the repository root:
 ;   iscc /DAppVersion=0.1.0 installer\windows\wesemibay.iss
+; The bundle (the same build.spec as Linux and macOS) carries the seed data, the assets and
+; the Chinese font (desktop\assets\fonts, with its OFL.txt); this script installs it whole.
+; Not built or tested on Windows yet (docs/packaging.md).
 ; The program goes to Program Files (or the user's own programs folder when installed
 ; without administrator rights); notes, favourites and settings live in %APPDATA%\wesemibay-explorer
 ; and are left in place on uninstall.

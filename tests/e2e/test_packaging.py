@@ -8,7 +8,10 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 import types
 from pathlib import Path
 
@@ -222,3 +225,125 @@ def test_seed_fingerprint_without_module_sources(monkeypatch, tmp_path):
     assert without == build.seed_fingerprint() and len(without) == 16
     int(without, 16)
     assert without != with_sources
+
+
+def _copy_elf(src: str, dest: Path) -> Path:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(os.path.realpath(src), dest)
+    return dest
+
+
+@pytest.mark.skipif(not (shutil.which("dpkg-shlibdeps") and shutil.which("readelf")
+                         and shutil.which("dpkg")), reason="needs dpkg-dev and binutils")
+def test_deb_depends_name_what_the_bundle_needs_and_does_not_carry(tmp_path):
+    """A real extension module that links to libsqlite3: in Depends unless carried."""
+    import _sqlite3
+    lib = subprocess.run(["dpkg", "-S", "libsqlite3.so.0"], capture_output=True,
+                         text=True).stdout
+    if "libsqlite3-0" not in lib:
+        pytest.skip("libsqlite3.so.0 does not come from a Debian package here")
+    build = load_installer_build()
+    bundle = tmp_path / "bundle"
+    _copy_elf(_sqlite3.__file__, bundle / "_internal" / Path(_sqlite3.__file__).name)
+    depends, recommends = build.deb_relations(bundle)
+    names = [d.split()[0] for d in depends]
+    assert "libsqlite3-0" in names
+    assert any(d.startswith("libc6 (>= ") for d in depends)   # from the symbols used
+    assert set(build.DEB_DEPENDS) <= set(names)               # the xcb platform's libraries
+    assert "fonts-wqy-microhei | fonts-noto-cjk" in recommends
+    # Once the bundle carries the library, the system need not provide it.
+    real = subprocess.run(["sh", "-c", "ldconfig -p | grep -m1 'libsqlite3.so.0 ' "
+                           "| sed 's/.*=> //'"], capture_output=True, text=True).stdout.strip()
+    _copy_elf(real, bundle / "_internal" / "libsqlite3.so.0")
+    depends, _ = build.deb_relations(bundle)
+    assert "libsqlite3-0" not in [d.split()[0] for d in depends]
+    assert any(d.startswith("libc6 (>= ") for d in depends)
+
+
+@pytest.mark.skipif(not (sys.platform.startswith("linux") and shutil.which("readelf")),
+                    reason="ELF and binutils")
+def test_symbol_version_audit_finds_what_needs_a_newer_glibc(tmp_path):
+    spec = importlib.util.spec_from_file_location("wesemibay_elfaudit",
+                                                  REPO / "installer" / "elfaudit.py")
+    elfaudit = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(elfaudit)
+    host = tmp_path / "host"
+    _copy_elf("/bin/true", host / "true")   # built against this machine's glibc
+    (host / "README").write_text("not ELF", encoding="utf-8")
+    need = elfaudit.audit(host, {"GLIBC": "99.0"})["max"]["GLIBC"]
+    assert elfaudit.audit(host, {"GLIBC": need})["too_new"] == []
+    older = f"{need.split('.')[0]}.{int(need.split('.')[1]) - 1}"
+    report = elfaudit.audit(host, {"GLIBC": older})
+    assert report["files"] == 1 and report["too_new"] == [f"true: GLIBC_{need} (libc.so.6)"]
+    # The Qt wheels the bundle is made of (manylinux_2_28) pass the 2.31 limit.
+    import PySide6
+    qt = Path(PySide6.__file__).parent / "Qt" / "lib"
+    wheel = tmp_path / "wheel"
+    for name in ("libQt6Core.so.6", "libQt6Gui.so.6", "libQt6Widgets.so.6"):
+        _copy_elf(str(qt / name), wheel / name)
+    report = elfaudit.audit(wheel)
+    assert report["files"] == 3 and report["too_new"] == []
+    assert tuple(map(int, report["max"]["GLIBC"].split("."))) <= (2, 28)
+
+
+def _load_installer_module(name: str):
+    spec = importlib.util.spec_from_file_location(f"wesemibay_{name}",
+                                                  REPO / "installer" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+ICU_PROBE = """
+import sys
+from PySide6.QtCore import QCollator, QLocale, QStringDecoder, QTimeZone
+zh = QCollator(QLocale("zh_CN"))
+de = QCollator(QLocale("de_DE"))
+tz = QTimeZone(b"Asia/Shanghai")
+name = tz.displayName(QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName,
+                      QLocale("zh_CN"))
+maps = open("/proc/self/maps").read()
+print(zh.compare("北方华创", "中微"), de.compare("Öl", "Zebra"), name,
+      QStringDecoder("GB18030").isValid(), sys.argv[1] in maps)
+"""
+
+
+@pytest.mark.skipif(not (sys.platform.startswith("linux") and shutil.which("gcc")
+                         and shutil.which("nm") and shutil.which("readelf")),
+                    reason="ELF, gcc and binutils")
+def test_icu_data_is_cut_to_what_qt_uses_and_still_answers(tmp_path):
+    """The wheel's ICU data: a faithful package reader/writer, and a smaller library that
+    Qt loads and that still collates Chinese by pinyin and names time zones in Chinese."""
+    icudata = _load_installer_module("icudata")
+    import PySide6
+    lib = next((Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*"))
+    name, offset, size = icudata._symbol(lib)
+    blob = lib.read_bytes()[offset:offset + size]
+    header, items = icudata.read_package(blob)
+    assert icudata.write_package(header, items) == blob        # byte for byte
+    out = tmp_path / lib.name
+    report = icudata.prune(lib, out)
+    assert report["after"] < report["before"] / 2
+    _, offset2, size2 = icudata._symbol(out)
+    header2, kept = icudata.read_package(out.read_bytes()[offset2:offset2 + size2])
+    kept = dict(kept)
+    original = dict(items)
+    assert all(original[n] == data for n, data in kept.items())
+    prefix = items[0][0].split("/")[0]
+    for n in ("coll/zh.res", "coll/de.res", "coll/root.res", "zone/zh.res", "en.res",
+              "cnvalias.icu", "metaZones.res"):
+        assert f"{prefix}/{n}" in kept, n
+    for n in ("brkitr/root.res", "lang/fr.res", "fr.res", "coll/ja.res"):
+        assert f"{prefix}/{n}" in original and f"{prefix}/{n}" not in kept, n
+    runs = []
+    for preload in ("", str(out)):
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        if preload:
+            env["LD_PRELOAD"] = preload
+        proc = subprocess.run([sys.executable, "-c", ICU_PROBE, str(out)], capture_output=True,
+                              text=True, env=env, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        runs.append(proc.stdout.split())
+    whole, cut = runs
+    assert cut[-1] == "True" and whole[-1] == "False"   # the cut library was the one used
+    assert cut[:-1] == whole[:-1] == ["-1", "-1", "中国标准时间", "True"]
