@@ -311,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang:
         settings.setValue("ui/language", args.lang)
     load_translation(app, lang)
+    from .fonts import ensure_cjk_font
+    ensure_cjk_font()          # Chinese names drawn even where the system has no CJK font
 
     try:
         expo, user = open_start_files(args.expo, data_dir, settings,
