@@ -6,9 +6,10 @@ Each repeat starts two fresh processes on the same X display (``DISPLAY`` if an 
 answers there, else an Xvfb this script starts): *with* runs ``qtcheck.problem()`` and then
 imports QtWidgets and makes the QApplication (connecting to the display); *without* does
 the same minus the check. They alternate, so the noise of a shared machine hits both. The
-figures are medians: the check alone, and the time from just before the check to the
-QApplication made, with and without it (the libraries the check opens are ones Qt opens
-right after, so the difference is what the check really adds).
+figures are medians, in wall time and in the process's CPU time (steadier when other
+work shares the machine): the check alone, and from just before the check to the
+QApplication made, with and without it. The libraries the check opens are ones Qt opens
+right after, so ``added`` (the difference) is what the check really costs.
 """
 from __future__ import annotations
 
@@ -27,14 +28,14 @@ CHILD = r"""
 import json, sys, time
 import desktop.app                        # loaded before main() reaches the check
 from desktop import qtcheck
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 verdict = qtcheck.problem() if sys.argv[1] == "with" else None
-t1 = time.perf_counter()
+t1, c1 = time.perf_counter(), time.process_time()
 from PySide6.QtWidgets import QApplication
 app = QApplication(["bench"])
-t2 = time.perf_counter()
-print(json.dumps({"check": t1 - t0, "to_app": t2 - t0, "verdict": verdict,
-                  "platform": app.platformName()}))
+t2, c2 = time.perf_counter(), time.process_time()
+print(json.dumps({"check": t1 - t0, "to_app": t2 - t0, "check_cpu": c1 - c0,
+                  "to_app_cpu": c2 - c0, "verdict": verdict, "platform": app.platformName()}))
 """
 
 
@@ -93,9 +94,13 @@ def main(argv: list[str] | None = None) -> int:
         "check_ms": ms("with", "check"),
         "to_qapplication_with_check_ms": ms("with", "to_app"),
         "to_qapplication_without_check_ms": ms("without", "to_app"),
+        "check_cpu_ms": ms("with", "check_cpu"),
+        "to_qapplication_with_check_cpu_ms": ms("with", "to_app_cpu"),
+        "to_qapplication_without_check_cpu_ms": ms("without", "to_app_cpu"),
     }
-    result["added_ms"] = round(result["to_qapplication_with_check_ms"]
-                               - result["to_qapplication_without_check_ms"], 2)
+    for kind in ("", "_cpu"):
+        result[f"added{kind}_ms"] = round(result[f"to_qapplication_with_check{kind}_ms"]
+                                          - result[f"to_qapplication_without_check{kind}_ms"], 2)
     if args.json:
         print(json.dumps(result))
     else:

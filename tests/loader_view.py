@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -103,4 +102,5 @@ def xvfb():
 
 
 def no_core_dump() -> None:
+    import resource                             # POSIX only
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
