@@ -288,6 +288,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     setup_logging(data_dir)
     install_excepthook()
+    from .qtcheck import cannot_start
+    if cannot_start():  # a platform library or the display missing: one line, not Qt's abort
+        return 1
 
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QIcon
