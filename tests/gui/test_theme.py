@@ -27,15 +27,16 @@ def _system_theme_afterwards(qapp):
     assert not theme.is_dark()
 
 
-def make_window(qtbot, expo, user, settings=None):
-    from desktop.main_window import MainWindow
-    win = MainWindow(expo, user, settings)
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    win.view.fit_all()
-    return win
+@pytest.fixture(params=["light", "dark"])
+def mode(request, qapp):
+    """The theme, applied before the window (fixture ``window``, asked for after) is made."""
+    theme.apply(request.param)
+    return request.param
+
+
+@pytest.fixture
+def dark(qapp):
+    assert theme.apply("dark")
 
 
 def lightness(c: QColor) -> int:
@@ -116,9 +117,8 @@ def check_detail_contrast(win, colors) -> dict:
 
 
 # ------------------------------------------------------------------------ dark
-def test_dark_theme_plan_timeline_and_chart(qtbot, expo, user):
-    assert theme.apply("dark")
-    win = make_window(qtbot, expo, user)
+def test_dark_theme_plan_timeline_and_chart(qtbot, dark, window):
+    win = window
     win.select("exhibitor", "sicarrier")
     c = theme.DARK
     # The plan: the floor between halls in the dark theme's colour, booth text light on
@@ -149,12 +149,10 @@ def test_dark_theme_plan_timeline_and_chart(qtbot, expo, user):
     win.close()
 
 
-@pytest.mark.parametrize("mode", ["light", "dark"])
-def test_detail_text_links_and_chinese_name_contrast(qtbot, expo, user, mode):
-    theme.apply(mode)
+def test_detail_text_links_and_chinese_name_contrast(mode, window):
     colors = theme.colors()
     assert colors.dark == (mode == "dark")
-    win = make_window(qtbot, expo, user)
+    win = window
     win.select("exhibitor", "sicarrier")
     found = check_detail_contrast(win, colors)
     assert found["zh"] == colors.zh
@@ -212,9 +210,12 @@ def test_text_on_always_reaches_aa():
 
 # --------------------------------------------------------------- run-time switch
 def test_switching_theme_repaints_tiles_timeline_and_text(qtbot, expo, user, tmp_path):
+    from desktop.main_window import MainWindow
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     theme.apply("light")
-    win = make_window(qtbot, expo, user, settings)
+    win = MainWindow(expo, user, settings)
+    qtbot.addWidget(win)
+    win.show()
     win.select("exhibitor", "sicarrier")
     win.open_policy("topic", "us-equipment-controls")
     p = plan_background_point(win)
@@ -252,10 +253,10 @@ def test_switching_theme_repaints_tiles_timeline_and_text(qtbot, expo, user, tmp
     win.close()
 
 
-def test_system_theme_follows_a_desktop_palette_change(qtbot, expo, user, qapp):
+def test_system_theme_follows_a_desktop_palette_change(window, qapp):
     """Under "system" a dark palette from the desktop (as KDE sets one) turns the plan dark."""
     theme.apply("system")
-    win = make_window(qtbot, expo, user)
+    win = window
     p = plan_background_point(win)
     assert plan_pixel(win, p) == theme.LIGHT.plan_bg
     qapp.setPalette(theme.dark_palette())       # what the desktop does
@@ -266,10 +267,9 @@ def test_system_theme_follows_a_desktop_palette_change(qtbot, expo, user, qapp):
     win.close()
 
 
-def test_exports_stay_light(qtbot, expo, user):
+def test_exports_stay_light(dark, window):
     from desktop.floorplan.route import render_floor
-    theme.apply("dark")
-    win = make_window(qtbot, expo, user)
+    win = window
     img = render_floor(win.scene, 400, 1.0)
     bg, text = background_and_text(img)
     assert bg.lightness() > 200, bg.name()       # paper
