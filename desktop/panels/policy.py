@@ -167,8 +167,10 @@ class TimelineView(QGraphicsView):
             band.setBrush(QBrush(c.band_b if i % 2 else c.band_a))
             lane = lane_color(LANES[i], c)
             line.setPen(QPen(lane.lighter(150) if not c.dark else lane.darker(170), 2))
+        grid_pen = QPen(c.grid, 1)
+        grid_pen.setCosmetic(True)          # one pixel at every zoom in time
         for grid, text in self._years:
-            grid.setPen(QPen(c.grid, 1))
+            grid.setPen(grid_pen)
             text.setBrush(c.year)
         self.scene().update()
         self.viewport().update()
