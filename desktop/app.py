@@ -27,6 +27,7 @@ from db.paths import default_data_dir  # one data folder for the window and the 
 APP_NAME = "WeSemiBay Explorer"
 ORG = "wesemibay"
 LANGS = ("en", "de", "zh")
+THEMES = ("system", "light", "dark")   # desktop.theme.THEMES (here: --help needs no Qt)
 log = logging.getLogger("wesemibay")
 
 
@@ -38,9 +39,54 @@ def version() -> str:
         return "dev"
 
 
+# Qt's own command-line options (``qt6options(7)``), passed through to QApplication: those
+# that take a value (``-style fusion`` or ``-style=fusion``) and those that do not. Qt also
+# takes them with two dashes.
+QT_VALUE_OPTIONS = ("style", "stylesheet", "platform", "platformpluginpath", "platformtheme",
+                    "plugin", "qwindowgeometry", "qwindowicon", "qwindowtitle", "session",
+                    "display", "geometry", "name", "title", "dialogs", "fontengine",
+                    "qmljsdebugger")
+QT_FLAG_OPTIONS = ("reverse", "widgetcount", "nograb", "dograb", "sync", "testability")
+
+
+def split_qt_options(extra: list[str]) -> tuple[list[str], list[str]]:
+    """(Qt's options with their values, everything else) from what our parser left."""
+    qt: list[str] = []
+    rest: list[str] = []
+    k = 0
+    while k < len(extra):
+        arg = extra[k]
+        name = arg.lstrip("-") if arg.startswith("-") and arg != "-" else ""
+        name, eq, _value = name.partition("=")
+        if name in QT_VALUE_OPTIONS and (eq or k + 1 < len(extra)):
+            qt.append(arg)
+            if not eq:
+                qt.append(extra[k + 1])
+                k += 1
+        elif name in QT_FLAG_OPTIONS and not eq:
+            qt.append(arg)
+        else:
+            rest.append(arg)
+        k += 1
+    return qt, rest
+
+
+def qt_option(qt_args: list[str], name: str) -> str | None:
+    """The value of Qt's option ``-name`` (``-name v``, ``-name=v``, ``--name v``) or None."""
+    for k, arg in enumerate(qt_args):
+        key, eq, value = arg.lstrip("-").partition("=")
+        if key == name:
+            return value if eq else (qt_args[k + 1] if k + 1 < len(qt_args) else None)
+    return None
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Our options; Qt's own (``-style``, ``-platform``, ``-reverse``…) are kept in
+    ``qt_args`` for QApplication. Anything else is wrong usage (exit 2)."""
     p = argparse.ArgumentParser(prog="wesemibay", description=f"{APP_NAME}: explore a trade show "
-                                "offline (the built-in expo is WeSemiBay 2025, Shenzhen).")
+                                "offline (the built-in expo is WeSemiBay 2025, Shenzhen).",
+                                epilog="Qt's standard options (-style, -platform, -reverse, "
+                                "-qwindowgeometry, -stylesheet…) are passed on to Qt.")
     p.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     p.add_argument("--expo", metavar="PATH", help="expo file to open (default: the built-in expo)")
     p.add_argument("--data-dir", metavar="PATH", help="folder for your notes, favourites and "
@@ -50,7 +96,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--topic", metavar="SLUG", help="light up the booths linked to a policy topic")
     p.add_argument("--screenshot", metavar="PNG", help="render the window offscreen into PNG, exit")
     p.add_argument("--size", metavar="WxH", default="1600x1000", help="window size (screenshot)")
-    args = p.parse_args(argv)
+    p.add_argument("--theme", choices=THEMES, help="light or dark colours, or the desktop's "
+                   "(system, the default; remembered)")
+    args, extra = p.parse_known_args(argv)
+    args.qt_args, rest = split_qt_options(extra)
+    if rest:
+        p.error("unrecognized arguments: " + " ".join(rest))
     try:
         w, h = (int(v) for v in args.size.lower().split("x"))
         if not (200 <= w <= 8000 and 200 <= h <= 8000):
@@ -289,8 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(data_dir)
     install_excepthook()
     from .qtcheck import cannot_start
-    if cannot_start():  # a platform library or the display missing: one line, not Qt's abort
-        return 1
+    if cannot_start(qt_option(args.qt_args, "platform")):  # a library or the display missing:
+        return 1                                            # one line, not Qt's abort
 
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QIcon
@@ -300,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if QApplication.instance() is None:
         route_qt_messages()  # a test harness that made the app keeps its own handler
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app = QApplication.instance() or QApplication([sys.argv[0], *args.qt_args])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG)
     app.setApplicationVersion(version())
@@ -316,6 +367,10 @@ def main(argv: list[str] | None = None) -> int:
     load_translation(app, lang)
     from .fonts import ensure_cjk_font
     ensure_cjk_font()          # Chinese names drawn even where the system has no CJK font
+    from . import theme
+    if args.theme:
+        settings.setValue(theme.SETTING, args.theme)
+    theme.apply(args.theme or str(settings.value(theme.SETTING, "system")))
 
     try:
         expo, user = open_start_files(args.expo, data_dir, settings,

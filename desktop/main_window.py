@@ -22,7 +22,7 @@ from db.userdata import UserData
 
 from .floorplan.route import NoteMarksItem, RouteItem, render_floor
 from .flowlayout import FlowLayout
-from .floorplan.scene import FloorScene, _mix, NEUTRAL
+from .floorplan.scene import FloorScene, _mix
 from .floorplan.view import FloorView
 from .i18n import tr
 from .richtext import TITLE, button_text, plain, tooltip, warn
@@ -112,13 +112,14 @@ class Legend(QWidget):
         pale = QLabel(tr("not named in sources"))
         pale.setToolTip(tr("Booths whose exhibitor no source names are drawn pale, "
                            "never as invented companies."))
-        pale_icon = swatch(_mix(QColor("#888888"), NEUTRAL, 0.72))
         pale_box = QWidget()
         pl = QHBoxLayout(pale_box)
         pl.setContentsMargins(10, 0, 0, 0)
         pl.setSpacing(3)
         icon = QLabel()
-        icon.setPixmap(pale_icon.pixmap(12, 12))
+        from . import theme    # pale in the light theme, dark in the dark one, as on the plan
+        theme.follow(icon, lambda c: icon.setPixmap(
+            swatch(_mix(QColor("#888888"), c.neutral, 0.72)).pixmap(12, 12)))
         pl.addWidget(icon)
         pl.addWidget(pale)
         lay.addWidget(pale_box)
@@ -319,6 +320,9 @@ class MainWindow(QMainWindow):
             a.setChecked(code == current)
             a.triggered.connect(lambda _=False, c=code: self.set_language(c))
             m_lang.addAction(a)
+        # View ▸ Theme: system, light, dark (applied at once, remembered).
+        from . import theme
+        self.theme_actions = theme.fill_menu(m_view.addMenu(tr("&Theme")), self.settings)
         m_view.addSeparator()
 
         a_find = QAction(tr("&Search"), self)

@@ -428,12 +428,13 @@ def problem(env=None) -> str | None:
     return "cannot open a window: " + "; ".join(reasons) if reasons else None
 
 
-def cannot_start() -> bool:
-    """Print (and log) why Qt cannot start here; True if it cannot."""
+def cannot_start(platform: str | None = None) -> bool:
+    """Print (and log) why Qt cannot start here; True if it cannot. ``platform``: the value
+    of Qt's ``-platform`` option, which wins over ``QT_QPA_PLATFORM`` as in Qt."""
     qtgui = sys.modules.get("PySide6.QtGui")
     if qtgui is not None and qtgui.QGuiApplication.instance() is not None:
         return False                            # Qt is running already (a test harness)
-    line = problem()
+    line = problem(dict(os.environ, QT_QPA_PLATFORM=platform) if platform else None)
     if line is None:
         return False
     log.warning("not started: %s", line)

@@ -15,9 +15,11 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QTextBrowser, QWidget
 
 from db.text import MAX_NAME, MAX_TEXT, breakable, display_text
+
+from . import theme
 
 LABEL = MAX_NAME       # a name, a title, a list cell (characters)
 SHORT = 80             # a legend entry, a button, a picker entry
@@ -116,3 +118,35 @@ def warn(parent: QWidget | None, title: str, text) -> None:
 def inform(parent: QWidget | None, title: str, text) -> None:
     """``QMessageBox.information``, with the text shown as plain text."""
     message(parent, title, text, icon=QMessageBox.Icon.Information).exec()
+
+
+class ThemedBrowser(QTextBrowser):
+    """A ``QTextBrowser`` for the rich text our code builds, in the theme's colours.
+
+    The colours (links, Chinese names, muted text, sources: the classes of ``theme.css``)
+    go in front of the HTML it is given; when the theme flips between light and dark the
+    text is set again (where it was scrolled to) in the new colours. Style sheets in the
+    HTML itself should set sizes and margins, not colours.
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._html = ""
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        theme.on_change(self._theme_changed)
+
+    def setHtml(self, text: str) -> None:       # noqa: N802 (Qt's name)
+        self._html = text
+        super().setHtml(theme.css() + text)
+
+    def html_source(self) -> str:
+        """The HTML last given (without the theme's colours)."""
+        return self._html
+
+    def _theme_changed(self, _dark: bool) -> None:
+        bars = (self.verticalScrollBar(), self.horizontalScrollBar())
+        at = [b.value() for b in bars]
+        self.setHtml(self._html)
+        for b, v in zip(bars, at):
+            b.setValue(v)

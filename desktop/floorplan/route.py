@@ -10,13 +10,21 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from .. import theme
 from .tiles import paint_ratio
 
-ROUTE = QColor("#c2255c")
-CASING = QColor(255, 255, 255, 230)
-START = QColor("#2b8a3e")
-NOTE = QColor("#1864ab")
-STAIRS = QColor("#5f3dc4")
+# The light theme's colours, by their old names (the colours in use are the floor
+# scene's ``colors``: the theme's, or paper's when the floor is printed).
+ROUTE = theme.LIGHT.route_line
+CASING = theme.LIGHT.casing
+START = theme.LIGHT.start
+NOTE = theme.LIGHT.note
+STAIRS = theme.LIGHT.stairs
+
+
+def scene_colors(item: QGraphicsItem) -> theme.Colors:
+    """The colours ``item`` paints with: its floor scene's (see ``FloorScene.paper``)."""
+    return getattr(item.scene(), "colors", None) or theme.colors()
 
 
 class RouteItem(QGraphicsItem):
@@ -94,17 +102,18 @@ class RouteItem(QGraphicsItem):
         if self.route is None or not self._stops:
             return
         path = self._paths.get(self.level)
+        colors = scene_colors(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         # Cosmetic pens are as wide in device pixels as asked: widths in logical pixels.
         ratio = paint_ratio(painter)
         if path is not None:
-            casing = QPen(CASING, 7 * ratio, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+            casing = QPen(colors.casing, 7 * ratio, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                           Qt.PenJoinStyle.RoundJoin)
             casing.setCosmetic(True)
             painter.setPen(casing)
             painter.drawPath(path)
-            line = QPen(ROUTE, 3.5 * ratio, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+            line = QPen(colors.route_line, 3.5 * ratio, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                         Qt.PenJoinStyle.RoundJoin)
             line.setCosmetic(True)
             painter.setPen(line)
@@ -122,21 +131,21 @@ class RouteItem(QGraphicsItem):
         def marker(p: QPointF, label: str, color: QColor) -> None:
             c = t.map(p)
             r = max(9.0, fm.horizontalAdvance(label) / 2 + 4)
-            painter.setPen(QPen(QColor("white"), 2))
+            painter.setPen(QPen(colors.marker_ring, 2))
             painter.setBrush(color)
             painter.drawEllipse(c, r, r)
-            painter.setPen(QColor("white"))
+            painter.setPen(colors.marker_text)
             painter.drawText(QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r),
                              Qt.AlignmentFlag.AlignCenter, label)
 
         for p, on, to in self._stairs:
             if on == self.level:
-                marker(p, ("↑" if to > on else "↓") + str(to + 1), STAIRS)
+                marker(p, ("↑" if to > on else "↓") + str(to + 1), colors.stairs)
         if self._start is not None and self._start[1] == self.level:
-            marker(self._start[0], "S", START)
+            marker(self._start[0], "S", colors.start)
         for p, label, lv in self._stops:
             if lv == self.level:
-                marker(p, label, ROUTE)
+                marker(p, label, colors.route_marker)
         painter.restore()
 
 
@@ -169,7 +178,7 @@ class NoteMarksItem(QGraphicsItem):
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(NOTE)
+        painter.setBrush(scene_colors(self).note)
         for (x, y, w, h), lv in zip(self.rects, self.levels):
             if lv == self.level:
                 painter.drawRect(QRectF(x + 0.2, y + 0.2, 0.7, 0.55))
@@ -179,7 +188,8 @@ def render_floor(scene, width: int = 680, ratio: float = 3.0):
     """The whole floor (with the route and marks on it) as a picture for printing.
 
     ``width`` is in logical pixels (what labels and markers are sized in); the
-    picture has ``ratio`` times as many pixels, so it stays sharp on paper.
+    picture has ``ratio`` times as many pixels, so it stays sharp on paper. It is drawn in
+    paper's (light) colours whatever the theme.
     """
     from PySide6.QtGui import QImage
     source = scene.content_rect.adjusted(-8, -14, 8, 8)
@@ -191,6 +201,7 @@ def render_floor(scene, width: int = 680, ratio: float = 3.0):
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-    scene.render(painter, QRectF(0, 0, width, height), source)
+    with scene.paper():
+        scene.render(painter, QRectF(0, 0, width, height), source)
     painter.end()
     return image

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphic
 
 from db.expo import Expo
 
+from .. import theme
 from ..i18n import tr
 from ..richtext import SHORT, plain
 from .index import GridIndex
@@ -27,9 +29,11 @@ from .nav import reading_order
 from .tiles import (NEUTRAL, Palette, RenderState, TileCache, mix, paint_ratio, render_region,
                     tile_px)
 
-SELECT = QColor("#d9480f")
-HOVER = QColor("#1c7ed6")
-FOCUS = QColor("#000000")
+# The light theme's overlay colours, by their old names (the colours in use are the
+# scene's ``colors``).
+SELECT = theme.LIGHT.select
+HOVER = theme.LIGHT.hover
+FOCUS = theme.LIGHT.focus
 # How long after the last user input on the plan missing tiles are drawn in the
 # background (showing a scaled preview) rather than right away.
 INTERACTIVE_S = 0.6
@@ -463,7 +467,10 @@ class LabelItem(QGraphicsItem):
         # draw, four times more at ratio 2. The text is drawn as text.
         base = painter.deviceTransform()           # logical -> device pixels
         ratio = round(base.m11(), 4) or 1.0
-        key = (round(box.width(), 1), round(box.height(), 1), color.rgba(), ratio)
+        colors = self.floor.colors
+        box_color = colors.label_box
+        key = (round(box.width(), 1), round(box.height(), 1), color.rgba(), ratio,
+               box_color.rgba())
         img = self._boxes.get(key)
         if img is None:
             if len(self._boxes) > 500:
@@ -475,7 +482,7 @@ class LabelItem(QGraphicsItem):
             p = QPainter(img)
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QColor(255, 255, 255, 225))
+            p.setBrush(box_color)
             p.drawRoundedRect(QRectF(0, 0, key[0], key[1]), 4, 4)
             p.setBrush(color)
             p.drawRoundedRect(QRectF(5, key[1] / 2 - 4, 8, 8), 2, 2)
@@ -487,7 +494,7 @@ class LabelItem(QGraphicsItem):
         painter.drawImage(QRectF(round(at.x()), round(at.y()), img.width(), img.height()), img,
                           QRectF(img.rect()))
         painter.restore()
-        painter.setPen(QColor("#1f2328"))
+        painter.setPen(colors.label_text)
         painter.drawText(box.adjusted(16, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
 
 
@@ -511,17 +518,18 @@ class OverlayItem(QGraphicsItem):
         d = self.data
         on_level = self.floor.on_level
         exposed = option.exposedRect
+        colors = self.floor.colors
         # Cosmetic pens are as wide in device pixels as asked: widths in logical pixels.
         ratio = paint_ratio(painter)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#f59f00"))
+        painter.setBrush(colors.star)
         for i in d.starred:
             if on_level(i):
                 x, y, w, h = d.rects[i]
                 if exposed.intersects(QRectF(x, y, w, h)):
                     painter.drawEllipse(QPointF(x + w - 0.55, y + 0.55), 0.4, 0.4)
-        pen = QPen(SELECT, 3 * ratio)
+        pen = QPen(colors.select, 3 * ratio)
         pen.setCosmetic(True)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -531,16 +539,16 @@ class OverlayItem(QGraphicsItem):
         if self.hover is not None and on_level(self.hover):
             x, y, w, h = d.rects[self.hover]
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(0, 0, 0, 45))
+            painter.setBrush(colors.hover_shadow)
             painter.drawRect(QRectF(x + 0.35, y + 0.35, w, h))  # shadow: the booth lifts
-            pen = QPen(HOVER, 2 * ratio)
+            pen = QPen(colors.hover, 2 * ratio)
             pen.setCosmetic(True)
             painter.setPen(pen)
-            painter.setBrush(QColor(255, 255, 255, 60))
+            painter.setBrush(colors.hover_fill)
             painter.drawRect(QRectF(x - 0.1, y - 0.1, w, h))
         if self.focus is not None and on_level(self.focus):
             x, y, w, h = d.rects[self.focus]
-            pen = QPen(FOCUS, 2 * ratio, Qt.PenStyle.DashLine)
+            pen = QPen(colors.focus, 2 * ratio, Qt.PenStyle.DashLine)
             pen.setCosmetic(True)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -569,8 +577,11 @@ class FloorScene(QGraphicsScene):
             n: Level(n, [h for h in halls if int(h.get("level") or 0) == n], by_level.get(n, []), d)
             for n in numbers}
         self.booth_level = [hall_level.get(h, 0) for h in d.halls]
-        self.setBackgroundBrush(QColor("#eef0f3"))
-        self.palette_ = Palette(d.zone_colors)
+        # The colours everything on the plan is painted with (``desktop.theme``): the
+        # theme's, or paper's while a picture for printing is drawn (``paper``).
+        self.colors = theme.colors()
+        self.setBackgroundBrush(self.colors.plan_bg)
+        self.palette_ = Palette(d.zone_colors, self.colors)
         self.tiles = TileCache(d, self.palette_)
         self.destroyed.connect(self.tiles.stop)
         for n, lv in self.levels.items():
@@ -603,9 +614,46 @@ class FloorScene(QGraphicsScene):
         self.overlay = OverlayItem(d, self.sceneRect(), self)
         self.addItem(self.overlay)
         self.hall_items: list = []   # kept for callers of the old per-hall design
+        theme.on_change(self.follow_theme)
 
     def close(self) -> None:
         self.tiles.stop()
+
+    # ---------------------------------------------------------------- theme
+    def follow_theme(self, _dark: bool | None = None) -> None:
+        """Paint in the theme's colours from now on: every tile, the overview, the
+        minimap's picture and the label boxes are drawn again (without a restart)."""
+        colors = theme.colors()
+        if colors is self.colors:
+            return
+        self.colors = colors
+        self.palette_ = Palette(self.data.zone_colors, colors)
+        self.tiles.palette = self.palette_    # a tile being drawn has the old version
+        self.tiles.clear()
+        self.tiles.overviews.clear()
+        self._layers.clear()                  # no preview from tiles of the old colours
+        self.labels._boxes.clear()
+        self.setBackgroundBrush(colors.plan_bg)
+        self.render_state = RenderState(self.render_state.version + 1,
+                                        self.render_state.highlight,
+                                        self.render_state.hidden_zones)
+        self.update()
+        for view in self.views():
+            view.viewport().update()
+        self.tilesChanged.emit()
+
+    @contextmanager
+    def paper(self):
+        """Within this block the scene paints in paper's colours (light: a printed or
+        exported picture is on white paper, whatever the theme)."""
+        saved = self.colors, self.palette_
+        if self.colors is not theme.PAPER:
+            self.colors = theme.PAPER
+            self.palette_ = Palette(self.data.zone_colors, theme.PAPER)
+        try:
+            yield
+        finally:
+            self.colors, self.palette_ = saved
 
     # --------------------------------------------------------------- levels
     def level_numbers(self) -> list[int]:

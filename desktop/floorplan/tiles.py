@@ -31,15 +31,19 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainte
 
 from db.text import display_text
 
+from ..theme import LIGHT, Colors, text_on
+
 TILE = 256                      # logical pixels
-BACKGROUND = QColor("#eef0f3")
-NEUTRAL = QColor("#e4e6ea")
-NEUTRAL_EDGE = QColor("#b8bcc4")
-HALL_FILL = QColor("#f7f7f4")
-HALL_EDGE = QColor("#8a8f98")
-TEXT = QColor("#1f2328")
-TEXT_DIM = QColor("#9aa0a8")
-TEXT_ON_DARK = QColor("#ffffff")
+# The light theme's colours, by their old names (the colours in use are a ``Palette``'s
+# ``colors``: see ``desktop.theme``).
+BACKGROUND = LIGHT.plan_bg
+NEUTRAL = LIGHT.neutral
+NEUTRAL_EDGE = LIGHT.neutral_edge
+HALL_FILL = LIGHT.hall_fill
+HALL_EDGE = LIGHT.hall_edge
+TEXT = LIGHT.ink
+TEXT_DIM = LIGHT.text_dim
+TEXT_ON_DARK = LIGHT.ink_light
 # Booths narrower than this (pixels) are drawn without their own outline.
 OUTLINE_MIN_PX = 5.0
 # A standard booth's width (pixels) from which booth codes / names are drawn.
@@ -80,26 +84,51 @@ class RenderState:
 
 
 class Palette:
-    """Fill and edge colours for (zone, named, lit), computed once."""
+    """Fill and edge colours for (zone, named, lit) in one theme's ``colors``, and the ink
+    of labels on each fill, computed once.
 
-    def __init__(self, zone_colors: dict[str, QColor]):
+    A named exhibitor's booth is filled with its zone's colour in every theme; a booth
+    whose exhibitor no source names is that colour mostly turned into the theme's neutral
+    (pale in the light theme, dark in the dark one); dimmed booths (a highlight is on and
+    they are not hits) fade into the hall. Labels take the ink that contrasts best with
+    the fill (at least 4.5:1 when lit)."""
+
+    def __init__(self, zone_colors: dict[str, QColor], colors: Colors = LIGHT):
         self.zone_colors = zone_colors
+        self.colors = colors
         self._cache: dict[tuple, tuple[QBrush, QPen, QBrush]] = {}
+        self._inks: dict[tuple, QColor] = {}
+        self._lock = threading.Lock()    # the UI thread and the tile worker both ask
 
     def get(self, zone: str, named: bool, lit: bool):
         key = (zone, named, lit)
         got = self._cache.get(key)
         if got is None:
-            base = self.zone_colors.get(zone, NEUTRAL)
+            c = self.colors
+            base = self.zone_colors.get(zone, c.neutral)
             if named:
                 fill, edge = QColor(base), base.darker(160)
             else:
-                fill, edge = mix(base, NEUTRAL, 0.72), NEUTRAL_EDGE
+                fill, edge = mix(base, c.neutral, 0.72), c.neutral_edge
             if not lit:
-                fill, edge = mix(fill, HALL_FILL, 0.75), mix(edge, HALL_FILL, 0.7)
+                fill, edge = mix(fill, c.hall_fill, 0.75), mix(edge, c.hall_fill, 0.7)
             pen = QPen(edge, 0)
             got = (QBrush(fill), pen, QBrush(fill.darker(115)))
-            self._cache[key] = got
+            with self._lock:
+                got = self._cache.setdefault(key, got)
+        return got
+
+    def ink(self, zone: str, named: bool, lit: bool) -> QColor:
+        """The colour of a label on a booth of this look (the same object each time)."""
+        key = (zone, named, lit)
+        got = self._inks.get(key)
+        if got is None:
+            fill = self.get(zone, named, lit)[0].color()
+            got = text_on(fill, self.colors)
+            if not lit:
+                got = mix(got, fill, 0.45)        # dimmed, still legible
+            with self._lock:
+                got = self._inks.setdefault(key, got)
         return got
 
 
@@ -227,12 +256,13 @@ def render_region(painter: QPainter, level, data, palette: Palette, scale: float
     x1, y1 = (dx + w) / scale, (dy + h) / scale
     base = painter.worldTransform()
     line = line_px(paint_ratio(painter))
-    painter.fillRect(QRectF(0, 0, w, h), BACKGROUND)
+    colors = palette.colors
+    painter.fillRect(QRectF(0, 0, w, h), colors.plan_bg)
     painter.setTransform(QTransform(scale, 0, 0, scale, -dx, -dy) * base)
-    hall_pen = QPen(HALL_EDGE, line)
+    hall_pen = QPen(colors.hall_edge, line)
     hall_pen.setCosmetic(True)
     painter.setPen(hall_pen)
-    painter.setBrush(HALL_FILL)
+    painter.setBrush(colors.hall_fill)
     for hall in level.halls:
         if hall["x"] < x1 and hall["x"] + hall["w"] > x0 and hall["y"] < y1 \
                 and hall["y"] + hall["h"] > y0:
@@ -281,11 +311,12 @@ def render_region(painter: QPainter, level, data, palette: Palette, scale: float
             painter.setPen(pen)
         painter.drawRects(rl)
     if hl is not None:
-        # Hits stand out: a dark outline around each lit booth.
+        # Hits stand out: an outline around each lit booth (dark on the light plan,
+        # light on the dark one).
         lit = batches.lit_raw(x0, y0, x1, y1, hidden)
         if lit:
             ratio = paint_ratio(painter)
-            pen = QPen(QColor("#111111"), line if outlined else 1.5 * ratio)
+            pen = QPen(colors.hit_edge, line if outlined else 1.5 * ratio)
             pen.setCosmetic(True)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -316,28 +347,14 @@ def _fonts(code_px: int, name_px: int):
         return got
 
 
-def dark_test(data, palette: Palette):
-    """A function telling whether booth i's (lit) fill needs light text."""
-    cache: dict[tuple, bool] = {}
-    zones, occupants = data.zones, data.occupants
-
-    def dark(i: int) -> bool:
-        key = (zones[i] or "", bool(occupants[i]))
-        got = cache.get(key)
-        if got is None:
-            c = palette.get(key[0], key[1], True)[0].color()
-            got = cache[key] = (0.299 * c.red() + 0.587 * c.green() + 0.114 * c.blue()) < 140
-        return got
-    return dark
-
-
 def paint_labels(painter: QPainter, data, palette, ids, scale, dx, dy, booth_px, hl) -> None:
     """Booth codes and exhibitor names, each clipped to its own booth (no overlaps)."""
     code_font, name_font, fm_code, fm_name = _fonts(
         max(8, min(12, int(booth_px / 4))), max(9, min(14, int(booth_px / 3.2))))
     code_h, name_h = fm_code.height(), fm_name.height()
     rects, codes, labels = data.rects, data.codes, data.labels
-    dark = dark_test(data, palette)
+    zones, occupants = data.zones, data.occupants
+    ink = palette.ink
     left_top = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
     wrap = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
     elide = Qt.TextElideMode.ElideRight
@@ -347,8 +364,7 @@ def paint_labels(painter: QPainter, data, palette, ids, scale, dx, dy, booth_px,
     for i in ids:
         x, y, w, h = rects[i]
         r = QRectF(x * scale - dx + 2, y * scale - dy + 1, w * scale - 4, h * scale - 2)
-        lit = hl is None or i in hl
-        color = (TEXT_ON_DARK if dark(i) else TEXT) if lit else TEXT_DIM
+        color = ink(zones[i] or "", bool(occupants[i]), hl is None or i in hl)
         if color is not current:
             painter.setPen(color)
             current = color

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QColor, QFont, QImage, QKeyEvent, QMouseEvent, QPainter, QPen,
+from PySide6.QtGui import (QFont, QImage, QKeyEvent, QMouseEvent, QPainter, QPen,
                            QWheelEvent)
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QGraphicsView, QHBoxLayout,
                                QToolButton, QToolTip, QWidget)
@@ -79,16 +79,17 @@ class Minimap(QWidget):
         return self._picture[1], QPointF(left / ratio, top / ratio)
 
     def paintEvent(self, event) -> None:
+        colors = self.view.floor.colors
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor(255, 255, 255, 240))
+        p.fillRect(self.rect(), colors.minimap_bg)
         img, at = self.picture()
         p.drawImage(at, img)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         vis = self.from_scene(self.view.visible_scene_rect()).intersected(QRectF(self.rect()))
-        p.setPen(QPen(QColor("#d9480f"), 2))
-        p.setBrush(QColor(217, 72, 15, 18))
+        p.setPen(QPen(colors.select, 2))
+        p.setBrush(colors.view_box)
         p.drawRect(vis)
-        p.setPen(QColor("#8a8f98"))
+        p.setPen(colors.minimap_frame)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
         p.end()
@@ -517,9 +518,10 @@ class FloorView(QGraphicsView):
         fm = painter.fontMetrics()
         w = fm.horizontalAdvance(self.badge) + 16
         r = QRectF(self.viewport().width() - w - 10, 10, w, fm.height() + 8)
+        colors = self.floor.colors
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(255, 243, 191, 235))
+        painter.setBrush(colors.badge_bg)
         painter.drawRoundedRect(r, 4, 4)
-        painter.setPen(QColor("#5c3c00"))
+        painter.setPen(colors.badge_text)
         painter.drawText(r, Qt.AlignmentFlag.AlignCenter, self.badge)
         painter.restore()

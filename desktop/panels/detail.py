@@ -18,25 +18,25 @@ from db.expo import Expo
 from db.supply import tool_label
 from db.userdata import Outbox, UserData
 
+from .. import theme
 from ..i18n import tr
-from ..richtext import TITLE, attr, data_combo, esc, esc_text, plain, set_plain
+from ..richtext import TITLE, ThemedBrowser, attr, data_combo, esc, esc_text, plain, set_plain
 from .market import MarketChart
 
 RETRY_MS = 5000          # a note that could not be saved is tried again this often
-FAILED_STYLE = "color: #b00020;"
 
 COUNTRY_NAMES = {"CN": "China", "US": "United States", "JP": "Japan", "DE": "Germany",
                  "GB": "United Kingdom", "KR": "South Korea", "TW": "Taiwan", "NL": "Netherlands"}
 
+# Sizes and margins of the detail views' rich text; its colours (.zh, .muted, .src, .url,
+# .tag, a.title, links) come from the theme (``richtext.ThemedBrowser``, ``theme.css``).
 STYLE = """
 <style>
  body { font-size: 13px; }
  h2 { margin: 0 0 2px 0; font-size: 18px; }
- .zh { color: #444; font-size: 14px; }
- .muted { color: #667; }
- .src { color: #556; font-size: 11px; margin: 2px 0 8px 0; }
+ .zh { font-size: 14px; }
+ .src { font-size: 11px; margin: 2px 0 8px 0; }
  .quote { margin: 6px 0 2px 10px; font-style: italic; }
- .tag { background: #eef1f6; }
  h3 { margin: 12px 0 4px 0; font-size: 14px; }
 </style>
 """
@@ -52,7 +52,7 @@ def sources_html(sources: list[dict]) -> str:
         if s.get("licence"):
             bits.append(esc(tr("licence") + ": " + s["licence"]))
         if s.get("url"):
-            bits.append(f"<span style='color:#1c5fa8'>{esc(s['url'])}</span>")
+            bits.append(f"<span class='url'>{esc(s['url'])}</span>")
         items.append(" · ".join(b for b in bits if b))
     return ('<div class="src">' + esc(tr("Sources")) + ": " + "<br>".join(
         f"[{i + 1}] {t}" for i, t in enumerate(items)) + "</div>")
@@ -104,7 +104,7 @@ class DetailPanel(QWidget):
         self.write_status.setObjectName("writeStatus")
         self.write_status.setTextFormat(Qt.TextFormat.PlainText)
         self.write_status.setWordWrap(True)
-        self.write_status.setStyleSheet(FAILED_STYLE)
+        theme.error_text(self.write_status)
         self.write_status.hide()
 
         self.tabs = QTabWidget()
@@ -205,10 +205,7 @@ class DetailPanel(QWidget):
         self._show_readonly()
 
     def _browser(self) -> QTextBrowser:
-        b = QTextBrowser()
-        b.setOpenLinks(False)
-        b.setOpenExternalLinks(False)
-        return b
+        return ThemedBrowser()
 
     # -------------------------------------------------------------- showing
     def show_empty(self) -> None:
@@ -331,7 +328,7 @@ class DetailPanel(QWidget):
             out += "<table cellspacing=0 cellpadding=2 width='100%'><tr>"
             out += f"<td width=72 valign=top><a href='{link}'>{self._thumb_img(p.get('image'))}" \
                    "</a></td><td valign=top>"
-            out += f"<h3><a href='{link}' style='color:#1a2b44; text-decoration:none'>" \
+            out += f"<h3><a href='{link}' class='title'>" \
                    f"{esc(p['name'])}</a></h3>"
             if names:
                 out += f"<div class='zh'>{esc(names)}</div>"
@@ -509,7 +506,7 @@ class DetailPanel(QWidget):
     def _set_status(self, text: str, failed: bool = False) -> None:
         self.note_status.setText(text)
         self.note_status.setToolTip("")
-        self.note_status.setStyleSheet(FAILED_STYLE if failed else "")
+        theme.error_text(self.note_status, failed)
 
     def _show_failed(self, draft) -> None:
         """The note's own status line says that it is not saved, why, and what happens."""

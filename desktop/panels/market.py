@@ -7,17 +7,19 @@ providers, and says so plainly where the data has no figure.
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPalette
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from db.supply import MarketContext, market_context, tool_label
 from db.text import breakable
 
+from .. import theme
 from ..i18n import tr
 from ..richtext import PARAGRAPH, SHORT, data_combo, esc, plain
 
-BAR = QColor("#5b7db1")
-BAR_CN = QColor("#c92a2a")
+# The light theme's bar colours (in use: the theme's ``bar``, ``bar_cn``).
+BAR = theme.LIGHT.bar
+BAR_CN = theme.LIGHT.bar_cn
 TOP_FIRMS = 8
 
 
@@ -55,6 +57,10 @@ class ShareBars(QWidget):
             return
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # Text in the palette's colour for text on this widget's background; bars, the
+        # track and the CN mark in the theme's colours.
+        c = theme.colors(self.palette())
+        text = self.palette().color(QPalette.ColorRole.WindowText)
         font = QFont(self.font())
         font.setPixelSize(12)
         bold = QFont(font)
@@ -69,21 +75,21 @@ class ShareBars(QWidget):
             if g != group:
                 group = g
                 p.setFont(bold)
-                p.setPen(QColor("#1f2328"))
+                p.setPen(text)
                 p.drawText(QRectF(0, y, self.width(), 20), Qt.AlignmentFlag.AlignVCenter,
                            tr("By country or region") if g == "country"
                            else tr("Leading firms (top {n})").format(n=TOP_FIRMS))
                 y += 22
             p.setFont(font)
-            p.setPen(BAR_CN if cn else QColor("#1f2328"))
-            text = fm.elidedText(name, Qt.TextElideMode.ElideRight, label_w - 30)
+            p.setPen(c.cn_text if cn else text)
+            shown = fm.elidedText(name, Qt.TextElideMode.ElideRight, label_w - 30)
             p.drawText(QRectF(0, y, label_w - 28, 16),
-                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, shown)
             if cn:
                 p.setPen(Qt.PenStyle.NoPen)
-                p.setBrush(BAR_CN)
+                p.setBrush(theme.LIGHT.bar_cn)          # white on it reads in both themes
                 p.drawRoundedRect(QRectF(label_w - 24, y + 2, 20, 12), 2, 2)
-                p.setPen(QColor("white"))
+                p.setPen(c.marker_text)
                 small = QFont(font)
                 small.setPixelSize(9)
                 small.setBold(True)
@@ -91,11 +97,11 @@ class ShareBars(QWidget):
                 p.drawText(QRectF(label_w - 24, y + 2, 20, 12), Qt.AlignmentFlag.AlignCenter, "CN")
                 p.setFont(font)
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QColor("#e9ecef"))
+            p.setBrush(c.chart_track)
             p.drawRect(QRectF(bar_x, y + 3, bar_w, 10))
-            p.setBrush(BAR_CN if cn else BAR)
+            p.setBrush(c.bar_cn if cn else c.bar)
             p.drawRect(QRectF(bar_x, y + 3, bar_w * max(0.0, min(share, 100.0)) / 100.0, 10))
-            p.setPen(QColor("#1f2328"))
+            p.setPen(text)
             p.drawText(QRectF(bar_x + bar_w + 4, y, 48, 16), Qt.AlignmentFlag.AlignVCenter,
                        f"{share:.1f}%")
             y += 18
@@ -118,7 +124,7 @@ class MarketChart(QWidget):
         self.caption.setWordWrap(True)
         self.caption.setObjectName("marketCaption")
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
-        self.caption.setStyleSheet("color: #556; font-size: 11px;")
+        theme.caption(self.caption)
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)

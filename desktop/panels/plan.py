@@ -24,6 +24,7 @@ from db.plan_export import (Plan, attach_route, collect_plan, route_stops, write
 from db.routing import ENTRANCE, WALK_SPEED_M_S, RouteGraph, graph_for, plan_route
 from db.userdata import UserData
 
+from .. import theme
 from ..i18n import tr
 from ..richtext import TITLE, data_combo, esc, esc_text, plain, tooltip, warn
 
@@ -58,7 +59,7 @@ class PlanPanel(QWidget):
         self.error.setObjectName("planError")
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
+        theme.error_text(self.error)
         self.error.hide()
         self.start_box = data_combo(QComboBox())
         self.start_box.setToolTip(tr("Where the walk starts"))

@@ -7,20 +7,28 @@ import datetime as dt
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsScene, QGraphicsView, QLabel, QListWidget,
-                               QListWidgetItem, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
+                               QListWidgetItem, QSplitter, QVBoxLayout, QWidget)
 
 from db.expo import Expo
 
+from .. import theme
 from ..i18n import tr
-from ..richtext import LABEL, attr, esc, esc_text, plain, tooltip
+from ..richtext import LABEL, ThemedBrowser, attr, esc, esc_text, plain, tooltip
 from .detail import STYLE, sources_html
 
 LANES = ("us", "china", "expo")
 LANE_LABEL = {"us": "United States", "china": "China", "expo": "Expo and reporting"}
-LANE_COLOR = {"us": QColor("#1c5fa8"), "china": QColor("#c92a2a"), "expo": QColor("#2b8a3e")}
+# The light theme's lane colours (in use: ``lane_color``, the theme's).
+LANE_COLOR = {lane: getattr(theme.LIGHT, lane) for lane in LANES}
 LANE_H = 88.0
 PX_PER_YEAR = 110.0
 TOP = 30.0
+
+
+def lane_color(lane: str, colors: theme.Colors | None = None) -> QColor:
+    """A lane's colour in the theme (readable as text on the timeline's background)."""
+    c = colors or theme.colors()
+    return getattr(c, lane) if lane in LANES else c.event_dim_text
 
 
 def _year_fraction(date: str) -> float:
@@ -36,7 +44,6 @@ class EventItem(QGraphicsItem):
     def __init__(self, event: dict, x: float, y: float, label_row: int):
         super().__init__()
         self.event = event
-        self.color = LANE_COLOR.get(event["side"], QColor("#555"))
         self.label_row = label_row
         self.selected = False
         self.lit = True
@@ -70,18 +77,19 @@ class EventItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        color = self.color if self.lit else QColor("#c4c8ce")
-        painter.setPen(QPen(QColor("#000") if self.selected else color.darker(130),
+        c = theme.colors()
+        color = lane_color(self.event["side"], c) if self.lit else c.event_dim
+        painter.setPen(QPen(c.event_selected if self.selected else color.darker(130),
                             2.5 if self.selected else 1))
         painter.setBrush(color)
         r = 6.5 if self.selected else 5
         painter.drawEllipse(QPointF(0, 0), r, r)
         if self.show_label:
             dy = -34 + self.label_row * 17
-            painter.setPen(QPen(QColor("#adb5bd"), 1))
+            painter.setPen(QPen(c.connector, 1))
             painter.drawLine(QPointF(0, -5 if dy < 0 else 5), QPointF(6, dy + 7))
             painter.setFont(self._font)
-            painter.setPen(QColor("#1f2328") if self.lit else QColor("#9aa0a8"))
+            painter.setPen(c.event_text if self.lit else c.event_dim_text)
             if self.selected:
                 f = QFont(self._font)
                 f.setBold(True)
@@ -115,7 +123,11 @@ class TimelineView(QGraphicsView):
         self._span: tuple[int, int] | None = None
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._bands: list = []       # (lane background, lane line) per lane
+        self._years: list = []       # (grid line, year text) per year
         self._build()
+        self.apply_colors()
+        theme.on_change(self.apply_colors)
 
     def x_of(self, date: str) -> float:
         return (_year_fraction(date) - self.y0) * PX_PER_YEAR
@@ -125,20 +137,19 @@ class TimelineView(QGraphicsView):
         width = (self.y1 - self.y0) * PX_PER_YEAR
         for i, lane in enumerate(LANES):
             top = TOP + i * LANE_H
-            sc.addRect(QRectF(-40, top, width + 80, LANE_H),
-                       QPen(Qt.PenStyle.NoPen), QBrush(QColor("#f8f9fa" if i % 2 else "#ffffff")))
-            sc.addLine(-40, top + LANE_H * 0.62, width + 40, top + LANE_H * 0.62,
-                       QPen(LANE_COLOR[lane].lighter(150), 2))
+            band = sc.addRect(QRectF(-40, top, width + 80, LANE_H), QPen(Qt.PenStyle.NoPen))
+            line = sc.addLine(-40, top + LANE_H * 0.62, width + 40, top + LANE_H * 0.62)
+            self._bands.append((band, line))
         bottom = TOP + len(LANES) * LANE_H
         font = QFont()
         font.setPixelSize(11)
         for year in range(self.y0, self.y1 + 1):
             x = (year - self.y0) * PX_PER_YEAR
-            sc.addLine(x, TOP - 6, x, bottom, QPen(QColor("#dee2e6"), 1))
+            grid = sc.addLine(x, TOP - 6, x, bottom)
             t = sc.addSimpleText(str(year), font)
             t.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
             t.setPos(x + 3, TOP - 22)
-            t.setBrush(QColor("#495057"))
+            self._years.append((grid, t))
         for ev in self.events:
             lane = ev["side"] if ev["side"] in LANES else "expo"
             x = self.x_of(ev["date"])
@@ -147,6 +158,22 @@ class TimelineView(QGraphicsView):
             sc.addItem(item)
             self.items[ev["slug"]] = item
         self.setSceneRect(QRectF(-40, 0, width + 80 + 220, bottom + 10))
+
+    def apply_colors(self, _dark: bool | None = None) -> None:
+        """Colour the lanes, year lines and labels for the theme (and repaint the events)."""
+        c = theme.colors()
+        self.setBackgroundBrush(c.band_a)
+        for i, (band, line) in enumerate(self._bands):
+            band.setBrush(QBrush(c.band_b if i % 2 else c.band_a))
+            lane = lane_color(LANES[i], c)
+            line.setPen(QPen(lane.lighter(150) if not c.dark else lane.darker(170), 2))
+        grid_pen = QPen(c.grid, 1)
+        grid_pen.setCosmetic(True)          # one pixel at every zoom in time
+        for grid, text in self._years:
+            grid.setPen(grid_pen)
+            text.setBrush(c.year)
+        self.scene().update()
+        self.viewport().update()
 
     def lane_names(self) -> list[str]:
         return [tr(LANE_LABEL[lane]) for lane in LANES]
@@ -158,13 +185,14 @@ class TimelineView(QGraphicsView):
         font.setPixelSize(11)
         font.setBold(True)
         painter.setFont(font)
+        c = theme.colors()
         for i, lane in enumerate(LANES):
             y = self.mapFromScene(QPointF(0, TOP + (i + 1) * LANE_H)).y() - 20
             w = painter.fontMetrics().horizontalAdvance(tr(LANE_LABEL[lane])) + 10
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(255, 255, 255, 220))
+            painter.setBrush(c.chip)
             painter.drawRoundedRect(QRectF(4, y, w, 18), 3, 3)
-            painter.setPen(LANE_COLOR[lane])
+            painter.setPen(lane_color(lane, c))
             painter.drawText(QRectF(8, y, 150, 18), Qt.AlignmentFlag.AlignVCenter,
                              tr(LANE_LABEL[lane]))
         painter.restore()
@@ -275,8 +303,7 @@ class PolicyPanel(QWidget):
         events = expo.rows("SELECT slug, date, date_precision, title, side FROM events")
         self.timeline = TimelineView(events)
         self.timeline.eventClicked.connect(lambda slug: self.choose("event", slug))
-        self.text = QTextBrowser()
-        self.text.setOpenLinks(False)
+        self.text = ThemedBrowser()
         self.text.anchorClicked.connect(self._on_anchor)
         self.header = QLabel(tr("Pick a topic, or click an event on the timeline: the booths "
                                 "it concerns light up on the floor plan."))

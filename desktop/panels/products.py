@@ -5,16 +5,17 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QSizePolicy, QSplitter, QTableView, QTextBrowser,
+                               QLineEdit, QSizePolicy, QSplitter, QTableView,
                                QToolButton, QVBoxLayout, QWidget)
 
 from db.expo import Expo
 from db.supply import tool_label
 
+from .. import theme
 from ..i18n import tr
 from ..models.products import EXHIBITOR_ROLE, SLUG_ROLE, ProductModel
 from ..workers import PictureJob, placeholder_image
-from ..richtext import attr, data_combo, esc, esc_text, plain, set_plain
+from ..richtext import ThemedBrowser, attr, data_combo, esc, esc_text, plain, set_plain
 from .detail import COUNTRY_NAMES, STYLE, sources_html, specs_html
 
 
@@ -34,10 +35,9 @@ class ProductView(QWidget):
         self.credit = QLabel("")
         self.credit.setObjectName("pictureCredit")
         self.credit.setTextFormat(Qt.TextFormat.PlainText)   # a credit is data, never HTML
-        self.credit.setStyleSheet("color: #667; font-size: 11px;")
+        theme.caption(self.credit)
         self.credit.setWordWrap(True)
-        self.text = QTextBrowser()
-        self.text.setOpenLinks(False)
+        self.text = ThemedBrowser()
         self.text.anchorClicked.connect(self._on_link)
         pic = QWidget()
         pl = QVBoxLayout(pic)
@@ -280,7 +280,7 @@ class UnplacedTray(QWidget):
         self.note = QLabel(tr("Booths in the imported lists that the floor plan does not show. "
                               "They are listed and searchable, but not drawn."))
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #556; font-size: 11px;")
+        theme.caption(self.note)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.note)

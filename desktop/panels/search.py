@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHead
 from db import search as dbsearch
 from db.expo import Expo
 
+from .. import theme
 from ..i18n import tr
 from ..models.exhibitors import SLUG_ROLE, ExhibitorFilter, ExhibitorModel
 from ..richtext import data_combo, plain, tooltip
@@ -55,7 +56,7 @@ def mark_terms(text: str, terms: list[str], selected: bool = False) -> str:
         return _html.escape(text)
     pattern = _re.compile("|".join(_re.escape(t) for t in sorted(terms, key=len, reverse=True)),
                           _re.IGNORECASE)
-    color = "#ffffff" if selected else "#1a2b44"
+    color = "#ffffff" if selected else theme.colors().title_link.name()
     out, pos = [], 0
     for m in pattern.finditer(text):
         out.append(_html.escape(text[pos:m.start()]))

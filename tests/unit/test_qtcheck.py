@@ -200,3 +200,21 @@ def test_a_plugin_path_of_the_users_own_is_left_to_qt(tmp_path):
     assert qtcheck.problem({"QT_PLUGIN_PATH": str(tmp_path)}) is None   # no display either
     # The bundle's runtime hook points QT_PLUGIN_PATH at our own plugins: still checked.
     assert qtcheck.problem({"QT_PLUGIN_PATH": str(QT / "plugins")}) is not None
+
+
+
+def test_qts_platform_option_wins_over_the_environment(tmp_path):
+    # `wesemibay -platform offscreen` with no display: Qt would start, so the check must not
+    # refuse; `-platform xcb` with no display is refused with the no-display line. (In a child
+    # process: the check stands aside where a QGuiApplication already runs, as in this one.)
+    import subprocess
+    import sys
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    code = ("import sys; from desktop.qtcheck import cannot_start; "
+            "sys.exit(2 if cannot_start(sys.argv[1]) else 0)")
+    ok = subprocess.run([sys.executable, "-c", code, "offscreen"], capture_output=True,
+                        text=True, env=dict(env, QT_QPA_PLATFORM="xcb"))
+    assert ok.returncode == 0 and ok.stderr == ""
+    refused = subprocess.run([sys.executable, "-c", code, "xcb"], capture_output=True,
+                             text=True, env=dict(env, QT_QPA_PLATFORM="offscreen"))
+    assert refused.returncode == 2 and "cannot open a window" in refused.stderr
