@@ -312,9 +312,11 @@ def main(argv: list[str] | None = None) -> int:
         settings.setValue("ui/language", args.lang)
     load_translation(app, lang)
 
+    from .startstate import StartGuard      # a start that died: restore nothing this time
+    guard = None if args.screenshot else StartGuard(settings, app)
     try:
         expo, user = open_start_files(args.expo, data_dir, settings,
-                                      remember=not args.screenshot)
+                                      remember=guard is not None and guard.restore)
     except DataError as exc:
         print(f"wesemibay: {exc}", file=sys.stderr)
         log.warning("not started: %s", exc)
@@ -328,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     window.view.fit_all()  # before the first paint: no tiles drawn at a zoom never shown
     app.processEvents()
-    if not args.select and not args.screenshot:
+    if not args.select and guard is not None and guard.restore:
         window.restore_selection()
     if args.select and not window.select_text(args.select):
         print(f"wesemibay: --select {args.select!r}: no exhibitor or booth of that name "
@@ -349,6 +351,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wesemibay: {args.screenshot}: cannot write the PNG", file=sys.stderr)
             return 1
         return 0
+    guard.show_notice(window)
+    guard.arm()                        # the marker goes once the window has run a moment
+    from .panels.welcome import maybe_show_welcome
+    maybe_show_welcome(window)
     _windows.append(window)
     # Everything loaded so far lives as long as the window: keep it out of the cyclic
     # collector's full passes, which otherwise cost 20-80 ms at trade-fair scale.
