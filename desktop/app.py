@@ -236,6 +236,12 @@ def load_translation(app, lang: str) -> None:
     translator = QTranslator(app)
     if translator.load(f"wesemibay_{lang}", str(qm_dir)):
         app.installTranslator(translator)
+    # Qt's own words too (key names in Help ▸ Keyboard shortcuts: "Strg+K"), where shipped.
+    from PySide6.QtCore import QLibraryInfo
+    qt = QTranslator(app)
+    if lang != "en" and qt.load(f"qtbase_{QLocale().name() if lang == 'zh' else lang}",
+                                QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
 
 
 def open_start_files(expo_arg: str | None, data_dir: Path, settings, remember: bool = True):

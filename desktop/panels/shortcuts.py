@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QKeyCombination, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHeaderView, QMainWindow, QMenu, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
@@ -39,7 +39,7 @@ def widget_keys() -> tuple[tuple[str, tuple[str, ...], str], ...]:
     )
 
 
-ARROWS = {"Left": "←", "Right": "→", "Up": "↑", "Down": "↓"}
+ARROWS = {Qt.Key.Key_Left: "←", Qt.Key.Key_Right: "→", Qt.Key.Key_Up: "↑", Qt.Key.Key_Down: "↓"}
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,15 @@ class Shortcut:
 
 
 def key_text(seq: QKeySequence | str) -> str:
-    text = QKeySequence(seq).toString(QKeySequence.SequenceFormat.NativeText)
-    return "+".join(ARROWS.get(p, p) for p in text.split("+"))
+    """A key as the keyboard and the interface language name it ("Strg+K"); arrow keys as
+    arrows ("Ctrl+←")."""
+    seq = QKeySequence(seq)
+    native = QKeySequence.SequenceFormat.NativeText
+    if seq.count() == 1 and seq[0].key() in ARROWS:
+        combo = seq[0]
+        with_a = QKeySequence(QKeyCombination(combo.keyboardModifiers(), Qt.Key.Key_A))
+        return with_a.toString(native)[:-1] + ARROWS[combo.key()]
+    return seq.toString(native)
 
 
 def keys_text(keys: tuple[str, ...]) -> str:
@@ -143,12 +150,13 @@ class ShortcutsDialog(HelpDialog):
         self.tree.setItemsExpandable(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QTreeWidget.SelectionMode.NoSelection)
+        self.tree.setWordWrap(True)           # a long German line wraps instead of eliding
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(True)
         lay = QVBoxLayout(self)
         lay.addWidget(self.tree)
         lay.addWidget(self.close_buttons())
-        self.resize(fit_size(window, 50, 56))
+        self.resize(fit_size(window, 56, 56))
         self.refresh()
 
     def refresh(self) -> None:
