@@ -360,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     guard.show_notice(window)
     guard.arm()                        # the marker goes once the window has run a moment
     from .panels.welcome import maybe_show_welcome
-    maybe_show_welcome(window)
+    maybe_show_welcome(window, note=None if guard.restore else guard.message())
     _windows.append(window)
     # Everything loaded so far lives as long as the window: keep it out of the cyclic
     # collector's full passes, which otherwise cost 20-80 ms at trade-fair scale.

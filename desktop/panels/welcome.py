@@ -12,8 +12,8 @@ venue and date, how many booths carry a named exhibitor, how many sources it cit
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import (QCheckBox, QDialogButtonBox, QGridLayout, QLabel, QMainWindow,
-                               QPushButton, QVBoxLayout)
+from PySide6.QtWidgets import (QCheckBox, QDialogButtonBox, QFrame, QGridLayout, QLabel,
+                               QMainWindow, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from db.dates import format_date
 from db.summary import expo_summary
@@ -33,11 +33,14 @@ def welcome_wanted(settings: QSettings | None) -> bool:
     return str(settings.value(HIDE_KEY, "false")).lower() not in ("true", "1")
 
 
-def maybe_show_welcome(window: QMainWindow) -> "WelcomeDialog | None":
-    """At start: show the welcome unless the user asked not to see it again."""
+def maybe_show_welcome(window: QMainWindow, note: str | None = None) -> "WelcomeDialog | None":
+    """At start: show the welcome unless the user asked not to see it again; ``note`` (what
+    the start has to say, such as why nothing was restored) stands at its top."""
     if not welcome_wanted(window.settings):
         return None
-    return show_welcome(window)
+    dlg = show_welcome(window)
+    dlg.set_note(note)
+    return dlg
 
 
 def show_welcome(window: QMainWindow) -> "WelcomeDialog":
@@ -67,9 +70,28 @@ class WelcomeDialog(HelpDialog):
         name = meta.get("name") or expo.path.stem
         lang = ui_locale()
 
-        lay = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setSpacing(8)
+        self.title = heading(tr("Welcome to WeSemiBay Explorer"), 1.4)
+        outer.addWidget(self.title)
+        # The text scrolls if it is taller than the screen allows (a long German text on a
+        # 720-pixel screen); the title and the buttons always show.
+        self.body = QWidget()
+        lay = QVBoxLayout(self.body)
+        lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(8)
-        lay.addWidget(heading(tr("Welcome to WeSemiBay Explorer"), 1.4))
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.body)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.scroll, 1)
+        self.note = _para("")
+        self.note.setObjectName("welcomeNote")
+        self.note.setFrameShape(QFrame.Shape.StyledPanel)
+        self.note.setMargin(6)
+        self.note.hide()
+        lay.addWidget(self.note)
         self.paragraphs: list[QLabel] = []
 
         def para(text: str) -> None:
@@ -153,15 +175,33 @@ class WelcomeDialog(HelpDialog):
         foot.addWidget(again, 1, 0)
         foot.addWidget(buttons, 0, 1, 2, 1, Qt.AlignmentFlag.AlignBottom)
         foot.setColumnStretch(0, 1)
-        lay.addSpacing(4)
-        lay.addLayout(foot)
-        # Word-wrapped text: a window does not size itself by height-for-width, so give it
-        # a width that suits the screen and the height its text needs at that width.
-        width = fit_size(window, 52, 0).width()
-        self.setFixedWidth(width)
-        lay.activate()
-        self.setFixedHeight(lay.totalHeightForWidth(width))
+        outer.addLayout(foot)
+        self.foot = foot
+        self.setFixedWidth(fit_size(window, 60, 0).width())
         buttons.button(QDialogButtonBox.StandardButton.Close).setDefault(True)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Word-wrapped text: a window does not size itself by height-for-width, so take the
+        height the text needs at this width, up to what the screen (and window) allow."""
+        outer = self.layout()
+        m = outer.contentsMargins()
+        body = self.body.layout()
+        body.invalidate()
+        need = body.totalHeightForWidth(self.width() - m.left() - m.right())
+        rest = (self.title.sizeHint().height() + self.foot.sizeHint().height()
+                + 2 * outer.spacing() + m.top() + m.bottom())
+        screen = self.window_.screen().availableGeometry().height()
+        room = min(screen, self.window_.height() or screen) - 2 * self.title.sizeHint().height()
+        self.scroll.setFixedHeight(max(80, min(need, room - rest)))
+        outer.invalidate()
+        self.setFixedHeight(self.scroll.height() + rest)
+
+    def set_note(self, text: str | None) -> None:
+        """A line above the rest (or none), such as "the last start did not finish"."""
+        self.note.setText(f"<b>{_own(text)}</b>" if text else "")
+        self.note.setVisible(bool(text))
+        self._fit()
 
     def _add_try(self, grid: QGridLayout, text: str, button: str, slot) -> None:
         row = len(self.tries)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QShortcut
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from db import schema
 from db.build import seed_fingerprint
@@ -165,8 +165,21 @@ def test_welcome_says_what_the_expo_is_and_why_few_booths_are_named(builtin_wind
     sources = win.sources.tree.topLevelItemCount()
     assert f"lists all {sources} sources" in text
     assert len(dlg.tries) == 3
-    # It fits a 1280x720 window.
+    # It fits a 1280x720 window, all of its text in view.
     assert dlg.width() <= win.width() and dlg.height() <= win.height()
+    assert dlg.scroll.verticalScrollBar().maximum() == 0
+
+
+def test_welcome_on_a_short_window_scrolls_instead_of_running_off_it(builtin_window, qtbot):
+    win = builtin_window
+    win.resize(800, 420)
+    qtbot.waitUntil(lambda: win.height() == 420)
+    dlg = welcome.show_welcome(win)
+    assert dlg.height() <= win.height() and dlg.width() <= win.width()
+    assert dlg.scroll.verticalScrollBar().maximum() > 0      # the rest is a scroll away
+    close = dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
+    bottom = close.mapTo(dlg, close.rect().bottomRight())
+    assert close.isVisible() and dlg.rect().contains(bottom)  # and Close is always in reach
 
 
 def test_the_three_things_to_try_do_what_they_say(builtin_window, qtbot):
@@ -417,15 +430,19 @@ def prepare_last_session(data: Path, builtin_file: Path, tmp_path: Path) -> Path
     s = settings_of(data)
     s.setValue("last/expo", str(other))
     s.setValue("last/selection", "wesemibay-2025|exhibitor|merck")
-    s.setValue(welcome.HIDE_KEY, True)
     s.sync()
     return other
 
 
 def looked(window) -> dict:
     notice = window.statusBar().findChild(QLabel, "startNoticeText")
+    dlg = the_welcome(window)
+    assert dlg.isVisible()
     return {"selection": window.selection, "expo": window.expo.path,
-            "notice": notice.text() if notice is not None and notice.isVisible() else None}
+            "notice": notice.toolTip() if notice is not None and notice.isVisible() else None,
+            "welcome": dlg.note.text() if dlg.note.isVisible() else None,
+            # all of it in view, nothing to scroll for
+            "welcome fits": dlg.scroll.verticalScrollBar().maximum() == 0}
 
 
 @pytest.mark.slow
@@ -449,7 +466,9 @@ def test_a_start_that_died_before_its_window_showed_restores_nothing_next_time(
     assert seen["rc"] == 0
     assert seen["selection"] is None                        # nothing restored ...
     assert seen["expo"] != other                            # not even the last expo file
-    assert seen["notice"] and "last start did not finish" in seen["notice"]   # ... and said
+    assert seen["notice"] and "last start did not finish" in seen["notice"]   # ... and said,
+    assert "last start did not finish" in seen["welcome"]   # in the welcome too
+    assert seen["welcome fits"]
     assert settings_of(data).value(startstate.KEY) is None  # this start finished
 
     # The settings were kept: the start after that one restores as usual.
@@ -460,7 +479,7 @@ def test_a_start_that_died_before_its_window_showed_restores_nothing_next_time(
     seen = start(data, looked, monkeypatch=monkeypatch)
     assert seen["selection"] == ("exhibitor", "merck")
     assert seen["expo"] == other
-    assert seen["notice"] is None
+    assert seen["notice"] is None and seen["welcome"] is None
 
 
 def test_the_marker_is_written_before_restoring_and_cleared_once_the_window_ran(
