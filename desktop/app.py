@@ -327,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wesemibay: {exc}", file=sys.stderr)
         log.warning("not started: %s", exc)
         show_line(APP_NAME, str(exc))     # started from a menu, nobody reads stderr
-        return 1
+        return guard.finish(1) if guard else 1      # refused, not crashed: no marker left
 
     from .main_window import MainWindow
     window = MainWindow(expo, user, None if args.screenshot else settings)
@@ -341,12 +341,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.select and not window.select_text(args.select):
         print(f"wesemibay: --select {args.select!r}: no exhibitor or booth of that name "
               f"in {expo.path}", file=sys.stderr)
-        return 1
+        return guard.finish(1) if guard else 1
     if args.topic:
         if expo.record("topic", args.topic) is None:
             print(f"wesemibay: --topic {args.topic!r}: no such topic in {expo.path}",
                   file=sys.stderr)
-            return 1
+            return guard.finish(1) if guard else 1
         window.open_policy("topic", args.topic)
     report_user_file(user, window)     # its dialog comes up once the window runs
     if args.screenshot:

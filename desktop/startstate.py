@@ -7,12 +7,14 @@ way. So a start writes a marker into the settings *before* it restores anything,
 it once the window has shown, the restore has finished and the window has run for a moment
 (or when the program quits normally). A start that finds the marker still there knows the
 last start never got that far: it restores nothing, opens the built-in expo (unless an expo
-is named on the command line), and says so in the status bar.
+is named on the command line), and says so in the status bar (and in the welcome, when
+that shows). A start that refuses its arguments (exit 1) is no crash: it clears the marker.
 
     guard = StartGuard(settings)          # before the last expo is opened
     if guard.restore: window.restore_selection()
     guard.show_notice(window)             # the line in the status bar, if it skipped
     guard.arm()                           # clears the marker once the window has run
+    return guard.finish(1)                # a start that refuses its arguments (exit 1)
 
 Screenshot runs neither restore nor write the marker.
 """
@@ -92,10 +94,11 @@ class StartGuard(QObject):
         if app is not None:
             app.aboutToQuit.connect(self.finish)
 
-    def finish(self) -> None:
-        """The start is done: remove the marker."""
-        if self.done:
-            return
-        self.done = True
-        self.settings.remove(KEY)
-        self.settings.sync()
+    def finish(self, rc: int | None = None) -> int | None:
+        """The start is done (or refused its arguments without crashing, and returns
+        ``rc``): remove the marker. Returns ``rc``."""
+        if not self.done:
+            self.done = True
+            self.settings.remove(KEY)
+            self.settings.sync()
+        return rc

@@ -138,6 +138,7 @@ class AboutDialog(HelpDialog):
         head = QHBoxLayout()
         icon = QLabel()
         icon.setPixmap(QApplication.windowIcon().pixmap(64, 64))
+        icon.setAccessibleName("WeSemiBay Explorer")
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         head.addWidget(icon)
         title = QVBoxLayout()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QLocale, QSize, Qt
+from PySide6.QtCore import QEvent, QLocale, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QMainWindow,
                                QMenu)
@@ -73,6 +73,14 @@ class HelpDialog(QDialog):
         self.setWindowTitle(title)
         self.setModal(False)
         self.setWindowModality(Qt.WindowModality.NonModal)
+        window.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        # The window closes (or File ▸ Open replaces it): its Help dialogs go with it.
+        if obj is self.window_ and event.type() == QEvent.Type.Hide \
+                and not event.spontaneous() and self.isVisible():
+            self.close()
+        return False
 
     def close_buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

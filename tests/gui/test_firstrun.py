@@ -210,11 +210,19 @@ def test_welcome_closes_with_escape_and_help_menu_brings_it_back(builtin_window,
     assert action is not None and action.associatedObjects()
     action.trigger()
     assert the_welcome(win).isVisible()
+    about.show_about(win)
+    shortcuts.show_shortcuts(win)
     # "Don't show this at start" is what the settings say, both ways.
     dlg.hide_box.setChecked(True)
     assert not welcome.welcome_wanted(win.settings)
     dlg.hide_box.setChecked(False)
     assert welcome.welcome_wanted(win.settings)
+    # Closing the window closes its Help dialogs (File ▸ Open replaces a window so, too).
+    dialogs = [the_welcome(win), win.findChild(about.AboutDialog),
+               win.findChild(shortcuts.ShortcutsDialog)]
+    assert all(d.isVisible() for d in dialogs)
+    win.close()
+    assert not any(d.isVisible() for d in dialogs)
 
 
 # ---------------------------------------------------------------- shortcuts
@@ -496,3 +504,14 @@ def test_the_marker_is_written_before_restoring_and_cleared_once_the_window_ran(
     assert QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat).value(
         startstate.KEY) is None
     assert startstate.StartGuard(s).restore
+
+
+def test_a_start_that_refuses_its_arguments_is_not_taken_for_a_crash(
+        tmp_path, builtin_file, capsys):
+    data = data_folder(tmp_path, builtin_file)
+    assert desktop_app.main(["--data-dir", str(data), "--select", "no-such-exhibitor"]) == 1
+    assert "no-such-exhibitor" in capsys.readouterr().err
+    for w in QApplication.topLevelWidgets():     # the window it had shown
+        w.close()
+    assert settings_of(data).value(startstate.KEY) is None
+    assert startstate.StartGuard(settings_of(data)).restore
