@@ -20,6 +20,7 @@ class ExpoSummary:
     named_booths: int           # placed booths with at least one named exhibitor
     exhibitors: int             # named exhibitors, with a booth or not
     sources: int
+    events: int                 # dated events (the policy timeline)
     newest_source: str | None   # stored ISO day of the newest dated source
     newest_precision: str | None
     builtin: bool               # the built-in expo (built from db/seed)
@@ -36,7 +37,8 @@ def expo_summary(expo: Expo) -> ExpoSummary:
         " (SELECT count(DISTINCT b.code) FROM booths b JOIN booth_exhibitors be"
         "  ON be.booth = b.code WHERE b.placed) AS named_booths,"
         " (SELECT count(*) FROM exhibitors) AS exhibitors,"
-        " (SELECT count(*) FROM sources) AS sources")[0]
+        " (SELECT count(*) FROM sources) AS sources,"
+        " (SELECT count(*) FROM events) AS events")[0]
     newest = expo._rows("SELECT date, date_precision FROM sources WHERE date IS NOT NULL"
                         " AND date != '' ORDER BY date DESC LIMIT 1")
     # Among the first placed exhibitors by name (bounded: a trade fair has 30,000), the one
@@ -50,6 +52,7 @@ def expo_summary(expo: Expo) -> ExpoSummary:
         " c.name COLLATE NOCASE LIMIT 1", (EXAMPLE_CANDIDATES,))
     return ExpoSummary(booths=counts["booths"], named_booths=counts["named_booths"],
                        exhibitors=counts["exhibitors"], sources=counts["sources"],
+                       events=counts["events"],
                        newest_source=newest[0]["date"] if newest else None,
                        newest_precision=newest[0]["date_precision"] if newest else None,
                        builtin=is_builtin(expo),

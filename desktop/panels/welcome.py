@@ -47,6 +47,16 @@ def show_welcome(window: QMainWindow) -> "WelcomeDialog":
     return show_dialog(window, WelcomeDialog)
 
 
+def first_word(name: str) -> str:
+    """A word of a name to search for: "Changzhou" of "Changzhou Bochang Electronics"; the
+    first four characters of a name written without spaces ("新凯来科技" -> "新凯来科")."""
+    name = name.strip()
+    if " " not in name:
+        return name if name.isascii() else name[:4]
+    words = [w.strip(",.;:()") for w in name.split()]
+    return next((w for w in words if len(w) >= 3), words[0])
+
+
 def _own(text: str) -> str:
     """Our own (translated) sentence as a part of rich text: escaped."""
     return esc(text, PARAGRAPH)
@@ -113,11 +123,15 @@ class WelcomeDialog(HelpDialog):
             text = sentences(text, _own(tr(
                 "It is built from news reports and a sourced fact sheet; {menu} lists all {n} "
                 "sources.").format(menu=sources, n=summary.sources)))
-        else:
+        elif summary.sources:
             text = _own(tr("Open now: {name}. {menu} lists its {n} sources.")).format(
                 name=f"<b>{esc(name, TITLE)}</b>", menu=_own(sources), n=summary.sources)
+        else:
+            text = _own(tr("Open now: {name}.")).format(name=f"<b>{esc(name, TITLE)}</b>")
         para(text)
-        if meta.get("schematic"):
+        if meta.get("synthetic"):
+            para(_own(tr("Synthetic data, made for tests and benchmarks.")))
+        if meta.get("schematic") and not meta.get("synthetic"):
             para(_own(tr("No official floor plan of this expo is known, so the layout is "
                          "schematic: the halls follow the reported zones, but the booths are "
                          "not where they stood at the show.")))
@@ -137,7 +151,8 @@ class WelcomeDialog(HelpDialog):
         grid.setColumnStretch(1, 1)
         grid.setHorizontalSpacing(10)
         self.tries: list[QPushButton] = []
-        example = SEARCH_EXAMPLE if summary.builtin else plain((summary.example or ("", ""))[1], 40)
+        example = SEARCH_EXAMPLE if summary.builtin else first_word(
+            plain((summary.example or ("", ""))[1], 40))
         if example:
             search_text = tr("Search: type a name or a word such as {example}. Hits appear as "
                              "you type, their booths light up, and Enter goes to the best one."
@@ -155,9 +170,14 @@ class WelcomeDialog(HelpDialog):
                 "products and sources appear on the right. Press S to star it for My plan."),
                 tr("Show {name}").format(name=button_text(ex_name, 24)),
                 lambda: self._try_select(slug))
-        self._add_try(grid, tr(
-            "Open the policy timeline and pick an event: the exhibitors it concerns light up "
-            "on the floor plan."), tr("Open the timeline"), self._try_timeline)
+        if summary.events:
+            self._add_try(grid, tr(
+                "Open the policy timeline and pick an event: the exhibitors it concerns light "
+                "up on the floor plan."), tr("Open the timeline"), self._try_timeline)
+        else:
+            self._add_try(grid, tr(
+                "Star a few booths, then open My plan: it puts them in a walking order along "
+                "the aisles, to print or export."), tr("Open My plan"), self._try_plan)
         lay.addLayout(grid)
         para(_own(tr("{menu} lists every key.").format(
             menu=menu_path(tr("&Help"), tr("&Keyboard shortcuts")))))
@@ -244,6 +264,12 @@ class WelcomeDialog(HelpDialog):
         w = self.window_
         w.select("exhibitor", slug)
         w.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _try_plan(self) -> None:
+        dock = self.window_.plan_dock
+        dock.show()
+        dock.raise_()
+        dock.widget().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _try_timeline(self) -> None:
         w = self.window_

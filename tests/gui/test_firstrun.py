@@ -201,6 +201,22 @@ def test_the_three_things_to_try_do_what_they_say(builtin_window, qtbot):
     assert win.policy_dock.isVisible()
 
 
+def test_welcome_on_another_expo_speaks_of_that_one(win, qtbot):
+    """A synthetic demo without sources or events: no claims of the built-in expo, a search
+    word from its own exhibitors, and My plan instead of an empty timeline."""
+    dlg = welcome.show_welcome(win)
+    text = " ".join(p.text() for p in dlg.paragraphs)
+    assert "Demo" in text and "Synthetic data" in text
+    assert "built-in" not in text and "booths carry a name" not in text
+    search, _, plan = dlg.tries
+    word = search.text().removeprefix("Search for ")
+    qtbot.mouseClick(search, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.search._shown_text == word and bool(win.search.hits),
+                    timeout=5000)                 # the word finds something
+    qtbot.mouseClick(welcome.show_welcome(win).tries[2], Qt.MouseButton.LeftButton)
+    assert plan.text() == "Open My plan" and win.plan_dock.isVisible()
+
+
 def test_welcome_closes_with_escape_and_help_menu_brings_it_back(builtin_window, qtbot):
     win = builtin_window
     dlg = welcome.show_welcome(win)

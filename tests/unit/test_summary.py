@@ -25,6 +25,7 @@ def test_summary_of_the_builtin_expo_matches_its_seed(built_expo, tmp_path):
     assert s.named_booths < s.booths       # most booths are the unnamed "other exhibitors"
     assert s.exhibitors == n_exhibitors
     assert s.sources == len(seed_sources)
+    assert s.events == len(json.loads((SEED_DIR / "events.json").read_text(encoding="utf-8")))
     assert s.newest_source == max(src["date"] for src in seed_sources if src.get("date"))
     assert s.example == ("sicarrier", "SiCarrier")   # the named exhibitor with most products
 
@@ -34,5 +35,5 @@ def test_summary_of_another_and_of_an_empty_expo(built_expo, tmp_path):
         assert not expo_summary(expo).builtin        # any other file name
     with open_expo(tmp_path / "empty.sqlite", create=True) as expo:
         s = expo_summary(expo)
-    assert (s.booths, s.named_booths, s.exhibitors, s.sources) == (0, 0, 0, 0)
+    assert (s.booths, s.named_booths, s.exhibitors, s.sources, s.events) == (0, 0, 0, 0, 0)
     assert s.newest_source is None and s.example is None
