@@ -287,6 +287,12 @@ def load_translation(app, lang: str) -> None:
     translator = QTranslator(app)
     if translator.load(f"wesemibay_{lang}", str(qm_dir)):
         app.installTranslator(translator)
+    # Qt's own words too (key names in Help ▸ Keyboard shortcuts: "Strg+K"), where shipped.
+    from PySide6.QtCore import QLibraryInfo
+    qt = QTranslator(app)
+    if lang != "en" and qt.load(f"qtbase_{QLocale().name() if lang == 'zh' else lang}",
+                                QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
 
 
 def open_start_files(expo_arg: str | None, data_dir: Path, settings, remember: bool = True):
@@ -372,14 +378,16 @@ def main(argv: list[str] | None = None) -> int:
         settings.setValue(theme.SETTING, args.theme)
     theme.apply(args.theme or str(settings.value(theme.SETTING, "system")))
 
+    from .startstate import StartGuard      # a start that died: restore nothing this time
+    guard = None if args.screenshot else StartGuard(settings, app)
     try:
         expo, user = open_start_files(args.expo, data_dir, settings,
-                                      remember=not args.screenshot)
+                                      remember=guard is not None and guard.restore)
     except DataError as exc:
         print(f"wesemibay: {exc}", file=sys.stderr)
         log.warning("not started: %s", exc)
         show_line(APP_NAME, str(exc))     # started from a menu, nobody reads stderr
-        return 1
+        return guard.finish(1) if guard else 1      # refused, not crashed: no marker left
 
     from .main_window import MainWindow
     window = MainWindow(expo, user, None if args.screenshot else settings)
@@ -388,17 +396,17 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     window.view.fit_all()  # before the first paint: no tiles drawn at a zoom never shown
     app.processEvents()
-    if not args.select and not args.screenshot:
+    if not args.select and guard is not None and guard.restore:
         window.restore_selection()
     if args.select and not window.select_text(args.select):
         print(f"wesemibay: --select {args.select!r}: no exhibitor or booth of that name "
               f"in {expo.path}", file=sys.stderr)
-        return 1
+        return guard.finish(1) if guard else 1
     if args.topic:
         if expo.record("topic", args.topic) is None:
             print(f"wesemibay: --topic {args.topic!r}: no such topic in {expo.path}",
                   file=sys.stderr)
-            return 1
+            return guard.finish(1) if guard else 1
         window.open_policy("topic", args.topic)
     report_user_file(user, window)     # its dialog comes up once the window runs
     if args.screenshot:
@@ -409,6 +417,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wesemibay: {args.screenshot}: cannot write the PNG", file=sys.stderr)
             return 1
         return 0
+    guard.show_notice(window)
+    guard.arm()                        # the marker goes once the window has run a moment
+    from .panels.welcome import maybe_show_welcome
+    maybe_show_welcome(window, note=None if guard.restore else guard.message())
     _windows.append(window)
     # Everything loaded so far lives as long as the window: keep it out of the cyclic
     # collector's full passes, which otherwise cost 20-80 ms at trade-fair scale.

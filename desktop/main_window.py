@@ -342,19 +342,12 @@ class MainWindow(QMainWindow):
         a_clear.triggered.connect(lambda: self.scene.set_highlight(None))
         self.view.addAction(a_clear)
 
-        m_help = self.menuBar().addMenu(tr("&Help"))
-        a_about = QAction(tr("&About WeSemiBay Explorer"), self)
-        a_about.triggered.connect(self._about)
-        m_help.addAction(a_about)
+        from .panels.help import fill_help_menu   # Welcome, Keyboard shortcuts, About
+        fill_help_menu(self, self.menuBar().addMenu(tr("&Help")))
 
     def focus_search(self) -> None:
         self.search.box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.box.selectAll()
-
-    def _about(self) -> None:
-        QMessageBox.about(self, tr("About WeSemiBay Explorer"), tr(
-            "WeSemiBay Explorer: an offline explorer for trade shows, their exhibitors and "
-            "the policy context around them. Every fact shown carries its source."))
 
     def _open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Open expo file"), "",
