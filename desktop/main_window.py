@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QM
 from db.errors import DataError
 from db.expo import Expo
 from db.userdata import UserData
+from db.views import booth_view, exhibitor_view
 
 from .floorplan.route import NoteMarksItem, RouteItem, render_floor
 from .flowlayout import FlowLayout
@@ -377,14 +378,15 @@ class MainWindow(QMainWindow):
             elif i is None:
                 return False
         if kind == "exhibitor":
-            if self.expo.exhibitor(ref) is None:
+            view = exhibitor_view(self.expo, ref)
+            if view is None:
                 return False
             ids = set(d.by_exhibitor.get(ref, []))
-            self.detail.show_exhibitor(ref)
+            self.detail.show_exhibitor(view)
             self.search.select_exhibitor(ref)
         else:  # a booth with no named exhibitor
             ids = {d.by_code[ref]}
-            self.detail.show_booth(ref)
+            self.detail.show_booth(booth_view(self.expo, ref) or {"code": ref})
             self.search.select_exhibitor(None)
         self.selection = (kind, ref)
         self.scene.set_selected(ids)

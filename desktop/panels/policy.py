@@ -10,10 +10,10 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsScene, QGraphicsView, QLa
                                QListWidgetItem, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from db.expo import Expo
+from db.views import PolicyTarget, citations, policy_target
 
 from ..i18n import tr
-from ..richtext import LABEL, attr, esc, esc_text, plain, tooltip
-from .detail import STYLE, sources_html
+from ..richtext import LABEL, STYLE, attr, esc, esc_text, plain, sources_html, tooltip
 
 LANES = ("us", "china", "expo")
 LANE_LABEL = {"us": "United States", "china": "China", "expo": "Expo and reporting"}
@@ -266,13 +266,15 @@ class PolicyPanel(QWidget):
         self.expo = expo
         self.topics = QListWidget()
         self.topics.setAccessibleName(tr("Policy topics"))
-        for t in expo.rows("SELECT slug, title, side FROM topics ORDER BY title"):
+        topics = expo.topics()
+        self.topic_titles = {t["slug"]: t["title"] for t in topics}
+        for t in topics:
             item = QListWidgetItem(plain(t["title"]))
             item.setToolTip(tooltip(t["title"], LABEL))
             item.setData(Qt.ItemDataRole.UserRole, t["slug"])
             self.topics.addItem(item)
         self.topics.currentItemChanged.connect(self._on_topic)
-        events = expo.rows("SELECT slug, date, date_precision, title, side FROM events")
+        events = expo.events()
         self.timeline = TimelineView(events)
         self.timeline.eventClicked.connect(lambda slug: self.choose("event", slug))
         self.text = QTextBrowser()
@@ -309,14 +311,12 @@ class PolicyPanel(QWidget):
             self.choose(kind, slug)
 
     def choose(self, kind: str, slug: str) -> None:
-        rec = self.expo.record(kind, slug)
-        if rec is None:
+        target = policy_target(self.expo, kind, slug)
+        if target is None:
             return
         self.current = (kind, slug)
         if kind == "topic":
-            events = {r[0] for r in self.expo.conn.execute(
-                "SELECT event FROM event_topics WHERE topic = ?", (slug,))}
-            self.timeline.set_lit(events)
+            self.timeline.set_lit({e["slug"] for e in target.events})
             self.timeline.set_selected(None)
             for i in range(self.topics.count()):
                 if self.topics.item(i).data(Qt.ItemDataRole.UserRole) == slug:
@@ -326,10 +326,11 @@ class PolicyPanel(QWidget):
         else:
             self.timeline.set_lit(None)
             self.timeline.set_selected(slug)
-        self.text.setHtml(STYLE + self._html(kind, slug, rec))
+        self.text.setHtml(STYLE + self._html(target))
         self.targetChosen.emit(kind, slug)
 
-    def _html(self, kind: str, slug: str, rec: dict) -> str:
+    def _html(self, target: PolicyTarget) -> str:
+        kind, rec = target.kind, target.record
         out = f"<h2>{esc(rec['title'])}</h2>"
         if kind == "event":
             side = LANE_LABEL.get(rec["side"], rec["side"])
@@ -339,37 +340,28 @@ class PolicyPanel(QWidget):
                 else tr("during the expo (day not reported)"))
             out += f"<div class='muted'>{esc(when)} · {esc(tr(side))}</div>"
         out += f"<p>{esc_text(rec.get('summary') or '')}</p>"
-        out += sources_html(self.expo.sources_of(kind, slug))
-        linked = self.expo.linked_exhibitors(kind, slug)
+        out += sources_html(target.sources)
         out += f"<h3>{esc(tr('Exhibits it concerns'))}</h3>"
-        if linked:
-            topics = {t["slug"]: t["title"]
-                      for t in self.expo.rows("SELECT slug, title FROM topics")}
-            for r in linked:
+        if target.linked:
+            for r in target.linked:
                 via = ""
                 if r["via"]:
                     via = (f" <span class='muted'>({esc(tr('through the topic'))} "
-                           f"<a href='topic:{attr(r['via'])}'>{esc(topics.get(r['via'], r['via']))}"
-                           f"</a>)</span>")
+                           f"<a href='topic:{attr(r['via'])}'>"
+                           f"{esc(self.topic_titles.get(r['via'], r['via']))}</a>)</span>")
                 out += (f"<p><a href='exhibitor:{attr(r['slug'])}'>{esc(r['name'])}</a> — "
                         f"{esc_text(r['reason'])}{via}</p>")
         else:
             out += f"<p class='muted'>{esc(tr('No exhibit is linked directly.'))}</p>"
         if kind == "topic":
-            events = self.expo.rows(
-                "SELECT e.slug, e.date, e.title FROM event_topics et JOIN events e "
-                "ON e.slug = et.event WHERE et.topic = ? ORDER BY e.date", (slug,))
-            if events:
+            if target.events:
                 out += f"<h3>{esc(tr('On the timeline'))}</h3>"
                 out += "".join(f"<p>{esc(e['date'])} · <a href='event:{attr(e['slug'])}'>"
-                               f"{esc(e['title'])}</a></p>" for e in events)
-        else:
-            topics = self.expo.rows(
-                "SELECT t.slug, t.title FROM event_topics et JOIN topics t ON t.slug = et.topic "
-                "WHERE et.event = ? ORDER BY t.title", (slug,))
-            if topics:
-                out += f"<h3>{esc(tr('Topics'))}</h3>" + "".join(
-                    f"<p><a href='topic:{attr(t['slug'])}'>{esc(t['title'])}</a></p>" for t in topics)
+                               f"{esc(e['title'])}</a></p>" for e in target.events)
+        elif target.topics:
+            out += f"<h3>{esc(tr('Topics'))}</h3>" + "".join(
+                f"<p><a href='topic:{attr(t['slug'])}'>{esc(t['title'])}</a></p>"
+                for t in target.topics)
         return out
 
 
@@ -383,30 +375,13 @@ class SourcesPanel(QWidget):
         self.tree.setHeaderLabels([tr("Source"), tr("Publisher"), tr("Date"), tr("Address")])
         self.tree.setAccessibleName(tr("Sources"))
         self.tree.setColumnWidth(0, 360)
-        titles = {}
-        for kind, table, key, col in (("exhibitor", "exhibitors", "slug", "name"),
-                                      ("organisation", "organisations", "slug", "name"),
-                                      ("product", "products", "slug", "name"),
-                                      ("topic", "topics", "slug", "title"),
-                                      ("event", "events", "slug", "title"),
-                                      ("person", "people", "slug", "name"),
-                                      ("quote", "quotes", "id", "translation"),
-                                      ("link", "links", "id", "reason"),
-                                      ("expo", "expo", "slug", "name"),
-                                      ("zone", "zones", "slug", "name")):
-            for ref, title in expo.conn.execute(f"SELECT {key}, {col} FROM {table}"):
-                titles[(kind, ref)] = title or ref
-        cites: dict[str, list[tuple[str, str]]] = {}
-        for kind, ref, src in expo.conn.execute("SELECT kind, ref, source FROM cites"):
-            cites.setdefault(src, []).append((kind, ref))
-        for s in expo.rows("SELECT * FROM sources ORDER BY date IS NULL, date, title"):
-            refs = cites.get(s["id"], [])
+        for s, refs in citations(expo):
             top = QTreeWidgetItem([f"{plain(s['title'])} ({len(refs)})", plain(s.get("publisher")),
                                    plain(s.get("date")) or tr("undated"), plain(s.get("url"))])
             top.setToolTip(0, tooltip(s["title"], LABEL))
             top.setToolTip(3, tooltip(s.get("url"), LABEL))
-            for kind, ref in sorted(refs):
-                text = plain(titles.get((kind, ref), ref), 120)
+            for kind, _ref, title in refs:
+                text = plain(title, 120)
                 child = QTreeWidgetItem([f"{tr(kind)}: {text}"])
                 top.addChild(child)
             self.tree.addTopLevelItem(top)

@@ -10,12 +10,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from db.expo import Expo
 from db.supply import tool_label
+from db.views import product_view
 
-from ..i18n import tr
+from ..i18n import country, tr
 from ..models.products import EXHIBITOR_ROLE, SLUG_ROLE, ProductModel
+from ..richtext import (STYLE, attr, data_combo, esc, esc_text, plain, set_plain, sources_html,
+                        specs_html)
 from ..workers import PictureJob, placeholder_image
-from ..richtext import attr, data_combo, esc, esc_text, plain, set_plain
-from .detail import COUNTRY_NAMES, STYLE, sources_html, specs_html
 
 
 class ProductView(QWidget):
@@ -55,45 +56,43 @@ class ProductView(QWidget):
 
     def show_product(self, slug: str | None) -> None:
         self.slug = slug
-        p = self.expo.record("product", slug) if slug else None
-        if p is None:
+        view = product_view(self.expo, slug) if slug else None
+        if view is None:
             self.picture.clear()
             self.credit.setText("")
             self.text.setHtml(STYLE + "<p class='muted'>" + esc(tr(
                 "Pick a product to see its picture, specifications and sources.")) + "</p>")
             self.picture_state = "none"
             return
-        ex = self.expo.exhibitor(p["exhibitor"]) or {}
+        p = view.product
         body = f"<h2>{esc(p['name'])}</h2>"
         names = " · ".join(n for n in (p.get("name_zh"), p.get("pinyin")) if n)
         if names:
             body += f"<div class='zh'>{esc(names)}</div>"
         rows = [(tr("Exhibitor"), f"<a href='exhibitor:{attr(p['exhibitor'])}'>"
-                                  f"{esc(ex.get('name') or p['exhibitor'])}</a>")]
-        if ex.get("booths"):
-            rows.append((tr("Booth"), esc(", ".join(ex["booths"]))))
+                                  f"{esc(view.exhibitor_name or p['exhibitor'])}</a>")]
+        if view.booths:
+            rows.append((tr("Booth"), esc(", ".join(view.booths))))
         if p.get("tool_type"):
             rows.append((tr("Tool type"), esc(tool_label(p["tool_type"]))))
-        if ex.get("country"):
-            rows.append((tr("Country"), esc(COUNTRY_NAMES.get(ex["country"], ex["country"]))))
+        if view.country:
+            rows.append((tr("Country"), esc(country(view.country))))
         body += "<table cellspacing=2>" + "".join(
             f"<tr><td class='muted'>{esc(k)}</td><td>{v}</td></tr>" for k, v in rows) + "</table>"
         if p.get("summary"):
             body += f"<p>{esc_text(p['summary'])}</p>"
         body += specs_html(p.get("specs"), tr("Specifications"))
-        body += sources_html(self.expo.sources_of("product", slug))
+        body += sources_html(view.sources)
         self.text.setHtml(STYLE + body)
-        self._load_picture(p.get("image"))
+        self._load_picture(p.get("image"), view.credit)
 
-    def _load_picture(self, image_id: int | None) -> None:
+    def _load_picture(self, image_id: int | None, credit: str | None = None) -> None:
         self._image = None
         if not image_id:
             self.credit.setText("")
             self._set_placeholder(tr("No picture"))
             return
-        row = self.expo.conn.execute("SELECT credit FROM images WHERE id = ?",
-                                     (image_id,)).fetchone()
-        set_plain(self.credit, row[0] if row and row[0] else "")
+        set_plain(self.credit, credit or "")
         self._set_placeholder("")
         self.picture_state = "loading"
         job = PictureJob(self.expo.path, image_id)
@@ -162,8 +161,7 @@ class ProductsPanel(QWidget):
                                     (self.country, "country", tr("All countries"))):
             box.addItem(all_label, None)
             for value, label in choices[key]:
-                box.addItem(plain(COUNTRY_NAMES.get(label, label) if key == "country" else label),
-                            value)
+                box.addItem(plain(country(label) if key == "country" else label), value)
             box.currentIndexChanged.connect(self._on_filters)
         self.only = QToolButton()
         self.only.setCheckable(True)
@@ -286,11 +284,7 @@ class UnplacedTray(QWidget):
         lay.addWidget(self.note)
         lay.addWidget(self.list, 1)
         self.codes: list[str] = []
-        for code, names, slug in expo.conn.execute(
-                "SELECT b.code, group_concat(e.name, ', '), min(e.slug) FROM booths b "
-                "LEFT JOIN booth_exhibitors be ON be.booth = b.code "
-                "LEFT JOIN exhibitors e ON e.slug = be.exhibitor "
-                "WHERE b.placed = 0 GROUP BY b.code ORDER BY b.code LIMIT 5000"):
+        for code, names, slug in expo.unplaced_booths(limit=5000):
             item = QListWidgetItem(f"{plain(code)} — {plain(names)}" if names else plain(code))
             item.setData(Qt.ItemDataRole.UserRole, slug)
             self.list.addItem(item)

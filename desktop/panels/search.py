@@ -202,7 +202,7 @@ class SearchPanel(QWidget):
             self.proxy.set_also(set())
             self.hitsChanged.emit(None)
             return
-        self.hits = dbsearch.search(self.expo.conn, text, limit=60) if hits is None else hits
+        self.hits = self.expo.search(text, limit=60) if hits is None else hits
         for kind, group in dbsearch.grouped(self.hits):
             head = QTreeWidgetItem([f"{tr(dbsearch.KIND_LABEL.get(kind, kind))} ({len(group)})"])
             head.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -234,9 +234,7 @@ class SearchPanel(QWidget):
         slugs = {h.id for h in self.hits if h.kind == "exhibitor"}
         products = [h.id for h in self.hits if h.kind == "product"]
         if products:
-            marks = ",".join("?" * len(products))
-            slugs.update(r[0] for r in self.expo.conn.execute(
-                f"SELECT DISTINCT exhibitor FROM products WHERE slug IN ({marks})", products))
+            slugs.update(self.expo.exhibitors_of_products(products))
         return slugs
 
     def _hit_items(self) -> list[QTreeWidgetItem]:

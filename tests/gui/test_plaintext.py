@@ -237,8 +237,8 @@ def test_every_surface_shows_hostile_data_as_plain_text(hwin, hostile, qtbot, us
         dock.show()
     win.plan.show_route.setChecked(True)
 
-    topic = win.expo.conn.execute("SELECT slug FROM topics ORDER BY slug LIMIT 1").fetchone()[0]
-    event = win.expo.conn.execute("SELECT slug FROM events ORDER BY date LIMIT 1").fetchone()[0]
+    topic = min(t["slug"] for t in win.expo.topics())
+    event = min(win.expo.events(), key=lambda e: e["date"])["slug"]
     checked = 0
     for ex in hostile.exhibitors:
         assert win.select("exhibitor", ex), ex

@@ -127,15 +127,15 @@ def test_thumbnails_are_made_in_a_worker_and_cached_in_the_file(expo, qtbot):
     img = loader.image(image_id)
     assert img.height() > img.width()                       # EXIF-rotated: upright
     loader.wait()
-    thumb = expo.conn.execute("SELECT thumb FROM images WHERE id = ?", (image_id,)).fetchone()[0]
+    thumb = expo.image_blobs(image_id)[0]
     assert thumb and dbimages.inspect(thumb).height > dbimages.inspect(thumb).width
 
 
 def _big_expo(path: Path, n: int) -> None:
     """An expo with ``n`` products (plain inserts; no search index needed here)."""
     from db.expo import open_expo as _open
-    e = _open(path, create=True)
-    c = e.conn
+    _open(path, create=True).close()
+    c = sqlite3.connect(path, isolation_level=None)
     c.execute("BEGIN")
     c.execute("INSERT INTO zones(slug, name) VALUES ('z', 'Zone')")
     c.executemany("INSERT INTO exhibitors(slug, name, country, zone) VALUES (?, ?, 'CN', 'z')",
@@ -144,7 +144,7 @@ def _big_expo(path: Path, n: int) -> None:
                   ((f"p{i}", f"ex{i // 30}", f"Product {i:07d}", ("ald", "cvd", "etch")[i % 3])
                    for i in range(n)))
     c.execute("COMMIT")
-    e.close()
+    c.close()
 
 
 def test_model_stays_fast_with_many_products(qtbot, tmp_path):
