@@ -173,10 +173,12 @@ class Expo:
     its caller. ``_conn`` and ``_rows`` are for modules of ``db`` only.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path):
+    def __init__(self, conn: sqlite3.Connection, path: Path, version: int | None = None):
         self._conn = conn       # private to db/ (the window asks Expo's methods instead)
         self.path = path
         self._meta: tuple[int, dict] | None = None
+        if version is not None:
+            self.version = version          # known when opened: no need to read it again
 
     # ----------------------------------------------------------------- basics
     def close(self) -> None:
@@ -480,7 +482,7 @@ def open_expo(path: str | os.PathLike, *, create: bool = False, readonly: bool =
             except BaseException:
                 conn.close()
                 raise
-            return Expo(conn, path)
+            return Expo(conn, path, schema.SCHEMA_VERSION)
     _check_header(path)
     try:
         probe = _connect(path, readonly=True, probe=True)
@@ -525,7 +527,8 @@ def open_expo(path: str | os.PathLike, *, create: bool = False, readonly: bool =
         except BaseException:
             conn.close()
             raise
-    return Expo(conn, path)
+        version = schema.SCHEMA_VERSION
+    return Expo(conn, path, version)
 
 
 def open_reader(path: str | os.PathLike) -> Expo:

@@ -21,6 +21,7 @@ from db.views import SHOWN_PRODUCTS, ExhibitorView
 from ..i18n import country, tr
 from ..richtext import (STYLE, TITLE, attr, data_combo, esc, esc_text, plain, set_plain,
                         sources_html, specs_html)
+from ..selection import Reason, Selected, Selection
 from .market import MarketChart
 
 RETRY_MS = 5000          # a note that could not be saved is tried again this often
@@ -28,14 +29,16 @@ FAILED_STYLE = "color: #b00020;"
 
 
 class DetailPanel(QWidget):
+    """Shows what the selection holds (it reads nothing itself: the selection hands it the
+    exhibitor's whole view); stars and notes go to the user file."""
     favouriteToggled = Signal(str, str, bool)    # kind, ref, on
     noteSaved = Signal(str, str)                 # kind, ref
-    productChosen = Signal(str)                  # product slug (a click in the Products tab)
 
-    def __init__(self, expo: Expo, user: UserData, parent=None):
+    def __init__(self, expo: Expo, user: UserData, selection: Selection, parent=None):
         super().__init__(parent)
         self.expo = expo
         self.user = user
+        self.selection = selection
         self.expo_slug = expo.meta().get("slug") or expo.path.stem
         self.kind: str | None = None
         self.ref: str | None = None
@@ -159,6 +162,7 @@ class DetailPanel(QWidget):
         lay.addWidget(self.tabs, 1)
         self.show_empty()
         self._show_readonly()
+        selection.changed.connect(self._on_selected)
 
     def _browser(self) -> QTextBrowser:
         b = QTextBrowser()
@@ -167,6 +171,17 @@ class DetailPanel(QWidget):
         return b
 
     # -------------------------------------------------------------- showing
+    def _on_selected(self, state: Selected) -> None:
+        if state.kind == "exhibitor":
+            if state.view is not self.view:
+                self.show_exhibitor(state.view)
+            if state.product and state.reason == Reason.SEARCH:
+                self.show_product_tab()     # a product hit: its exhibitor, at the product
+        elif state.kind == "booth":
+            self.show_booth(state.booth)
+        else:
+            self.show_empty()
+
     def show_empty(self) -> None:
         self.save_note()
         self.kind = self.ref = None
@@ -347,7 +362,7 @@ class DetailPanel(QWidget):
     def _on_product_link(self, url) -> None:
         text = url.toString()
         if text.startswith("product:"):
-            self.productChosen.emit(text.split(":", 1)[1])
+            self.selection.select("product", text.split(":", 1)[1], reason=Reason.DETAIL)
 
     def _policy_html(self, view: ExhibitorView) -> str:
         if not view.links:

@@ -10,10 +10,11 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsScene, QGraphicsView, QLa
                                QListWidgetItem, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from db.expo import Expo
-from db.views import PolicyTarget, citations, policy_target
+from db.views import PolicyTarget, citations
 
 from ..i18n import tr
 from ..richtext import LABEL, STYLE, attr, esc, esc_text, plain, sources_html, tooltip
+from ..selection import Highlight, Reason, Selection
 
 LANES = ("us", "china", "expo")
 LANE_LABEL = {"us": "United States", "china": "China", "expo": "Expo and reporting"}
@@ -257,13 +258,13 @@ class TimelineView(QGraphicsView):
 
 
 class PolicyPanel(QWidget):
-    """Topics list, timeline, and a text pane for the chosen topic or event."""
-    targetChosen = Signal(str, str)   # kind ("topic"/"event"), slug
-    exhibitorChosen = Signal(str)
+    """Topics list, timeline, and a text pane for the topic or event the selection lights
+    (picking one here lights it: ``Selection.highlight``)."""
 
-    def __init__(self, expo: Expo, parent=None):
+    def __init__(self, expo: Expo, selection: Selection, parent=None):
         super().__init__(parent)
         self.expo = expo
+        self.selection = selection
         self.topics = QListWidget()
         self.topics.setAccessibleName(tr("Policy topics"))
         topics = expo.topics()
@@ -297,6 +298,7 @@ class PolicyPanel(QWidget):
         lay.addWidget(self.header)
         lay.addWidget(main, 1)
         self.current: tuple[str, str] | None = None
+        selection.highlighted.connect(self._on_highlighted)
 
     def _on_topic(self, item: QListWidgetItem | None, _prev=None) -> None:
         if item is not None:
@@ -305,15 +307,20 @@ class PolicyPanel(QWidget):
     def _on_anchor(self, url) -> None:
         target = url.toString()
         if target.startswith("exhibitor:"):
-            self.exhibitorChosen.emit(target.split(":", 1)[1])
+            self.selection.select("exhibitor", target.split(":", 1)[1], reason=Reason.LINK)
         elif target.startswith(("topic:", "event:")):
             kind, slug = target.split(":", 1)
             self.choose(kind, slug)
 
-    def choose(self, kind: str, slug: str) -> None:
-        target = policy_target(self.expo, kind, slug)
+    def choose(self, kind: str, slug: str) -> bool:
+        """Light a topic or event (the Policy view, the floor plan and the status follow)."""
+        return self.selection.highlight(kind, slug, reason=Reason.POLICY)
+
+    def _on_highlighted(self, lit: Highlight) -> None:
+        target = lit.target
         if target is None:
-            return
+            return                      # the search's hits, or nothing: the text stays
+        kind, slug = target.kind, target.slug
         self.current = (kind, slug)
         if kind == "topic":
             self.timeline.set_lit({e["slug"] for e in target.events})
@@ -327,7 +334,6 @@ class PolicyPanel(QWidget):
             self.timeline.set_lit(None)
             self.timeline.set_selected(slug)
         self.text.setHtml(STYLE + self._html(target))
-        self.targetChosen.emit(kind, slug)
 
     def _html(self, target: PolicyTarget) -> str:
         kind, rec = target.kind, target.record

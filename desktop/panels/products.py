@@ -16,6 +16,7 @@ from ..i18n import country, tr
 from ..models.products import EXHIBITOR_ROLE, SLUG_ROLE, ProductModel
 from ..richtext import (STYLE, attr, data_combo, esc, esc_text, plain, set_plain, sources_html,
                         specs_html)
+from ..selection import Reason, Selected, Selection
 from ..workers import PictureJob, placeholder_image
 
 
@@ -141,13 +142,14 @@ class ProductView(QWidget):
 
 
 class ProductsPanel(QWidget):
-    """All products: filter by text, tool type, zone, country and exhibitor; sort by column."""
-    exhibitorChosen = Signal(str)
-    productChosen = Signal(str)
+    """All products: filter by text, tool type, zone, country and exhibitor; sort by column.
+    It follows the selection (the exhibitor for "Only the selected exhibitor", a product
+    picked elsewhere); a row picked selects its product."""
 
-    def __init__(self, expo: Expo, thumbnails=None, parent=None):
+    def __init__(self, expo: Expo, selection: Selection, thumbnails=None, parent=None):
         super().__init__(parent)
         self.expo = expo
+        self.selection = selection
         self.model = ProductModel(expo, thumbnails, self)
         self.text = QLineEdit()
         self.text.setPlaceholderText(tr("Filter products…"))
@@ -192,7 +194,8 @@ class ProductsPanel(QWidget):
         self.table.setAccessibleName(tr("Products"))
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.view = ProductView(expo)
-        self.view.exhibitorChosen.connect(self.exhibitorChosen)
+        self.view.exhibitorChosen.connect(
+            lambda slug: selection.select("exhibitor", slug, reason=Reason.LINK))
 
         filters = QHBoxLayout()
         filters.addWidget(self.text, 2)
@@ -223,6 +226,7 @@ class ProductsPanel(QWidget):
         self.model.countChanged.connect(self._on_count)
         self.model.loading.connect(lambda on: self.count.setText(tr("Loading…")) if on else None)
         self._on_count(self.model.rowCount())
+        selection.changed.connect(self._on_selected)
 
     def _on_filters(self, *_args) -> None:
         self._timer.stop()
@@ -232,6 +236,12 @@ class ProductsPanel(QWidget):
 
     def _on_count(self, n: int) -> None:
         self.count.setText(tr("{n} products").format(n=f"{n:,}"))
+
+    def _on_selected(self, state: Selected) -> None:
+        self.set_exhibitor(state.ref if state.kind == "exhibitor" else None)
+        if state.product and state.product != self.view.slug \
+                and (state.reason == Reason.DETAIL or self.isVisible()):
+            self.show_product(state.product)
 
     def set_exhibitor(self, slug: str | None) -> None:
         """Follow the shared selection (used when "Only the selected exhibitor" is on)."""
@@ -245,7 +255,7 @@ class ProductsPanel(QWidget):
         slug = current.data(SLUG_ROLE)
         if slug:
             self.view.show_product(slug)
-            self.productChosen.emit(slug)
+            self.selection.select("product", slug, reason=Reason.PRODUCT_ROW)
 
     def show_product(self, slug: str) -> None:
         """Show a product (from a search hit or the detail panel) and select its row."""
@@ -267,12 +277,12 @@ class ProductsPanel(QWidget):
 
 class UnplacedTray(QWidget):
     """Booths the organiser's list names but the floor plan lacks, with their exhibitors."""
-    exhibitorChosen = Signal(str)
 
-    def __init__(self, expo: Expo, parent=None):
+    def __init__(self, expo: Expo, selection: Selection, parent=None):
         super().__init__(parent)
         from PySide6.QtWidgets import QListWidget, QListWidgetItem
         self.expo = expo
+        self.selection = selection
         self.list = QListWidget()
         self.list.setAccessibleName(tr("Unplaced booths"))
         self.note = QLabel(tr("Booths in the imported lists that the floor plan does not show. "
@@ -295,4 +305,4 @@ class UnplacedTray(QWidget):
     def _chosen(self, item) -> None:
         slug = item.data(Qt.ItemDataRole.UserRole)
         if slug:
-            self.exhibitorChosen.emit(slug)
+            self.selection.select("exhibitor", slug, reason=Reason.UNPLACED)

@@ -13,6 +13,7 @@ from db.expo import Expo
 from ..i18n import tr
 from ..models.exhibitors import SLUG_ROLE, ExhibitorFilter, ExhibitorModel
 from ..richtext import data_combo, plain, tooltip
+from ..selection import Reason, Selected, Selection
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 10
 
@@ -81,13 +82,13 @@ class SearchBox(QLineEdit):
 
 
 class SearchPanel(QWidget):
-    hitChosen = Signal(str, str)          # kind, id
-    hitsChanged = Signal(object)          # list of booth codes lit by the hits, or None
-    exhibitorChosen = Signal(str)
+    """Search as you type (its hits light their booths: the selection's highlight) and the
+    directory (its current row follows the selection; a row picked selects)."""
 
-    def __init__(self, expo: Expo, parent=None):
+    def __init__(self, expo: Expo, selection: Selection, parent=None):
         super().__init__(parent)
         self.expo = expo
+        self.selection = selection
         self.box = SearchBox()
         self.box.setPlaceholderText(tr("Search exhibitors, products, topics… (Ctrl+K)"))
         self.box.setClearButtonEnabled(True)
@@ -160,6 +161,7 @@ class SearchPanel(QWidget):
         self.box.moveHit.connect(self._move_hit)
         self._syncing = False
         self.hits: list[dbsearch.Hit] = []
+        selection.changed.connect(self._on_selected)
 
     # ------------------------------------------------------------- searching
     def _on_text(self, text: str) -> None:
@@ -200,7 +202,7 @@ class SearchPanel(QWidget):
             self.results.setVisible(False)
             self.status.setText("")
             self.proxy.set_also(set())
-            self.hitsChanged.emit(None)
+            self.selection.clear_highlight(Reason.SEARCH)
             return
         self.hits = self.expo.search(text, limit=60) if hits is None else hits
         for kind, group in dbsearch.grouped(self.hits):
@@ -226,7 +228,7 @@ class SearchPanel(QWidget):
             self.results.setCurrentItem(first[0])
         booths = sorted({b for h in self.hits for b in h.booths})
         self.proxy.set_also(self._hit_exhibitors())
-        self.hitsChanged.emit(booths)
+        self.selection.highlight("search", text, booths=booths, reason=Reason.SEARCH)
 
     def _hit_exhibitors(self) -> set[str]:
         """Exhibitors among the hits, and those whose products are hits: the directory keeps
@@ -264,8 +266,13 @@ class SearchPanel(QWidget):
 
     def _on_item(self, item: QTreeWidgetItem, _col: int = 0) -> None:
         data = item.data(0, HIT_ROLE)
-        if data:
-            self.hitChosen.emit(*data)
+        if not data:
+            return
+        kind, ref = data
+        if kind in ("topic", "event"):
+            self.selection.highlight(kind, ref, reason=Reason.SEARCH)
+        else:
+            self.selection.select(kind, ref, reason=Reason.SEARCH)
 
     # ------------------------------------------------------------- directory
     def _on_zone(self, _i: int) -> None:
@@ -277,7 +284,10 @@ class SearchPanel(QWidget):
             return
         slug = current.data(SLUG_ROLE)
         if slug:
-            self.exhibitorChosen.emit(slug)
+            self.selection.select("exhibitor", slug, reason=Reason.LIST)
+
+    def _on_selected(self, state: Selected) -> None:
+        self.select_exhibitor(state.ref if state.kind == "exhibitor" else None)
 
     def select_exhibitor(self, slug: str | None) -> None:
         """Show ``slug`` as the current row without emitting a choice (shared selection)."""

@@ -53,7 +53,7 @@ def test_import_shows_summary_then_the_window_shows_the_result(window, dialog_fo
                (new.unplaced.list.item(r).text() for r in range(new.unplaced.list.count())))
     new.unplaced.list.setCurrentRow(0)
     new.unplaced._chosen(new.unplaced.list.item(0))
-    assert new.selection == ("exhibitor", "shenzhen-test-tech")
+    assert new.selection.current == ("exhibitor", "shenzhen-test-tech")
     model = new.products.model
     names = {model.index(r, 0).data() for r in range(model.rowCount())}
     assert {"Alishan ALD system", "Etch platform", "CCP etcher"} <= names

@@ -82,7 +82,7 @@ def test_timeline_wheel_zooms_time(window, qtbot):
 
 
 def test_policy_context_tab_and_market_chart(window):
-    window.select("exhibitor", "sicarrier")
+    window.selection.select("exhibitor", "sicarrier")
     text = window.detail.policy.toPlainText()
     assert "Why it matters" in text
     chart = window.detail.market
@@ -101,7 +101,7 @@ def test_policy_context_tab_and_market_chart(window):
 
 
 def test_market_chart_says_when_there_is_no_figure(window):
-    window.select("exhibitor", "pneumatic-tools-maker")
+    window.selection.select("exhibitor", "pneumatic-tools-maker")
     chart = window.detail.market
     assert chart.bars.rows() == []
     assert "no market-share figure" in chart.caption.text()

@@ -44,7 +44,7 @@ def test_filters_and_sorting(window, qtbot):
     assert model.index(0, 0).data() == "Wuyi etch tools"
     assert panel.count.text() == "6 products"
     # only the selected exhibitor
-    window.select("exhibitor", "pneumatic-tools-maker")
+    window.selection.select("exhibitor", "pneumatic-tools-maker")
     panel.only.setChecked(True)
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == \
         ["Precision pneumatic tools"]
@@ -56,7 +56,7 @@ def test_choosing_a_row_shows_the_product_and_selects_its_exhibitor(window, qtbo
     row = next(r for r in range(panel.model.rowCount())
                if panel.model.index(r, 0).data() == "Alishan ALD tools")
     panel.table.setCurrentIndex(panel.model.index(row, 0))
-    assert window.selection == ("exhibitor", "sicarrier")
+    assert window.selection.current == ("exhibitor", "sicarrier")
     view = panel.view
     assert view.slug == "sicarrier-alishan"
     qtbot.waitUntil(lambda: view.picture_state == "shown", timeout=5000)
@@ -67,7 +67,7 @@ def test_choosing_a_row_shows_the_product_and_selects_its_exhibitor(window, qtbo
 
 
 def test_products_tab_shows_thumbnails_as_they_arrive(window, qtbot):
-    window.select("exhibitor", "sicarrier")
+    window.selection.select("exhibitor", "sicarrier")
     window.detail.show_product_tab()
     images = set(window.detail._product_images)
     assert len(images) == 5                                 # one per tool type

@@ -5,7 +5,10 @@
   ``db`` (``Expo``, ``UserData`` and the functions of ``db`` that take them);
 - ``db/`` never imports PySide6 (or any Qt) or ``desktop``;
 - no model imports a panel and no panel imports another panel (shared rich text lives in
-  ``desktop/richtext.py``).
+  ``desktop/richtext.py``);
+- nothing writes the selection into a panel (``window.detail.show_exhibitor(…)``): panels
+  follow ``desktop.selection.Selection`` themselves (the floor plan through
+  ``desktop/floorplan/follow.py``).
 
 ``scan(root)`` lists what breaks a rule in the tree at ``root``; the tests run it on the
 project and on a copy with a planted file of each kind, to show that it can fail.
@@ -36,6 +39,11 @@ _EXECUTE = {"execute", "executemany", "executescript"}
 _QT = ("PySide6", "PySide2", "PyQt5", "PyQt6", "shiboken6", "shiboken2", "desktop")
 # Widgets that a panel embeds, not panels of their own (the detail panel's market chart).
 PANEL_PARTS = {"market"}
+# How a panel shows the selection, and the window's names of the panels: only the panel
+# itself (or, for the plan, desktop/floorplan/) calls these.
+FOLLOW = {"show_exhibitor", "show_booth", "show_empty", "show_product_tab",
+          "select_exhibitor", "set_exhibitor", "set_selected", "set_highlight"}
+PANELS = {"detail", "search", "products", "scene", "plan", "policy", "sources", "unplaced"}
 
 
 def looks_like_sql(text: str) -> bool:
@@ -101,6 +109,11 @@ def scan(root: Path) -> list[str]:
                 elif node.func.attr == "connect" and isinstance(node.func.value, ast.Name) \
                         and node.func.value.id == "sqlite3":
                     problems.append(f"{rel}:{node.lineno}: sqlite3.connect() in desktop/")
+                elif node.func.attr in FOLLOW and isinstance(node.func.value, ast.Attribute) \
+                        and node.func.value.attr in PANELS \
+                        and rel.parts[:2] != ("desktop", "floorplan"):
+                    problems.append(f"{rel}:{node.lineno}: writes the selection into a panel "
+                                    f"(.{node.func.value.attr}.{node.func.attr})")
         parts = rel.with_suffix("").parts
         for line, module in _imported(tree, path, root):
             target = module.split(".")
@@ -144,6 +157,11 @@ def test_the_scan_finds_what_is_planted(tmp_path):
         '    tail = " WHERE e.zone = ?"\n'
         '    lower = "select slug from exhibitors where zone = ?"\n'
         '    return "PRAGMA user_version"\n', encoding="utf-8")
+    (root / "desktop" / "planted_window.py").write_text(
+        "class Window:\n"
+        "    def select(self, view, ids):\n"
+        "        self.detail.show_exhibitor(view)\n"
+        "        self.scene.set_selected(ids)\n", encoding="utf-8")
     (root / "desktop" / "models" / "planted.py").write_text(
         "import sqlite3\n"
         "from ..panels.detail import STYLE\n"
@@ -166,6 +184,8 @@ def test_the_scan_finds_what_is_planted(tmp_path):
             "desktop/panels/planted.py:7: SQL in desktop/: 'WHERE e.zone = ?'",
             "desktop/panels/planted.py:8: SQL in desktop/: 'select slug from exhibitors",
             "desktop/panels/planted.py:9: SQL in desktop/: 'PRAGMA user_version'",
+            "desktop/planted_window.py:3: writes the selection into a panel (.detail.show_exhib",
+            "desktop/planted_window.py:4: writes the selection into a panel (.scene.set_selected)",
             "desktop/models/planted.py:2: a model imports a panel (desktop.panels.detail)",
             "desktop/models/planted.py:3: sqlite3.connect() in desktop/",
             "db/planted.py:2: db/ imports PySide6.QtCore",
