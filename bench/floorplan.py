@@ -244,10 +244,11 @@ def measure_reference(path: Path, size, samples: int) -> dict:
     rss0 = rss_mb()
     t0 = time.perf_counter()
     expo = open_expo(path, readonly=True)
-    level = expo.conn.execute("SELECT min(level) FROM halls").fetchone()[0] or 0
-    rows = expo.conn.execute(
-        "SELECT b.x, b.y, b.w, b.h, z.color FROM booths b JOIN halls h ON h.slug = b.hall "
-        "LEFT JOIN zones z ON z.slug = b.zone WHERE h.level = ?", (level,)).fetchall()
+    hall_level = {h["slug"]: h["level"] for h in expo.halls()}
+    level = min(hall_level.values(), default=0) or 0
+    colors = {z["slug"]: z["color"] for z in expo.zones()}
+    rows = [(b.x, b.y, b.w, b.h, colors.get(b.zone)) for b in expo.booths()
+            if b.hall in hall_level and hall_level[b.hall] == level]
     scene = QGraphicsScene()
     pens, brushes = {}, {}
     for x, y, w, h, color in rows:

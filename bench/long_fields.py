@@ -59,7 +59,7 @@ def main() -> int:
 
         def visit(slug: str) -> float:
             t0 = time.perf_counter()
-            win.select("exhibitor", slug)
+            win.selection.select("exhibitor", slug)
             for tab in range(win.detail.tabs.count()):
                 win.detail.tabs.setCurrentIndex(tab)
             products = win.expo.products_of(slug)

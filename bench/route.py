@@ -109,8 +109,7 @@ def graph_megabytes(expo) -> float:
 def large_cases(args, tmp: Path) -> None:
     path = synthetic_expo(args, tmp)
     expo = open_expo(path, readonly=True)
-    codes = sorted(r[0] for r in expo.conn.execute(
-        "SELECT code FROM booths WHERE placed AND w > 0 AND h > 0"))
+    codes = sorted(b.code for b in expo.booths() if b.placed and b.w > 0 and b.h > 0)
     rng = random.Random(75)
     first_ms, graph_ms, graph, first = timed_route(expo, rng.sample(codes, 50))
     second_ms, _, again, second = timed_route(expo, rng.sample(codes, 50))

@@ -44,7 +44,7 @@ def run(args, tmp: Path) -> dict:
         make_demo(expo_path, booths=args.exhibitors + 1000, products=0,
                   exhibitors=args.exhibitors, seed=7)
     with open_expo(expo_path, readonly=True) as expo:
-        names = [r["name"] for r in expo.rows("SELECT name FROM exhibitors ORDER BY slug")]
+        names = [r["name"] for r in sorted(expo.exhibitor_rows(), key=lambda r: r["slug"])]
     step = max(1, len(names) // PLANTED)
     planted = names[::step][:PLANTED]
     list_path = tmp / f"synthetic-consolidated-{args.entries}.{args.layout}"

@@ -22,7 +22,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db.expo import open_expo  # noqa: E402
-from db.search import search  # noqa: E402
 
 QUERIES = {
     # words in a large share of the products
@@ -63,14 +62,13 @@ def main(argv=None) -> int:
     times: dict[str, list[float]] = {k: [] for k in QUERIES}
     hits_of: dict[str, int] = {}
     with open_expo(path, readonly=True) as expo:
-        conn = expo.conn
-        search(conn, "warm up")
+        expo.search("warm up")
         for kind, queries in QUERIES.items():
             for q in queries:
                 for typed in keystrokes(q):
                     for _ in range(args.repeat):
                         t0 = time.perf_counter()
-                        hits = search(conn, typed, limit=60)
+                        hits = expo.search(typed, limit=60)
                         times[kind].append((time.perf_counter() - t0) * 1000)
                 hits_of[q] = len(hits)
     every = [t for ts in times.values() for t in ts]

@@ -252,8 +252,8 @@ def build(out: str | os.PathLike, seed_dir: Path = SEED_DIR) -> Path:
     try:
         expo = open_expo(tmp, create=True)
         try:
-            write_seed(expo.conn, data)
-            expo.conn.execute("PRAGMA journal_mode = DELETE")
+            write_seed(expo._conn, data)
+            expo._conn.execute("PRAGMA journal_mode = DELETE")
         except sqlite3.Error as exc:
             if is_storage_fault(exc):
                 raise storage_error(out, exc, "cannot write it") from None

@@ -32,8 +32,8 @@ def _cmd_build(args) -> int:
     from .build import build
     out = build(args.out)
     with open_expo(out, readonly=True) as expo:
-        n_booths = expo.conn.execute("SELECT count(*) FROM booths").fetchone()[0]
-        n_ex = expo.conn.execute("SELECT count(*) FROM exhibitors").fetchone()[0]
+        n_booths = expo._conn.execute("SELECT count(*) FROM booths").fetchone()[0]
+        n_ex = expo._conn.execute("SELECT count(*) FROM exhibitors").fetchone()[0]
     print(f"built {out}: {n_ex} exhibitors, {n_booths} booths")
     return 0
 
@@ -41,7 +41,7 @@ def _cmd_build(args) -> int:
 def check(path: str) -> list[str]:
     """Problems found in an expo file (empty when it is sound)."""
     with open_expo(path, readonly=True) as expo:
-        expo.conn.text_factory = _lenient_text     # report what is there, even bad text
+        expo._conn.text_factory = _lenient_text     # report what is there, even bad text
         try:
             return _problems(expo)
         except sqlite3.DatabaseError as exc:
@@ -50,7 +50,7 @@ def check(path: str) -> list[str]:
 
 def _problems(expo) -> list[str]:
     problems = []
-    conn = expo.conn
+    conn = expo._conn
     for (msg,) in conn.execute("PRAGMA integrity_check"):
         if msg != "ok":
             problems.append(f"integrity: {one_line(msg)}")
@@ -116,9 +116,9 @@ def _cmd_check(args) -> int:
         return 1
     with open_expo(args.path, readonly=True) as expo:
         meta = expo.meta()
-        counts = {t: expo.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        counts = {t: expo._conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("booths", "exhibitors", "products", "topics", "events")}
-        facts = content.counts(expo.conn)
+        facts = content.counts(expo._conn)
     flags = " (schematic layout)" if meta.get("schematic") else ""
     flags += " (synthetic data)" if meta.get("synthetic") else ""
     medium = (f", {facts.medium} medium-confidence facts (hedged, with their basis)"
@@ -132,7 +132,7 @@ def _cmd_check(args) -> int:
 def _cmd_search(args) -> int:
     from .search import KIND_LABEL, grouped, search
     with open_expo(args.expo, readonly=True) as expo:
-        hits = search(expo.conn, args.query, limit=args.limit)
+        hits = search(expo._conn, args.query, limit=args.limit)
         layout = content.booth_layout(expo.meta())
     if args.json:
         docs = [h.as_dict() for h in hits]

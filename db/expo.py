@@ -14,9 +14,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlite_utils
-
-from . import fileops, schema
+from . import connection, fileops, schema
+from . import search as _search
+from . import supply as _supply
 from .errors import DataError, database_fault, is_storage_fault, one_line, storage_error
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -70,15 +70,13 @@ def _check_header(path: Path) -> None:
 
 
 def _connect(path: Path, readonly: bool, probe: bool = False) -> sqlite3.Connection:
+    # A file from anyone: functions never run from its schema (triggers, views and
+    # indexes we did not make are refused by check_schema anyway). The probe reads the
+    # schema with the default, so that a foreign index gets its own clear message.
     if readonly:
-        uri = path.resolve().as_uri() + "?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        conn = connection.readonly(path, trusted_schema=probe)
     else:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    if not probe:
-        # A file from anyone: functions never run from its schema (triggers, views and
-        # indexes we did not make are refused by check_schema anyway). The probe reads the
-        # schema with the default, so that a foreign index gets its own clear message.
+        conn = connection.connect(path)
         conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
@@ -98,7 +96,7 @@ def expected_schema(version: int) -> dict[str, tuple[str, str | None]]:
     tables a virtual table keeps (e.g. the search index's ``search_data``) is None: their
     text depends on the SQLite version, only their type is checked.
     """
-    mem = sqlite3.connect(":memory:")
+    mem = connection.connect(":memory:")
     try:
         for step in schema.MIGRATIONS[:version]:
             for statement in schema._split(step):
@@ -168,17 +166,23 @@ def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
 
 
 class Expo:
-    """A read/write handle on one expo file."""
+    """A handle on one expo file: the one door to its data.
 
-    def __init__(self, conn: sqlite3.Connection, path: Path):
+    The window and the command line ask its methods (and the functions of ``db`` that take
+    an ``Expo``: ``db.floor``, ``db.catalogue``, ``db.views``); none of them takes SQL from
+    its caller. ``_conn`` and ``_rows`` are for modules of ``db`` only.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, version: int | None = None):
         self._conn = conn       # private to db/ (the window asks Expo's methods instead)
-        self.conn = conn        # being retired: the window must not reach the connection
         self.path = path
-        self.db = sqlite_utils.Database(conn)
+        self._meta: tuple[int, dict] | None = None
+        if version is not None:
+            self.version = version          # known when opened: no need to read it again
 
     # ----------------------------------------------------------------- basics
     def close(self) -> None:
-        self.conn.close()
+        self._conn.close()
 
     def __enter__(self) -> "Expo":
         return self
@@ -186,15 +190,38 @@ class Expo:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def meta(self) -> dict:
-        rows = self.rows("SELECT * FROM expo WHERE id = 1")
-        if not rows:
-            return {"name": self.path.stem, "schematic": 0, "synthetic": 0, "slug": self.path.stem}
-        meta = rows[0]
-        meta["extra"] = _json_value(meta.get("extra"), dict)
-        return meta
+    @functools.cached_property
+    def version(self) -> int:
+        """The file's schema version (a read-only handle on an older file is not upgraded)."""
+        return schema.file_version(self._conn)
 
-    def rows(self, sql: str, params=()) -> list[dict]:
+    def interrupt(self) -> None:
+        """Stop a statement running on this handle (from another thread): it raises there."""
+        self._conn.interrupt()
+
+    def meta(self) -> dict:
+        """The expo's own record (name, venue, dates, schematic and synthetic flags…).
+
+        Kept until something is written through this handle (a copy is returned)."""
+        changes = self._conn.total_changes
+        if self._meta is None or self._meta[0] != changes:
+            rows = self._rows("SELECT * FROM expo WHERE id = 1")
+            if not rows:
+                meta = {"name": self.path.stem, "schematic": 0, "synthetic": 0,
+                        "slug": self.path.stem}
+            else:
+                meta = rows[0]
+                meta["extra"] = _json_value(meta.get("extra"), dict)
+            self._meta = (changes, meta)
+        return dict(self._meta[1])
+
+    @property
+    def slug(self) -> str:
+        """The expo's stable id (the user file keys notes and stars by it)."""
+        return self.meta().get("slug") or self.path.stem
+
+    def _rows(self, sql: str, params=()) -> list[dict]:
+        """Rows of a query as dicts, for modules of db/ (never SQL from the window)."""
         try:
             return self._read(sql, params)
         except DataError as exc:
@@ -202,18 +229,16 @@ class Expo:
                 raise
         # A file made elsewhere may hold text that is not UTF-8: read it again, replacing
         # what cannot be decoded (only then, so that the usual reads stay fast).
-        factory = self.conn.text_factory
-        self.conn.text_factory = _lenient_text
+        factory = self._conn.text_factory
+        self._conn.text_factory = _lenient_text
         try:
             return self._read(sql, params)
         finally:
-            self.conn.text_factory = factory
-
-    _rows = rows     # for modules of db/ only; ``rows`` (SQL from a caller) is being retired
+            self._conn.text_factory = factory
 
     def _read(self, sql: str, params) -> list[dict]:
         try:
-            cur = self.conn.execute(sql, params)
+            cur = self._conn.execute(sql, params)
             cols = [d[0] for d in cur.description]
             return [dict(zip(cols, r)) for r in cur.fetchall()]
         except sqlite3.DatabaseError as exc:
@@ -233,13 +258,13 @@ class Expo:
 
     # ------------------------------------------------------------------ floor
     def zones(self) -> list[dict]:
-        return self.rows("SELECT * FROM zones ORDER BY sort, name")
+        return self._rows("SELECT * FROM zones ORDER BY sort, name")
 
     def halls(self) -> list[dict]:
-        return self.rows("SELECT * FROM halls ORDER BY level, name")
+        return self._rows("SELECT * FROM halls ORDER BY level, name")
 
     def booths(self) -> list[Booth]:
-        cur = self.conn.execute(
+        cur = self._conn.execute(
             "SELECT code, hall, zone, x, y, w, h, placed FROM booths ORDER BY code")
         return [Booth(c, hl, z, x or 0.0, y or 0.0, w or 0.0, h or 0.0, bool(p))
                 for c, hl, z, x, y, w, h, p in cur]
@@ -247,19 +272,28 @@ class Expo:
     def booth_occupants(self) -> dict[str, list[str]]:
         """Booth code -> exhibitor slugs at it (co-exhibitors share a booth)."""
         out: dict[str, list[str]] = {}
-        for booth, ex in self.conn.execute(
+        for booth, ex in self._conn.execute(
                 "SELECT booth, exhibitor FROM booth_exhibitors ORDER BY booth, exhibitor"):
             out.setdefault(booth, []).append(ex)
         return out
 
     def booths_of(self, exhibitor: str) -> list[str]:
-        return [r[0] for r in self.conn.execute(
+        return [r[0] for r in self._conn.execute(
             "SELECT booth FROM booth_exhibitors WHERE exhibitor = ? ORDER BY booth", (exhibitor,))]
+
+    def unplaced_booths(self, limit: int = 5000) -> list[tuple[str, str | None, str | None]]:
+        """Booths the lists name but the floor plan lacks: (code, exhibitor names joined
+        by ", " or None, the first exhibitor's slug or None), by code."""
+        return [tuple(r) for r in self._conn.execute(
+            "SELECT b.code, group_concat(e.name, ', '), min(e.slug) FROM booths b "
+            "LEFT JOIN booth_exhibitors be ON be.booth = b.code "
+            "LEFT JOIN exhibitors e ON e.slug = be.exhibitor "
+            "WHERE b.placed = 0 GROUP BY b.code ORDER BY b.code LIMIT ?", (limit,))]
 
     # -------------------------------------------------------------- exhibitors
     def exhibitor_rows(self) -> list[dict]:
         """All exhibitors with their booth codes joined (for the directory)."""
-        return self.rows(
+        return self._rows(
             """SELECT e.slug, e.name, e.name_zh, e.pinyin, e.country, e.category, e.zone,
                       COALESCE(z.name, '') AS zone_name,
                       COALESCE((SELECT group_concat(booth, ', ') FROM
@@ -270,7 +304,7 @@ class Expo:
                ORDER BY e.name COLLATE NOCASE""")
 
     def exhibitor(self, slug: str) -> dict | None:
-        rows = self.rows("SELECT * FROM exhibitors WHERE slug = ?", (slug,))
+        rows = self._rows("SELECT * FROM exhibitors WHERE slug = ?", (slug,))
         if not rows:
             return None
         row = rows[0]
@@ -279,27 +313,64 @@ class Expo:
         return row
 
     def products_of(self, exhibitor: str) -> list[dict]:
-        return self.rows("SELECT * FROM products WHERE exhibitor = ? ORDER BY name", (exhibitor,))
+        return self._rows("SELECT * FROM products WHERE exhibitor = ? ORDER BY name", (exhibitor,))
 
     def people_of(self, organisation: str) -> list[dict]:
-        return self.rows("SELECT * FROM people WHERE organisation = ? ORDER BY name", (organisation,))
+        return self._rows("SELECT * FROM people WHERE organisation = ? ORDER BY name",
+                          (organisation,))
 
     def quotes_of(self, person: str) -> list[dict]:
-        return self.rows("SELECT * FROM quotes WHERE person = ? ORDER BY id", (person,))
+        return self._rows("SELECT * FROM quotes WHERE person = ? ORDER BY id", (person,))
 
     def record(self, kind: str, ref: str) -> dict | None:
         table, key = _TABLES[kind]
-        rows = self.rows(f"SELECT * FROM {table} WHERE {key} = ?", (ref,))
+        rows = self._rows(f"SELECT * FROM {table} WHERE {key} = ?", (ref,))
         return rows[0] if rows else None
+
+    def exhibitors_of_products(self, products: list[str]) -> set[str]:
+        """Slugs of the exhibitors of these products."""
+        out: set[str] = set()
+        products = list(products)
+        for i in range(0, len(products), 500):
+            chunk = products[i:i + 500]
+            out.update(r[0] for r in self._conn.execute(
+                f"SELECT DISTINCT exhibitor FROM products WHERE slug IN "
+                f"({','.join('?' * len(chunk))})", chunk))
+        return out
+
+    # ----------------------------------------------------------------- policy
+    def topics(self) -> list[dict]:
+        """Every topic (slug, title, side), by title."""
+        return self._rows("SELECT slug, title, side FROM topics ORDER BY title")
+
+    def events(self) -> list[dict]:
+        """Every event on the timeline (slug, date, date_precision, title, side)."""
+        return self._rows("SELECT slug, date, date_precision, title, side FROM events")
+
+    def events_of_topic(self, topic: str) -> list[dict]:
+        """The events a topic is tied to (slug, date, title), by date."""
+        return self._rows(
+            "SELECT e.slug, e.date, e.title FROM event_topics et JOIN events e "
+            "ON e.slug = et.event WHERE et.topic = ? ORDER BY e.date", (topic,))
+
+    def topics_of_event(self, event: str) -> list[dict]:
+        """The topics an event is tied to (slug, title), by title."""
+        return self._rows(
+            "SELECT t.slug, t.title FROM event_topics et JOIN topics t ON t.slug = et.topic "
+            "WHERE et.event = ? ORDER BY t.title", (event,))
+
+    def market_context(self, tool_type: str):
+        """Global market shares for a tool type (``db.supply.MarketContext``)."""
+        return _supply.market_context(self._conn, tool_type)
 
     # ----------------------------------------------------------------- sources
     def sources_of(self, kind: str, ref: str) -> list[dict]:
-        return self.rows(
+        return self._rows(
             """SELECT s.* FROM cites c JOIN sources s ON s.id = c.source
                WHERE c.kind = ? AND c.ref = ? ORDER BY s.date, s.id""", (kind, ref))
 
     def links_from(self, kind: str, slug: str) -> list[dict]:
-        return self.rows(
+        return self._rows(
             """SELECT l.* FROM links l
                LEFT JOIN events e ON l.to_kind = 'event' AND e.slug = l.to_slug
                WHERE l.from_kind = ? AND l.from_slug = ?
@@ -314,11 +385,11 @@ class Expo:
         """
         targets = [(kind, slug, None)]
         if kind == "event":
-            targets += [("topic", t, t) for (t,) in self.conn.execute(
+            targets += [("topic", t, t) for (t,) in self._conn.execute(
                 "SELECT topic FROM event_topics WHERE event = ? ORDER BY topic", (slug,))]
         out, seen = [], set()
         for to_kind, to_slug, via in targets:
-            for row in self.rows(
+            for row in self._rows(
                     """SELECT DISTINCT e.slug, e.name, l.reason FROM links l
                        JOIN exhibitors e ON (l.from_kind = 'exhibitor' AND e.slug = l.from_slug)
                           OR (l.from_kind = 'product' AND e.slug =
@@ -332,19 +403,41 @@ class Expo:
                 out.append(row)
         return out
 
+    # ---------------------------------------------------------------- pictures
+    def image_credit(self, image_id: int) -> str | None:
+        row = self._conn.execute("SELECT credit FROM images WHERE id = ?",
+                                 (image_id,)).fetchone()
+        return row[0] if row else None
+
+    def image_blobs(self, image_id: int) -> tuple[bytes | None, bytes | None] | None:
+        """(stored thumbnail or None, picture data) of an image; None if there is none."""
+        row = self._conn.execute("SELECT thumb, data FROM images WHERE id = ?",
+                                 (image_id,)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def image_data(self, image_id: int) -> bytes | None:
+        row = self._conn.execute("SELECT data FROM images WHERE id = ?",
+                                 (image_id,)).fetchone()
+        return row[0] if row else None
+
+    # ------------------------------------------------------------------ search
+    def search(self, text: str, limit: int = 50, kinds=None) -> list:
+        """Search as the window and ``wesemibay-db search`` do (``db.search.search``)."""
+        return _search.search(self._conn, text, limit=limit, kinds=kinds)
+
     # ---------------------------------------------------------------- resolve
     def resolve(self, text: str) -> tuple[str, str] | None:
         """An exhibitor slug, booth code or exact name -> ("exhibitor"|"booth", key)."""
         text = text.strip()
         if not text:
             return None
-        row = self.conn.execute("SELECT slug FROM exhibitors WHERE slug = ? OR name = ? "
-                                "COLLATE NOCASE OR name_zh = ? LIMIT 1",
-                                (text, text, text)).fetchone()
+        row = self._conn.execute("SELECT slug FROM exhibitors WHERE slug = ? OR name = ? "
+                                 "COLLATE NOCASE OR name_zh = ? LIMIT 1",
+                                 (text, text, text)).fetchone()
         if row:
             return ("exhibitor", row[0])
-        row = self.conn.execute("SELECT code FROM booths WHERE code = ? COLLATE NOCASE",
-                                (text,)).fetchone()
+        row = self._conn.execute("SELECT code FROM booths WHERE code = ? COLLATE NOCASE",
+                                 (text,)).fetchone()
         if row:
             return ("booth", row[0])
         return None
@@ -389,7 +482,7 @@ def open_expo(path: str | os.PathLike, *, create: bool = False, readonly: bool =
             except BaseException:
                 conn.close()
                 raise
-            return Expo(conn, path)
+            return Expo(conn, path, schema.SCHEMA_VERSION)
     _check_header(path)
     try:
         probe = _connect(path, readonly=True, probe=True)
@@ -434,4 +527,30 @@ def open_expo(path: str | os.PathLike, *, create: bool = False, readonly: bool =
         except BaseException:
             conn.close()
             raise
-    return Expo(conn, path)
+        version = schema.SCHEMA_VERSION
+    return Expo(conn, path, version)
+
+
+def open_reader(path: str | os.PathLike) -> Expo:
+    """A read-only handle for a worker thread, on an expo file the window has opened (and
+    checked) with ``open_expo``: no checks again, nothing written. Close it when done."""
+    path = Path(path)
+    try:
+        return Expo(connection.readonly(path), path)
+    except sqlite3.Error as exc:
+        raise storage_error(path, exc, "cannot open it") from None
+
+
+def store_thumbnail(path: str | os.PathLike, image_id: int, thumb: bytes) -> None:
+    """Keep a thumbnail made on screen in the expo file (when it has none yet), so that it
+    is made once. Waits at most half a second for the file; ``DataError`` if it cannot."""
+    try:
+        conn = connection.connect(path, mode="rw", timeout=0.5)
+        try:
+            conn.execute("UPDATE images SET thumb = ? WHERE id = ? AND thumb IS NULL",
+                         (thumb, image_id))
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise DataError(f"{path}: the thumbnail of picture #{image_id} was not kept "
+                        f"({one_line(exc)})") from None

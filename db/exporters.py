@@ -21,7 +21,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def _cited(expo: Expo, kind: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for ref, src in expo.conn.execute("SELECT ref, source FROM cites WHERE kind = ? "
+    for ref, src in expo._conn.execute("SELECT ref, source FROM cites WHERE kind = ? "
                                       "ORDER BY ref, source", (kind,)):
         out.setdefault(ref, []).append(src)
     return out
@@ -29,10 +29,10 @@ def _cited(expo: Expo, kind: str) -> dict[str, list[str]]:
 
 def _labels(expo: Expo) -> dict[tuple[str, str], tuple[str, str | None]]:
     """(kind, ref) -> (confidence level, basis), for files that label their records."""
-    if not expo.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'confidence'").fetchone():
+    if not expo._conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'confidence'").fetchone():
         return {}
     return {(k, r): (lv, b) for k, r, lv, b in
-            expo.conn.execute("SELECT kind, ref, level, basis FROM confidence")}
+            expo._conn.execute("SELECT kind, ref, level, basis FROM confidence")}
 
 
 def to_document(expo: Expo, screening=None) -> dict:
@@ -62,7 +62,7 @@ def to_document(expo: Expo, screening=None) -> dict:
 
     def table(sql: str, kind: str | None, key: str = "slug", json_cols=()):
         cited = _cited(expo, kind) if kind else {}
-        rows = expo.rows(sql)
+        rows = expo._rows(sql)
         for r in rows:
             for c in json_cols:
                 r[c] = _json_value(r.get(c), list if c == "aliases" else dict)
@@ -73,13 +73,13 @@ def to_document(expo: Expo, screening=None) -> dict:
         return rows
 
     occupants = expo.booth_occupants()
-    booths = expo.rows("SELECT code, hall, zone, x, y, w, h, placed FROM booths ORDER BY code")
+    booths = expo._rows("SELECT code, hall, zone, x, y, w, h, placed FROM booths ORDER BY code")
     for b in booths:
         b["placed"] = bool(b["placed"])
         b["layout"] = layout
         b["exhibitors"] = occupants.get(b["code"], [])
     event_topics: dict[str, list[str]] = {}
-    for ev, t in expo.conn.execute("SELECT event, topic FROM event_topics ORDER BY event, topic"):
+    for ev, t in expo._conn.execute("SELECT event, topic FROM event_topics ORDER BY event, topic"):
         event_topics.setdefault(ev, []).append(t)
     events = table("SELECT * FROM events ORDER BY date, slug", "event")
     for ev in events:
@@ -100,15 +100,15 @@ def to_document(expo: Expo, screening=None) -> dict:
     # Pictures travel inside the document (base64), so that export then import is faithful.
     images = [{"sha1": sha, "mime": mime, "width": w, "height": h, "credit": credit,
                "data": base64.b64encode(data).decode("ascii")}
-              for sha, mime, w, h, credit, data in expo.conn.execute(
+              for sha, mime, w, h, credit, data in expo._conn.execute(
                   "SELECT sha1, mime, width, height, credit, data FROM images "
                   "WHERE id IN (SELECT image FROM products) AND data IS NOT NULL ORDER BY sha1")]
     links = table("SELECT id, from_kind, from_slug AS 'from', to_kind, to_slug AS 'to', reason "
                   "FROM links ORDER BY id", "link", key="id")
-    halls = expo.rows("SELECT * FROM halls ORDER BY slug")
+    halls = expo._rows("SELECT * FROM halls ORDER BY slug")
     for h in halls:
         h["layout"] = layout
-    sources = expo.rows("SELECT * FROM sources ORDER BY id")
+    sources = expo._rows("SELECT * FROM sources ORDER BY id")
     licences = {s["id"]: s.get("licence") for s in sources}
     for s in sources:
         s["date"] = iso_date(s.get("date"), s.get("date_precision")) or None
@@ -179,7 +179,7 @@ def export_csv(expo: Expo, out: str | os.PathLike, screening=None) -> Path:
     layout = content.booth_layout(expo.meta()) or ""
     cited_ex = _cited(expo, "exhibitor")
     cited_pr = _cited(expo, "product")
-    rows = expo.rows(
+    rows = expo._rows(
         """SELECT e.slug, e.name, e.name_zh, e.pinyin, e.country, e.category, e.zone,
                   (SELECT group_concat(booth, ' ') FROM booth_exhibitors b
                     WHERE b.exhibitor = e.slug) AS booth,

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from typing import IO, Callable
 
+from . import connection
 from .errors import DataError, FileInUse, one_line, storage_error
 
 SIDECARS = ("-wal", "-shm", "-journal")
@@ -252,7 +253,7 @@ class _Claim:
     def __init__(self, real: Path, shown: Path):
         self.conn = None
         try:
-            conn = sqlite3.connect(real.as_uri(), uri=True, isolation_level=None, timeout=1.0)
+            conn = connection.connect(real, mode="rwc", timeout=1.0)
         except sqlite3.Error as exc:
             raise storage_error(shown, exc, "cannot replace it") from None
         try:

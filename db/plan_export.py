@@ -71,7 +71,7 @@ class Plan:
 
 def collect_plan(expo: Expo, user: UserData, expo_slug: str) -> Plan:
     meta = expo.meta()
-    conn = expo.conn
+    conn = expo._conn
     halls = {r[0]: r[1] for r in conn.execute("SELECT slug, name FROM halls")}
     zones = {r[0]: r[1] for r in conn.execute("SELECT slug, name FROM zones")}
     names = {r[0]: (r[1], r[2] or "") for r in conn.execute(

@@ -686,10 +686,10 @@ class _Search:
 def _read_floor(expo) -> tuple[list[dict], list[tuple], list | None]:
     """What a graph is built from: the halls, the placed booths (code, hall, x, y, w, h)
     and, when the floor came from an organiser's plan, its doors (else None)."""
-    halls = [dict(zip(("slug", "level", "x", "y", "w", "h"), r)) for r in expo.conn.execute(
+    halls = [dict(zip(("slug", "level", "x", "y", "w", "h"), r)) for r in expo._conn.execute(
         "SELECT slug, COALESCE(level, 0), x, y, w, h FROM halls "
         "WHERE w > 0 AND h > 0 ORDER BY slug")]
-    booths = expo.conn.execute(
+    booths = expo._conn.execute(
         "SELECT code, hall, x, y, w, h FROM booths WHERE placed AND w > 0 AND h > 0").fetchall()
     if booths and type(booths[0]) is not tuple:     # a connection with its own row factory
         booths = [tuple(r) for r in booths]
@@ -1173,7 +1173,7 @@ _known: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # expo -> (sta
 
 def _data_state(expo) -> tuple[int, int]:
     """Changes whenever the data ``expo``'s connection reads may have changed."""
-    return expo.conn.execute("PRAGMA data_version").fetchone()[0], expo.conn.total_changes
+    return expo._conn.execute("PRAGMA data_version").fetchone()[0], expo._conn.total_changes
 
 
 def _floor_key(floor) -> tuple:

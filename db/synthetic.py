@@ -172,7 +172,7 @@ def make_demo(out: str | os.PathLike, booths: int = 2000, products: int = 10000,
     timings = {}
     try:
         expo = open_expo(tmp, create=True)
-        conn = expo.conn
+        conn = expo._conn
         try:
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")

@@ -39,6 +39,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import connection
 from .errors import DataError, StorageError, describe, is_storage_fault, storage_error
 
 USER_VERSION = 2
@@ -245,7 +246,7 @@ def _salvage(backup: Path, conn: sqlite3.Connection) -> tuple[int, int]:
     ours (``backup``) into the new one; returns (notes, stars). The backup stays as it is."""
     had = {s for s in ("-wal", "-shm") if Path(f"{backup}{s}").exists()}
     try:
-        src = _connect(backup.resolve().as_uri() + "?mode=ro", uri=True)
+        src = _connect(backup, "ro")
     except sqlite3.Error:
         return 0, 0
     notes = stars = 0
@@ -310,9 +311,8 @@ def _write_problem(path: Path) -> str | None:
     return None
 
 
-def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
-    return sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False,
-                           timeout=BUSY_TIMEOUT_S)
+def _connect(target: str | Path, mode: str | None = None) -> sqlite3.Connection:
+    return connection.connect(target, mode=mode, timeout=BUSY_TIMEOUT_S)
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -399,13 +399,12 @@ class UserData:
         if problem is not None:
             self.readonly_reason += f"; {problem[1]}"
         elif self.path.exists() and self.path.stat().st_size:
-            uri = self.path.resolve().as_uri()
             try:
-                src = _connect(uri + "?mode=ro", uri=True)
+                src = _connect(self.path, "ro")
                 src.execute("PRAGMA user_version").fetchone()
             except sqlite3.OperationalError:
                 # No -wal/-shm and no right to make them: the file is all there is.
-                src = _connect(uri + "?immutable=1", uri=True)
+                src = _connect(self.path, "immutable")
             try:
                 problem = _judge(src, self.path)
                 if problem is None:

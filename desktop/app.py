@@ -419,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     guard.show_notice(window)
     guard.arm()                        # the marker goes once the window has run a moment
-    from .panels.welcome import maybe_show_welcome
+    from .help.welcome import maybe_show_welcome
     maybe_show_welcome(window, note=None if guard.restore else guard.message())
     _windows.append(window)
     # Everything loaded so far lives as long as the window: keep it out of the cyclic

@@ -1,8 +1,10 @@
 """The main window: floor plan in the centre, search and directory left, details right.
 
-Selection is one shared state: whatever picks an exhibitor or booth (a click on
-the plan, a list row, a search hit, ``--select``) goes through ``select()``, and
-the list, the plan and the detail panel follow it.
+Selection is one shared state (``desktop.selection.Selection``, ``self.selection``):
+whatever picks an exhibitor, booth or product (a click on the plan, a list row, a search
+hit, ``--select``, a stop of My plan) or lights a topic sets it in one call, and the plan,
+the directory, the details, the products view, My plan and the Policy view follow it.
+The window composes the panels; it writes into none of them.
 """
 from __future__ import annotations
 
@@ -20,12 +22,14 @@ from db.errors import DataError
 from db.expo import Expo
 from db.userdata import UserData
 
+from .floorplan.follow import PlanFollower
 from .floorplan.route import NoteMarksItem, RouteItem, render_floor
 from .flowlayout import FlowLayout
 from .floorplan.scene import FloorScene, _mix
 from .floorplan.view import FloorView
 from .i18n import tr
 from .richtext import TITLE, button_text, plain, tooltip, warn
+from .selection import Highlight, Reason, Selected, Selection
 from .panels.detail import DetailPanel
 from .panels.plan import PlanPanel
 from .panels.policy import PolicyPanel, SourcesPanel
@@ -143,8 +147,6 @@ class Legend(QWidget):
 
 
 class MainWindow(QMainWindow):
-    selectionChanged = Signal(str, str)   # kind, ref ("", "" when cleared)
-
     def __init__(self, expo: Expo, user: UserData, settings: QSettings | None = None):
         super().__init__()
         self.expo = expo
@@ -152,7 +154,6 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.meta = expo.meta()
         self.expo_slug = self.meta.get("slug") or expo.path.stem
-        self.selection: tuple[str, str] | None = None
         self.unsaved_box: QMessageBox | None = None   # the close-time question, while open
         self.setWindowTitle(f"{plain(self.meta.get('name') or expo.path.stem, TITLE)}"
                             " — WeSemiBay Explorer")
@@ -165,6 +166,12 @@ class MainWindow(QMainWindow):
             badge.append(tr("Synthetic data"))
         self.scene = FloorScene(expo, self)
         self.view = FloorView(self.scene, " · ".join(badge))
+        self.selection = Selection(expo, self.scene.data, self)
+        # The window first (it opens the dock a change is shown in), then the plan (which
+        # flies to what is selected in the room left to it), then the panels.
+        self.selection.changed.connect(self._on_selected)
+        self.selection.highlighted.connect(self._on_highlighted)
+        self.plan_follower = PlanFollower(self.scene, self.view, self.selection, self)
         self.legend = Legend(expo.zones())
         self.legend.hiddenChanged.connect(self.scene.set_hidden_zones)
         # The legend wraps onto a second row in a narrow window rather than widen it.
@@ -179,13 +186,13 @@ class MainWindow(QMainWindow):
         cl.addWidget(self.view, 1)
         self.setCentralWidget(centre)
 
-        self.search = SearchPanel(expo)
+        self.search = SearchPanel(expo, self.selection)
         left = QDockWidget(tr("Search and exhibitors"), self)
         left.setObjectName("searchDock")
         left.setWidget(self.search)
         left.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, left)
-        self.detail = DetailPanel(expo, user)
+        self.detail = DetailPanel(expo, user, self.selection)
         right = QDockWidget(tr("Details"), self)
         right.setObjectName("detailDock")
         right.setWidget(self.detail)
@@ -194,7 +201,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([left, right], [400, 430], Qt.Orientation.Horizontal)
 
         # Policy view and sources: bottom docks, tabbed, hidden until asked for.
-        self.policy = PolicyPanel(expo)
+        self.policy = PolicyPanel(expo, self.selection)
         self.policy_dock = QDockWidget(tr("Policy timeline"), self)
         self.policy_dock.setObjectName("policyDock")
         self.policy_dock.setWidget(self.policy)
@@ -213,7 +220,8 @@ class MainWindow(QMainWindow):
         self.scene.addItem(self.route_item)
         self.note_marks = NoteMarksItem(self.scene.sceneRect())
         self.scene.addItem(self.note_marks)
-        self.plan = PlanPanel(expo, user, render_floor=lambda w: render_floor(self.scene, w))
+        self.plan = PlanPanel(expo, user, self.selection,
+                              render_floor=lambda w: render_floor(self.scene, w))
         self.plan_dock = QDockWidget(tr("My plan"), self)
         self.plan_dock.setObjectName("planDock")
         self.plan_dock.setWidget(self.plan)
@@ -224,17 +232,8 @@ class MainWindow(QMainWindow):
         for item in (self.route_item, self.note_marks):
             item.set_level(self.scene.level)
             self.scene.levelChanged.connect(item.set_level)
-        self.plan.stopChosen.connect(lambda kind, ref: self.select(kind, ref))
         self.plan.favouritesChanged.connect(self._on_plan_changed)
         self.detail.noteSaved.connect(lambda *_: self._refresh_notes())
-        self.policy.targetChosen.connect(self.show_policy_target)
-        self.policy.exhibitorChosen.connect(lambda slug: self.select("exhibitor", slug))
-
-        self.view.boothClicked.connect(self._on_booth_clicked)
-        self.view.boothActivated.connect(self._on_booth_clicked)
-        self.search.exhibitorChosen.connect(lambda slug: self.select("exhibitor", slug))
-        self.search.hitChosen.connect(self._on_hit)
-        self.search.hitsChanged.connect(self._on_hits)
         self.detail.favouriteToggled.connect(lambda *_: self._refresh_stars())
 
         self._add_catalogue()
@@ -339,10 +338,10 @@ class MainWindow(QMainWindow):
         a_clear = QAction(tr("Clear highlight"), self)
         a_clear.setShortcut(QKeySequence("Esc"))
         a_clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        a_clear.triggered.connect(lambda: self.scene.set_highlight(None))
+        a_clear.triggered.connect(lambda: self.selection.clear_highlight(Reason.KEYBOARD))
         self.view.addAction(a_clear)
 
-        from .panels.help import fill_help_menu   # Welcome, Keyboard shortcuts, About
+        from .help import fill_help_menu   # Welcome, Keyboard shortcuts, About
         fill_help_menu(self, self.menuBar().addMenu(tr("&Help")))
 
     def focus_search(self) -> None:
@@ -363,42 +362,24 @@ class MainWindow(QMainWindow):
             warn(self, tr("Cannot open this file"), str(exc))
 
     # ------------------------------------------------------------- selection
-    def select(self, kind: str, ref: str, fly: bool = True) -> bool:
-        """Select an exhibitor or booth everywhere; returns False if it is unknown."""
-        d = self.scene.data
-        if kind == "booth":
-            i = d.by_code.get(ref)
-            occupants = d.occupants[i] if i is not None else []
-            if occupants:
-                kind, ref = "exhibitor", occupants[0]
-            elif i is None:
-                return False
-        if kind == "exhibitor":
-            if self.expo.exhibitor(ref) is None:
-                return False
-            ids = set(d.by_exhibitor.get(ref, []))
-            self.detail.show_exhibitor(ref)
-            self.search.select_exhibitor(ref)
-        else:  # a booth with no named exhibitor
-            ids = {d.by_code[ref]}
-            self.detail.show_booth(ref)
-            self.search.select_exhibitor(None)
-        self.selection = (kind, ref)
-        self.scene.set_selected(ids)
-        if fly and ids:
-            visible = self.view.visible_scene_rect()
-            if not all(visible.contains(self.scene.booth_rect(i)) for i in ids) \
-                    or self.view.scale_factor() < 8:
-                self.view.fly_to(ids)
-        self.selectionChanged.emit(kind, ref)
-        return True
+    def _on_selected(self, state: Selected) -> None:
+        """A product picked from a link opens the Products view on it."""
+        if state.product and state.reason == Reason.DETAIL:
+            self.products_dock.show()
+            self.products_dock.raise_()
 
-    def clear_selection(self) -> None:
-        self.selection = None
-        self.scene.set_selected(set())
-        self.detail.show_empty()
-        self.search.select_exhibitor(None)
-        self.selectionChanged.emit("", "")
+    def _on_highlighted(self, lit: Highlight) -> None:
+        """A topic or event lit: the Policy view shows it, the status bar counts its booths."""
+        if lit.target is None:
+            return
+        if not self.policy_dock.isVisible():
+            self.policy_dock.show()
+            self.resizeDocks([self.policy_dock], [int(self.height() * 0.42)],
+                             Qt.Orientation.Vertical)
+        self.policy_dock.raise_()
+        self.statusBar().showMessage(
+            tr("{title}: {n} booths linked").format(
+                title=plain(lit.target.record.get("title", lit.ref), TITLE), n=len(lit.booths)))
 
     def restore_selection(self) -> None:
         """Select what was selected when this expo was last closed."""
@@ -408,7 +389,7 @@ class MainWindow(QMainWindow):
         if isinstance(saved, str) and saved.count("|") == 2:
             slug, kind, ref = saved.split("|")
             if slug == self.expo_slug:
-                self.select(kind, ref)
+                self.selection.select(kind, ref, reason=Reason.RESTORE)
 
     def set_language(self, lang: str) -> None:
         if self.settings is not None:
@@ -419,82 +400,22 @@ class MainWindow(QMainWindow):
 
     def select_text(self, text: str) -> bool:
         """``--select``: an exhibitor slug or booth code (or an exact name)."""
-        found = self.expo.resolve(text)
-        if found is None:
-            return False
-        return self.select(*found)
+        return self.selection.select_text(text, reason=Reason.COMMAND)
 
-    def _on_booth_clicked(self, i: int) -> None:
-        if i < 0:
-            self.clear_selection()
-            return
-        occupants = self.scene.data.occupants[i]
-        if occupants:
-            self.select("exhibitor", occupants[0], fly=False)
-        else:
-            self.select("booth", self.scene.data.codes[i], fly=False)
-        self.scene.overlay.focus = i
-        self.scene.overlay.update()
-
-    def _on_hit(self, kind: str, ref: str) -> None:
-        if kind == "exhibitor":
-            self.select("exhibitor", ref)
-        elif kind == "product":
-            prod = self.expo.record("product", ref)
-            if prod and self.select("exhibitor", prod["exhibitor"]):
-                self.detail.show_product_tab()
-        elif kind in ("topic", "event"):
-            self.open_policy(kind, ref)
-        elif kind == "person":
-            person = self.expo.record("person", ref) or {}
-            org = person.get("organisation")
-            if org and self.expo.exhibitor(org):
-                self.select("exhibitor", org)
-        elif kind == "quote":
-            q = self.expo.record("quote", ref) or {}
-            person = self.expo.record("person", q.get("person") or "") or {}
-            org = person.get("organisation")
-            if org and self.expo.exhibitor(org):
-                self.select("exhibitor", org)
-
-    def _on_hits(self, booths) -> None:
-        if booths is None:
-            self.scene.set_highlight(None)
-            return
-        d = self.scene.data
-        self.scene.set_highlight({d.by_code[b] for b in booths if b in d.by_code})
-
-    def booths_for(self, kind: str, ref: str) -> set[int]:
-        """Booth ids of the exhibitors a topic or event concerns (as the Policy view lists)."""
-        d = self.scene.data
-        return {i for row in self.expo.linked_exhibitors(kind, ref)
-                for i in d.by_exhibitor.get(row["slug"], [])}
-
-    def open_policy(self, kind: str, ref: str) -> None:
+    def open_policy(self, kind: str, ref: str) -> bool:
         """Show the Policy view on a topic or event (its booths light up on the plan)."""
-        if not self.policy_dock.isVisible():
-            self.policy_dock.show()
-            self.resizeDocks([self.policy_dock], [int(self.height() * 0.42)],
-                             Qt.Orientation.Vertical)
-        self.policy_dock.raise_()
-        self.policy.choose(kind, ref)
+        return self.selection.highlight(kind, ref, reason=Reason.COMMAND)
 
-    def show_policy_target(self, kind: str, ref: str) -> None:
-        ids = self.booths_for(kind, ref)
-        self.scene.set_highlight(ids)
-        rec = self.expo.record(kind, ref) or {}
-        self.statusBar().showMessage(
-            tr("{title}: {n} booths linked").format(title=plain(rec.get("title", ref), TITLE),
-                                                    n=len(ids)))
-        if ids:
-            self.view.fly_to(ids, min_px_per_m=4.0)
+    def show_product(self, slug: str) -> bool:
+        """Open the Products view on one product (picture, specs, sources)."""
+        return self.selection.select("product", slug, reason=Reason.DETAIL)
 
     # ------------------------------------------------------------- favourites
     def toggle_star(self) -> None:
-        if self.selection is None:
+        if self.selection.current is None:
             return
         try:
-            self.user.toggle_favourite(self.expo_slug, *self.selection)
+            self.user.toggle_favourite(self.expo_slug, *self.selection.current)
         except DataError as exc:
             self.detail.star_failed(not self.detail.star.isChecked(), exc)
             self.statusBar().showMessage(str(exc), 15000)
@@ -552,20 +473,14 @@ class MainWindow(QMainWindow):
         self.thumbs = ThumbnailLoader(self.expo.path, writable=os.access(self.expo.path, os.W_OK),
                                       parent=self)
         self.detail.set_thumbnails(self.thumbs)
-        self.detail.productChosen.connect(self.show_product)
-        self.products = ProductsPanel(self.expo, self.thumbs)
+        self.products = ProductsPanel(self.expo, self.selection, self.thumbs)
         self.products_dock = QDockWidget(tr("Products"), self)
         self.products_dock.setObjectName("productsDock")
         self.products_dock.setWidget(self.products)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.products_dock)
         self.products_dock.hide()
-        self.products.exhibitorChosen.connect(lambda slug: self.select("exhibitor", slug))
-        self.products.productChosen.connect(self._on_product_row)
-        self.selectionChanged.connect(
-            lambda kind, ref: self.products.set_exhibitor(ref if kind == "exhibitor" else None))
-        self.search.hitChosen.connect(self._on_product_hit)
         self.unplaced_dock = None
-        tray = UnplacedTray(self.expo)
+        tray = UnplacedTray(self.expo, self.selection)
         if tray.codes:
             self.unplaced = tray
             self.unplaced_dock = QDockWidget(
@@ -573,22 +488,6 @@ class MainWindow(QMainWindow):
             self.unplaced_dock.setObjectName("unplacedDock")
             self.unplaced_dock.setWidget(tray)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.unplaced_dock)
-            tray.exhibitorChosen.connect(lambda slug: self.select("exhibitor", slug))
-
-    def show_product(self, slug: str) -> None:
-        """Open the Products view on one product (picture, specs, sources)."""
-        self.products_dock.show()
-        self.products_dock.raise_()
-        self.products.show_product(slug)
-
-    def _on_product_row(self, slug: str) -> None:
-        prod = self.expo.record("product", slug)
-        if prod and (self.selection or ("", ""))[1] != prod["exhibitor"]:
-            self.select("exhibitor", prod["exhibitor"], fly=False)
-
-    def _on_product_hit(self, kind: str, ref: str) -> None:
-        if kind == "product" and self.products_dock.isVisible():
-            self.products.show_product(ref)
 
     def import_dialog(self, files=None, target=None):
         """File > Import…: into this expo, or into a new file when this one is built in."""
@@ -644,9 +543,9 @@ class MainWindow(QMainWindow):
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())
-            if self.selection:
-                self.settings.setValue("last/selection",
-                                       f"{self.expo_slug}|{self.selection[0]}|{self.selection[1]}")
+            if self.selection.current:
+                kind, ref = self.selection.current
+                self.settings.setValue("last/selection", f"{self.expo_slug}|{kind}|{ref}")
             else:
                 self.settings.remove("last/selection")
             self.settings.sync()

@@ -13,6 +13,7 @@ another.
 from __future__ import annotations
 
 import html
+import json
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QTextBrowser, QWidget
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QTextBrowser, QWid
 from db.text import MAX_NAME, MAX_TEXT, breakable, display_text
 
 from . import theme
+from .i18n import tr
 
 LABEL = MAX_NAME       # a name, a title, a list cell (characters)
 SHORT = 80             # a legend entry, a button, a picker entry
@@ -150,3 +152,50 @@ class ThemedBrowser(QTextBrowser):
         self.setHtml(self._html)
         for b, v in zip(bars, at):
             b.setValue(v)
+
+
+# ------------------------------------------------------- the panels' rich text
+# Sizes and margins of the detail views' rich text; its colours (.zh, .muted, .src, .url,
+# .tag, a.title, links) come from the theme (``ThemedBrowser``, ``theme.css``).
+STYLE = """
+<style>
+ body { font-size: 13px; }
+ h2 { margin: 0 0 2px 0; font-size: 18px; }
+ .zh { font-size: 14px; }
+ .src { font-size: 11px; margin: 2px 0 8px 0; }
+ .quote { margin: 6px 0 2px 10px; font-style: italic; }
+ h3 { margin: 12px 0 4px 0; font-size: 14px; }
+</style>
+"""
+
+
+def sources_html(sources: list[dict]) -> str:
+    """A record's sources as the panels show them under it: publisher, title, date,
+    licence and address (as text to copy, never a link that fetches)."""
+    if not sources:
+        return f'<div class="src">{esc(tr("No source recorded."))}</div>'
+    items = []
+    for s in sources:
+        bits = [f"<b>{esc(s.get('publisher') or '')}</b>" if s.get("publisher") else "",
+                esc(s.get("title")), esc(s.get("date") or tr("undated"))]
+        if s.get("licence"):
+            bits.append(esc(tr("licence") + ": " + s["licence"]))
+        if s.get("url"):
+            bits.append(f"<span class='url'>{esc(s['url'])}</span>")
+        items.append(" · ".join(b for b in bits if b))
+    return ('<div class="src">' + esc(tr("Sources")) + ": " + "<br>".join(
+        f"[{i + 1}] {t}" for i, t in enumerate(items)) + "</div>")
+
+
+def specs_html(raw: str | None, heading: str = "") -> str:
+    """A product's specs (a JSON object) as a two-column table; nothing if there are none."""
+    try:
+        specs = json.loads(raw or "{}")
+    except ValueError:
+        specs = {}
+    if not isinstance(specs, dict) or not specs:
+        return ""
+    head = f"<h3>{esc(heading)}</h3>" if heading else ""
+    return head + "<table>" + "".join(
+        f"<tr><td class='muted'>{esc(k)}</td><td>{esc(v)}</td></tr>"
+        for k, v in specs.items()) + "</table>"

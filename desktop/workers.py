@@ -1,8 +1,9 @@
 """Background jobs: imports, thumbnails and search, off the UI thread.
 
-Each job reads the expo file through its own SQLite connection (read-only
-unless it must write), reports through Qt signals (delivered queued on the UI
-thread) and never raises into Qt: failures become a signal with a message.
+Each job reads the expo file through a handle of its own (``db.expo.open_reader``:
+read-only; the one write, a made thumbnail, is ``db.expo.store_thumbnail``), reports
+through Qt signals (delivered queued on the UI thread) and never raises into Qt:
+failures become a signal with a message.
 
 - ``ImportJob``: ``db.importers.prepare_import`` with progress and cancel.
 - ``ThumbnailLoader``: thumbnails by image id; a placeholder until they
@@ -15,7 +16,6 @@ thread) and never raises into Qt: failures become a signal with a message.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from pathlib import Path
 
@@ -23,15 +23,10 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from db import images as dbimages
-from db import search as dbsearch
+from db.errors import DataError
+from db.expo import open_reader, store_thumbnail
 
 log = logging.getLogger("wesemibay.workers")
-
-
-def _connect_ro(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True,
-                           check_same_thread=False, timeout=5)
-    return conn
 
 
 def placeholder_image(size: int = 96, text: str = "") -> QImage:
@@ -147,12 +142,8 @@ class ThumbnailLoader(QObject):
         return image_id in self._cache or image_id in self._bad
 
     def _make(self, image_id: int) -> QImage | None:
-        conn = _connect_ro(self.path)
-        try:
-            row = conn.execute("SELECT thumb, data FROM images WHERE id = ?",
-                               (image_id,)).fetchone()
-        finally:
-            conn.close()
+        with open_reader(self.path) as reader:
+            row = reader.image_blobs(image_id)
         if row is None:
             return None
         thumb, data = row
@@ -173,14 +164,8 @@ class ThumbnailLoader(QObject):
         """Cache a made thumbnail in the expo file (best effort; never blocks long)."""
         with self._lock:
             try:
-                conn = sqlite3.connect(str(self.path), timeout=0.5)
-                try:
-                    conn.execute("UPDATE images SET thumb = ? WHERE id = ? AND thumb IS NULL",
-                                 (thumb, image_id))
-                    conn.commit()
-                finally:
-                    conn.close()
-            except sqlite3.Error as exc:
+                store_thumbnail(self.path, image_id, thumb)
+            except DataError as exc:
                 log.info("thumbnail #%s not cached in the file: %s", image_id, exc)
 
     def _on_done(self, image_id: int, img: QImage) -> None:
@@ -213,16 +198,12 @@ class PictureJob(QRunnable):
 
     def run(self) -> None:
         try:
-            conn = _connect_ro(self.path)
-            try:
-                row = conn.execute("SELECT data FROM images WHERE id = ?",
-                                   (self.image_id,)).fetchone()
-            finally:
-                conn.close()
-            if not row or not row[0]:
+            with open_reader(self.path) as reader:
+                picture = reader.image_data(self.image_id)
+            if not picture:
                 self.signals.failed.emit("no picture data")
                 return
-            data, _w, _h = dbimages.render(row[0], self.max_side)
+            data, _w, _h = dbimages.render(picture, self.max_side)
             img = QImage()
             if not img.loadFromData(data):
                 raise dbimages.ImageProblem("unreadable after conversion")
@@ -247,19 +228,22 @@ class SearchWorker(QObject):
         self._latest: tuple[int, str] | None = None
         self._seq = 0
         self._stop = False
-        self._conn: sqlite3.Connection | None = None
+        self._reader = None                 # the thread's db.expo.Expo, while it runs
         self._thread = threading.Thread(target=self._loop, name="search", daemon=True)
         self._thread.start()
+
+    def _interrupt(self) -> None:
+        if self._reader is not None:
+            try:
+                self._reader.interrupt()   # the running search raises, and is dropped
+            except Exception:              # closed meanwhile
+                pass
 
     def request(self, text: str) -> int:
         with self._cond:
             self._seq += 1
             self._latest = (self._seq, text)
-            if self._conn is not None:
-                try:
-                    self._conn.interrupt()     # a newer text makes the running search stale
-                except sqlite3.Error:
-                    pass
+            self._interrupt()              # a newer text makes the running search stale
             self._cond.notify()
             return self._seq
 
@@ -270,23 +254,19 @@ class SearchWorker(QObject):
     def stop(self, wait: bool = True) -> None:
         with self._cond:
             self._stop = True
-            if self._conn is not None:
-                try:
-                    self._conn.interrupt()
-                except sqlite3.Error:
-                    pass
+            self._interrupt()
             self._cond.notify()
         if wait:
             self._thread.join(2)
 
     def _loop(self) -> None:
         try:
-            conn = _connect_ro(self.path)
-        except sqlite3.Error as exc:
+            reader = open_reader(self.path)
+        except Exception as exc:
             log.error("search cannot open %s: %s", self.path, exc)
             return
         with self._cond:
-            self._conn = conn
+            self._reader = reader
         try:
             while True:
                 with self._cond:
@@ -297,7 +277,7 @@ class SearchWorker(QObject):
                     seq, text = self._latest
                     self._latest = None
                 try:
-                    hits = dbsearch.search(conn, text, limit=self.limit)
+                    hits = reader.search(text, limit=self.limit)
                 except Exception:
                     log.exception("search %r failed", text)
                     hits = []
@@ -305,5 +285,5 @@ class SearchWorker(QObject):
                     self.results.emit(seq, text, hits)
         finally:
             with self._cond:
-                self._conn = None
-            conn.close()
+                self._reader = None
+            reader.close()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from db.expo import open_expo
+import dbtest  # tests/dbtest.py
 
 
 def _shared() -> Path | None:
@@ -67,15 +68,13 @@ def official_json_from_projection(src: Path, out: Path) -> Path:
 
 def make_expo(path: Path, exhibitors: list[tuple], slug: str = "made-expo") -> Path:
     """An expo file with just these exhibitors: (slug, name[, pinyin[, aliases]])."""
-    expo = open_expo(path, create=True)
-    try:
-        expo.conn.execute("INSERT INTO expo(id, slug, name) VALUES (1, ?, 'Made expo')", (slug,))
+    open_expo(path, create=True).close()
+    with dbtest.connect(path) as conn:
+        conn.execute("INSERT INTO expo(id, slug, name) VALUES (1, ?, 'Made expo')", (slug,))
         for ex in exhibitors:
             slug_, name, pinyin, aliases = (tuple(ex) + (None, []))[:4]
-            expo.conn.execute("INSERT INTO exhibitors(slug, name, pinyin, aliases) VALUES "
-                              "(?,?,?,?)", (slug_, name, pinyin, json.dumps(aliases)))
-    finally:
-        expo.close()
+            conn.execute("INSERT INTO exhibitors(slug, name, pinyin, aliases) VALUES "
+                         "(?,?,?,?)", (slug_, name, pinyin, json.dumps(aliases)))
     return path
 
 

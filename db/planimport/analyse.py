@@ -31,7 +31,7 @@ def expo_vocabulary(expo_path) -> list[str]:
         return []
     from ..expo import open_expo
     with open_expo(p, readonly=True) as expo:
-        return [r[0] for r in expo.conn.execute("SELECT code FROM booths ORDER BY code")]
+        return [r[0] for r in expo._conn.execute("SELECT code FROM booths ORDER BY code")]
 
 
 def parse_booth_size(text: str) -> tuple[float, float]:

@@ -27,7 +27,7 @@ import sqlite3
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from .. import fileops, schema
+from .. import connection, fileops, schema
 from ..errors import DataError, is_storage_fault, storage_error
 from ..text import MAX_ID
 
@@ -58,16 +58,16 @@ def rewrite_expo(target: str | os.PathLike, work: Callable[[sqlite3.Connection],
     conn = None
     try:
         if exists:
-            src = sqlite3.connect(real.resolve().as_uri() + "?mode=ro", uri=True)
+            src = connection.readonly(real, trusted_schema=True)
             try:
-                dst = sqlite3.connect(str(temp))
+                dst = connection.connect(temp)
                 try:
                     src.backup(dst)
                 finally:
                     dst.close()
             finally:
                 src.close()
-        conn = sqlite3.connect(str(temp), isolation_level=None, check_same_thread=False)
+        conn = connection.connect(temp)
         conn.execute("PRAGMA trusted_schema = OFF")
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -391,7 +391,7 @@ def underlays(expo) -> list[dict]:
     lay = layout_of(expo)
     out = []
     for u in (lay or {}).get("underlays", []) or []:
-        row = expo.conn.execute("SELECT data, mime FROM images WHERE sha1 = ?",
+        row = expo._conn.execute("SELECT data, mime FROM images WHERE sha1 = ?",
                                 (u.get("image"),)).fetchone()
         if row and row[0]:
             out.append(dict(u, data=row[0], mime=row[1]))

@@ -15,7 +15,7 @@ from .citations import citation_strings
 def citation_records(expo: Expo) -> dict[str, list[dict]]:
     """Citation -> the events and topics whose sources carry it (events by date first)."""
     by_source: dict[str, list[str]] = {}
-    for s in expo.rows("SELECT id, title, note, url FROM sources ORDER BY id"):
+    for s in expo._rows("SELECT id, title, note, url FROM sources ORDER BY id"):
         cits = []
         for f in ("title", "note", "url"):
             cits += [c for c in citation_strings(s[f]) if c not in cits]
@@ -23,12 +23,12 @@ def citation_records(expo: Expo) -> dict[str, list[dict]]:
             by_source[s["id"]] = cits
     if not by_source:
         return {}
-    records = {("event", r["slug"]): r for r in expo.rows(
+    records = {("event", r["slug"]): r for r in expo._rows(
         "SELECT slug, date, title, summary FROM events")}
-    records.update({("topic", r["slug"]): dict(r, date=None) for r in expo.rows(
+    records.update({("topic", r["slug"]): dict(r, date=None) for r in expo._rows(
         "SELECT slug, title, summary FROM topics")})
     out: dict[str, dict[tuple[str, str], dict]] = {}
-    cites = expo.rows("SELECT kind, ref, source FROM cites WHERE kind IN ('event', 'topic') "
+    cites = expo._rows("SELECT kind, ref, source FROM cites WHERE kind IN ('event', 'topic') "
                       "ORDER BY kind, ref, source")
     for c_row in cites:
         kind, ref, src = c_row["kind"], c_row["ref"], c_row["source"]

@@ -35,13 +35,13 @@ class Screening:
 def _exhibitors(expo: Expo, slugs=None) -> list[dict]:
     sql = "SELECT slug, name, pinyin, aliases FROM exhibitors"
     if slugs is None:
-        rows = expo.rows(sql + " ORDER BY slug")
+        rows = expo._rows(sql + " ORDER BY slug")
     else:
         wanted = sorted(set(slugs))
         rows = []
         for i in range(0, len(wanted), 500):
             chunk = wanted[i:i + 500]
-            rows += expo.rows(f"{sql} WHERE slug IN ({','.join('?' * len(chunk))}) ORDER BY slug",
+            rows += expo._rows(f"{sql} WHERE slug IN ({','.join('?' * len(chunk))}) ORDER BY slug",
                               chunk)
     for r in rows:
         try:

@@ -21,6 +21,7 @@ import tempfile
 from contextlib import closing
 from pathlib import Path
 
+from .. import connection
 from ..errors import DataError, is_storage_fault, storage_error
 from ..expo import SQLITE_MAGIC
 from .listfile import ParsedList
@@ -129,12 +130,10 @@ class ScreeningStore:
         self._check()
         try:
             if write:
-                conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=rw", uri=True,
-                                       isolation_level=None, timeout=10)
+                conn = connection.connect(self.path, mode="rw", timeout=10)
                 conn.execute("PRAGMA synchronous = FULL")
             else:
-                conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True,
-                                       isolation_level=None, timeout=10)
+                conn = connection.readonly(self.path, timeout=10, trusted_schema=True)
             try:
                 app, version = (conn.execute("PRAGMA application_id").fetchone()[0],
                                 conn.execute("PRAGMA user_version").fetchone()[0])
@@ -180,7 +179,7 @@ class ScreeningStore:
         except OSError as exc:
             raise storage_error(folder, exc, "cannot write the screening store") from None
         try:
-            conn = sqlite3.connect(Path(tmp).resolve().as_uri(), uri=True, isolation_level=None)
+            conn = connection.connect(tmp)
             try:
                 self._write(conn, parsed)
             finally:

@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, 
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem
 
 from db.expo import Expo
+from db.floor import FloorRows, read_floor
 
 from .. import theme
 from ..i18n import tr
@@ -47,65 +48,24 @@ _mix = mix  # kept for callers of the old name
 
 
 @dataclass
-class FloorData:
-    """Everything the painters need, in flat lists indexed by booth id."""
-    codes: list[str] = field(default_factory=list)
-    rects: list[tuple[float, float, float, float]] = field(default_factory=list)
-    halls: list[str] = field(default_factory=list)
-    zones: list[str | None] = field(default_factory=list)
+class FloorData(FloorRows):
+    """Everything the painters need, in flat lists indexed by booth id (the booths as
+    ``db.floor.read_floor`` gives them, and what the window adds)."""
     labels: "list[str] | Labels" = field(default_factory=list)  # exhibitor names ("" if none)
-    occupants: list[list[str]] = field(default_factory=list)
     zone_colors: dict[str, QColor] = field(default_factory=dict)
     zone_names: dict[str, str] = field(default_factory=dict)
     hidden_zones: set[str] = field(default_factory=set)
     highlight: set[int] | None = None                     # None: no highlight layer
     selected: set[int] = field(default_factory=set)
     starred: set[int] = field(default_factory=set)
-    by_code: dict[str, int] = field(default_factory=dict)
-    by_exhibitor: dict[str, list[int]] = field(default_factory=dict)
-    typical_w: float = 3.0                                # median booth width (m)
 
     @classmethod
     def from_expo(cls, expo: Expo) -> "FloorData":
-        d = cls()
+        d = cls(**vars(read_floor(expo)))
         for z in expo.zones():
             d.zone_colors[z["slug"]] = QColor(z["color"])
             d.zone_names[z["slug"]] = plain(z["name"], SHORT)
-        conn = expo.conn
-        names = dict(conn.execute("SELECT slug, name FROM exhibitors"))
-        occ: dict[str, list[str]] = {}
-        for booth, ex in conn.execute(
-                "SELECT booth, exhibitor FROM booth_exhibitors ORDER BY booth, exhibitor"):
-            lst = occ.get(booth)
-            if lst is None:
-                occ[booth] = [ex]
-            else:
-                lst.append(ex)
-        d.labels = Labels(d.occupants, names)
-        codes, rects, halls, zones = d.codes, d.rects, d.halls, d.zones
-        occupants, by_code, by_ex = d.occupants, d.by_code, d.by_exhibitor
-        empty: list[str] = []
-        for code, hall, zone, x, y, w, h in conn.execute(
-                "SELECT code, hall, zone, x, y, w, h FROM booths "
-                "WHERE placed AND w > 0 AND h > 0 ORDER BY code"):
-            i = len(codes)
-            codes.append(code)
-            rects.append((x, y, w, h))
-            halls.append(hall or "")
-            zones.append(zone)
-            slugs = occ.get(code, empty)
-            occupants.append(slugs)
-            if slugs:
-                for s in slugs:
-                    lst = by_ex.get(s)
-                    if lst is None:
-                        by_ex[s] = [i]
-                    else:
-                        lst.append(i)
-            by_code[code] = i
-        if rects:
-            widths = sorted(r[2] for r in rects[:: max(1, len(rects) // 2000)])
-            d.typical_w = widths[len(widths) // 2]
+        d.labels = Labels(d.occupants, d.names)
         return d
 
 

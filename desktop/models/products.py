@@ -10,22 +10,21 @@ finish. ``data()`` never raises and never runs more than one small indexed query
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from array import array
 from collections import OrderedDict
-from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt,
                             Signal)
 from PySide6.QtGui import QPixmap
 
-from db import search as dbsearch
-from db.expo import Expo
+from db import catalogue
+from db.catalogue import ProductFilter
+from db.errors import DataError
+from db.expo import Expo, open_reader
 
+from ..i18n import country as country_name
 from ..i18n import tr
-from ..panels.detail import COUNTRY_NAMES
 from ..richtext import plain, tooltip
 
 log = logging.getLogger("wesemibay.products")
@@ -37,48 +36,16 @@ PAGE = 256
 ASYNC_ABOVE = 50_000      # products: run the id query in a worker above this many
 
 
-@dataclass
-class ProductFilter:
-    text: str = ""
-    tool_type: str | None = None
-    zone: str | None = None
-    country: str | None = None
-    exhibitor: str | None = None
-
-    def sql(self) -> tuple[str, list]:
-        where, params = [], []
-        if self.tool_type:
-            where.append("p.tool_type = ?")
-            params.append(self.tool_type)
-        if self.exhibitor:
-            where.append("p.exhibitor = ?")
-            params.append(self.exhibitor)
-        if self.zone:
-            where.append("e.zone = ?")
-            params.append(self.zone)
-        if self.country:
-            where.append("e.country = ?")
-            params.append(self.country)
-        q = dbsearch.build_query(self.text) if self.text.strip() else None
-        if self.text.strip() and q is None:
-            where.append("0")
-        elif q:
-            # Bounded, like search as you type: the first 20,000 matching products.
-            where.append("p.slug IN (SELECT ref FROM search WHERE search MATCH ? "
-                         "AND kind = 'product' LIMIT 20000)")
-            params.append(q)
-        return (" WHERE " + " AND ".join(where)) if where else "", params
-
-
-# column key, header, SQL sort expression
+# column key, header (the keys are db.catalogue.SORT_KEYS, in the same order)
 COLUMNS = (
-    ("name", "Product", "p.name COLLATE NOCASE"),
-    ("name_zh", "Chinese name", "p.name_zh"),
-    ("exhibitor_name", "Exhibitor", "e.name COLLATE NOCASE"),
-    ("tool_type", "Tool type", "p.tool_type"),
-    ("zone_name", "Zone", "e.zone"),
-    ("country", "Country", "e.country"),
+    ("name", "Product"),
+    ("name_zh", "Chinese name"),
+    ("exhibitor_name", "Exhibitor"),
+    ("tool_type", "Tool type"),
+    ("zone_name", "Zone"),
+    ("country", "Country"),
 )
+assert tuple(k for k, _h in COLUMNS) == catalogue.SORT_KEYS
 
 
 class _IdQuery(QObject):
@@ -93,7 +60,7 @@ class ProductModel(QAbstractTableModel):
         super().__init__(parent)
         self.expo = expo
         self.thumbs = thumbnails
-        self._headers = tuple(tr(h) for _k, h, _s in COLUMNS)
+        self._headers = tuple(tr(h) for _k, h in COLUMNS)
         self._ids = array("q")
         self._pages: OrderedDict[int, list] = OrderedDict()
         self._filter = ProductFilter()
@@ -110,33 +77,26 @@ class ProductModel(QAbstractTableModel):
 
     # -------------------------------------------------------------- queries
     def _count_all(self) -> int:
-        try:
-            return self.expo.conn.execute("SELECT max(rowid) FROM products").fetchone()[0] or 0
-        except sqlite3.Error:
-            return 0
+        return catalogue.product_count(self.expo)
 
-    def _id_sql(self) -> tuple[str, list]:
-        where, params = self._filter.sql()
+    def _query(self) -> tuple:
         col, order = self._sort
-        key = COLUMNS[col][2] if 0 <= col < len(COLUMNS) else "p.rowid"
-        direction = "DESC" if order == Qt.SortOrder.DescendingOrder else "ASC"
-        join = " JOIN exhibitors e ON e.slug = p.exhibitor" if (
-            "e." in where or "e." in key) else ""
-        return (f"SELECT p.rowid FROM products p{join}{where} "
-                f"ORDER BY {key} {direction}, p.rowid {direction}", params)
+        sort = COLUMNS[col][0] if 0 <= col < len(COLUMNS) else None
+        return (ProductFilter(**vars(self._filter)), sort,
+                order == Qt.SortOrder.DescendingOrder)
 
     def refresh(self, sync: bool | None = None) -> None:
         """Run the id query for the current filter and sort (in a worker when large)."""
         self._gen += 1
         gen = self._gen
-        sql, params = self._id_sql()
+        filt, sort, descending = self._query()
         if sync is None:
             sync = self.total <= ASYNC_ABOVE
         if sync:
             try:
-                ids = array("q", (r[0] for r in self.expo.conn.execute(sql, params)))
-            except sqlite3.Error as exc:
-                log.warning("product query failed: %s", exc)
+                ids = catalogue.product_ids(self.expo, filt, sort, descending)
+            except DataError as exc:
+                log.warning("%s", exc)
                 ids = array("q")
             self._apply(ids)
             return
@@ -147,12 +107,9 @@ class ProductModel(QAbstractTableModel):
         def work():
             ids = None
             try:
-                conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
-                try:
-                    ids = array("q", (r[0] for r in conn.execute(sql, params)))
-                finally:
-                    conn.close()
-            except sqlite3.Error as exc:
+                with open_reader(path) as reader:
+                    ids = catalogue.product_ids(reader, filt, sort, descending)
+            except (DataError, OSError) as exc:
                 log.warning("product query failed: %s", exc)
             self._signals.done.emit(gen, ids)
         threading.Thread(target=work, name="products-query", daemon=True).start()
@@ -181,14 +138,9 @@ class ProductModel(QAbstractTableModel):
         rows = []
         if ids:
             try:
-                got = {r[0]: r for r in self.expo.conn.execute(
-                    "SELECT p.rowid, p.slug, p.name, p.name_zh, e.name, p.tool_type, "
-                    "z.name, e.country, p.image, p.exhibitor "
-                    "FROM products p LEFT JOIN exhibitors e ON e.slug = p.exhibitor "
-                    "LEFT JOIN zones z ON z.slug = e.zone "
-                    f"WHERE p.rowid IN ({','.join(str(int(i)) for i in ids)})")}
-            except sqlite3.Error as exc:
-                log.warning("product page failed: %s", exc)
+                got = catalogue.product_page(self.expo, ids)
+            except DataError as exc:
+                log.warning("%s", exc)
                 got = {}
             rows = [got.get(i) for i in ids]
         self._pages[page] = rows
@@ -244,7 +196,7 @@ class ProductModel(QAbstractTableModel):
         _rid, slug, name, zh, exname, tool, zone, country, image, ex = r
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            v = (name, zh, exname, tool, zone, COUNTRY_NAMES.get(country, country))[col]
+            v = (name, zh, exname, tool, zone, country_name(country))[col]
             return plain(v)    # plain and elided: a cell never lays out a whole long field
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
             return tooltip(name)
@@ -269,15 +221,11 @@ class ProductModel(QAbstractTableModel):
 
     def row_of(self, slug: str) -> int:
         """Row of a product among the loaded ids (-1 if filtered out)."""
-        try:
-            found = self.expo.conn.execute("SELECT rowid FROM products WHERE slug = ?",
-                                           (slug,)).fetchone()
-        except sqlite3.Error:
-            return -1
-        if not found:
+        rowid = catalogue.product_rowid(self.expo, slug)
+        if rowid is None:
             return -1
         try:
-            return self._ids.index(found[0])
+            return self._ids.index(rowid)
         except ValueError:
             return -1
 
@@ -290,16 +238,4 @@ class ProductModel(QAbstractTableModel):
 
     def choices(self) -> dict[str, list[tuple[str, str]]]:
         """Filter choices: tool types, zones, countries (value, label)."""
-        conn = self.expo.conn
-        try:
-            # Tool types from (at most) the first 20,000 products: cheap at any size.
-            tools = [(t, t) for (t,) in conn.execute(
-                "SELECT tool_type FROM (SELECT tool_type FROM products LIMIT 20000) "
-                "WHERE tool_type IS NOT NULL GROUP BY tool_type ORDER BY tool_type LIMIT 500")]
-            zones = [(s, n) for s, n in conn.execute("SELECT slug, name FROM zones ORDER BY sort")]
-            countries = [(c, c) for (c,) in conn.execute(
-                "SELECT DISTINCT country FROM exhibitors WHERE country IS NOT NULL "
-                "ORDER BY country LIMIT 500")]
-        except sqlite3.Error:
-            return {"tool_type": [], "zone": [], "country": []}
-        return {"tool_type": tools, "zone": zones, "country": countries}
+        return catalogue.filter_choices(self.expo)

@@ -6,7 +6,6 @@ shown as text to copy, never fetched.
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
@@ -17,73 +16,33 @@ from db.errors import DataError
 from db.expo import Expo
 from db.supply import tool_label
 from db.userdata import Outbox, UserData
+from db.views import SHOWN_PRODUCTS, ExhibitorView
 
 from .. import theme
-from ..i18n import tr
-from ..richtext import TITLE, ThemedBrowser, attr, data_combo, esc, esc_text, plain, set_plain
+from ..i18n import country, tr
+from ..richtext import (STYLE, TITLE, ThemedBrowser, attr, data_combo, esc, esc_text, plain,
+                        set_plain, sources_html, specs_html)
+from ..selection import Reason, Selected, Selection
 from .market import MarketChart
 
 RETRY_MS = 5000          # a note that could not be saved is tried again this often
 
-COUNTRY_NAMES = {"CN": "China", "US": "United States", "JP": "Japan", "DE": "Germany",
-                 "GB": "United Kingdom", "KR": "South Korea", "TW": "Taiwan", "NL": "Netherlands"}
-
-# Sizes and margins of the detail views' rich text; its colours (.zh, .muted, .src, .url,
-# .tag, a.title, links) come from the theme (``richtext.ThemedBrowser``, ``theme.css``).
-STYLE = """
-<style>
- body { font-size: 13px; }
- h2 { margin: 0 0 2px 0; font-size: 18px; }
- .zh { font-size: 14px; }
- .src { font-size: 11px; margin: 2px 0 8px 0; }
- .quote { margin: 6px 0 2px 10px; font-style: italic; }
- h3 { margin: 12px 0 4px 0; font-size: 14px; }
-</style>
-"""
-
-
-def sources_html(sources: list[dict]) -> str:
-    if not sources:
-        return f'<div class="src">{esc(tr("No source recorded."))}</div>'
-    items = []
-    for s in sources:
-        bits = [f"<b>{esc(s.get('publisher') or '')}</b>" if s.get("publisher") else "",
-                esc(s.get("title")), esc(s.get("date") or tr("undated"))]
-        if s.get("licence"):
-            bits.append(esc(tr("licence") + ": " + s["licence"]))
-        if s.get("url"):
-            bits.append(f"<span class='url'>{esc(s['url'])}</span>")
-        items.append(" · ".join(b for b in bits if b))
-    return ('<div class="src">' + esc(tr("Sources")) + ": " + "<br>".join(
-        f"[{i + 1}] {t}" for i, t in enumerate(items)) + "</div>")
-
-
-def specs_html(raw: str | None, heading: str = "") -> str:
-    """A product's specs (a JSON object) as a two-column table; nothing if there are none."""
-    try:
-        specs = json.loads(raw or "{}")
-    except ValueError:
-        specs = {}
-    if not isinstance(specs, dict) or not specs:
-        return ""
-    head = f"<h3>{esc(heading)}</h3>" if heading else ""
-    return head + "<table>" + "".join(
-        f"<tr><td class='muted'>{esc(k)}</td><td>{esc(v)}</td></tr>"
-        for k, v in specs.items()) + "</table>"
-
 
 class DetailPanel(QWidget):
+    """Shows what the selection holds (it reads nothing itself: the selection hands it the
+    exhibitor's whole view); stars and notes go to the user file."""
     favouriteToggled = Signal(str, str, bool)    # kind, ref, on
     noteSaved = Signal(str, str)                 # kind, ref
-    productChosen = Signal(str)                  # product slug (a click in the Products tab)
 
-    def __init__(self, expo: Expo, user: UserData, parent=None):
+    def __init__(self, expo: Expo, user: UserData, selection: Selection, parent=None):
         super().__init__(parent)
         self.expo = expo
         self.user = user
+        self.selection = selection
         self.expo_slug = expo.meta().get("slug") or expo.path.stem
         self.kind: str | None = None
         self.ref: str | None = None
+        self.view: ExhibitorView | None = None      # what is shown (an exhibitor)
 
         self.title = QLabel(tr("Nothing selected"))
         self.title.setObjectName("detailTitle")
@@ -172,7 +131,7 @@ class DetailPanel(QWidget):
         nl.addWidget(self.conflict_box)
         self.tabs.addTab(self.info, tr("Exhibitor"))
         self.tabs.addTab(self.products, tr("Products"))
-        self.market = MarketChart(expo.conn)
+        self.market = MarketChart(expo)
         policy_box = QSplitter(Qt.Orientation.Vertical)
         policy_box.addWidget(self.policy)
         policy_box.addWidget(self.market)
@@ -203,14 +162,27 @@ class DetailPanel(QWidget):
         lay.addWidget(self.tabs, 1)
         self.show_empty()
         self._show_readonly()
+        selection.changed.connect(self._on_selected)
 
     def _browser(self) -> QTextBrowser:
         return ThemedBrowser()
 
     # -------------------------------------------------------------- showing
+    def _on_selected(self, state: Selected) -> None:
+        if state.kind == "exhibitor":
+            if state.view is not self.view:
+                self.show_exhibitor(state.view)
+            if state.product and state.reason == Reason.SEARCH:
+                self.show_product_tab()     # a product hit: its exhibitor, at the product
+        elif state.kind == "booth":
+            self.show_booth(state.booth)
+        else:
+            self.show_empty()
+
     def show_empty(self) -> None:
         self.save_note()
         self.kind = self.ref = None
+        self.view = None
         self.title.setText(tr("Nothing selected"))
         hint = esc(tr("Click a booth on the floor plan, pick an exhibitor from the list, "
                       "or search (Ctrl+K)."))
@@ -234,24 +206,26 @@ class DetailPanel(QWidget):
         self.market.set_tool_types([])
         self._set_note_target(None, None)
 
-    def show_exhibitor(self, slug: str) -> None:
-        ex = self.expo.exhibitor(slug)
-        if ex is None:
+    def show_exhibitor(self, view: ExhibitorView | None) -> None:
+        """Show an exhibitor (``db.views.exhibitor_view``: read once, by the selection)."""
+        if view is None:
             return self.show_empty()
         self.save_note()
+        ex = view.exhibitor
+        slug = view.slug
         self.kind, self.ref = "exhibitor", slug
+        self.view = view
         names = " · ".join(plain(n, TITLE) for n in (ex["name"], ex.get("name_zh"),
                                                      ex.get("pinyin")) if n)
         set_plain(self.title, names, None)
-        zone = self.expo.record("zone", ex["zone"]) if ex.get("zone") else None
         rows = []
         if ex["booths"]:
             rows.append((tr("Booth"), ", ".join(ex["booths"])))
-        if zone:
-            rows.append((tr("Zone"), zone["name"] + (" " + tr("(schematic placement)")
-                                                     if self.expo.meta().get("schematic") else "")))
+        if ex.get("zone_name") is not None:
+            rows.append((tr("Zone"), ex["zone_name"] + (" " + tr("(schematic placement)")
+                                                        if view.schematic else "")))
         if ex.get("country"):
-            rows.append((tr("Country"), COUNTRY_NAMES.get(ex["country"], ex["country"])))
+            rows.append((tr("Country"), country(ex["country"])))
         if ex.get("category"):
             rows.append((tr("Category"), ex["category"]))
         if ex.get("aliases"):
@@ -263,25 +237,24 @@ class DetailPanel(QWidget):
             f"<tr><td class='muted'>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in rows) + "</table>"
         if ex.get("summary"):
             body += f"<p>{esc_text(ex['summary'])}</p>"
-        body += sources_html(self.expo.sources_of("exhibitor", slug))
-        body += self._people_html(slug)
+        body += sources_html(view.sources_of("exhibitor", slug))
+        body += self._people_html(view)
         self.info.setHtml(STYLE + body)
-        self.products.setHtml(STYLE + self._products_html(slug))
-        self.policy.setHtml(STYLE + self._policy_html("exhibitor", slug))
-        tools = [p["tool_type"] for p in self.expo.products_of(slug) if p.get("tool_type")]
-        self.market.set_tool_types(list(dict.fromkeys(tools)))
+        self.products.setHtml(STYLE + self._products_html(view))
+        self.policy.setHtml(STYLE + self._policy_html(view))
+        self.market.set_tool_types(view.tool_types)
         self._set_note_target("exhibitor", slug)
 
-    def show_booth(self, code: str) -> None:
-        """A booth without a named exhibitor."""
+    def show_booth(self, booth: dict) -> None:
+        """A booth without a named exhibitor (``db.views.booth_view``)."""
         self.save_note()
+        code = booth["code"]
         self.kind, self.ref = "booth", code
+        self.view = None
         set_plain(self.title, tr("Booth") + " " + plain(code), None)
-        booth = self.expo.record("booth", code) or {}
-        zone = self.expo.record("zone", booth.get("zone")) if booth.get("zone") else None
         body = f"<h2>{esc(tr('Booth'))} {esc(code)}</h2>"
-        if zone:
-            body += f"<p>{esc(tr('Zone'))}: {esc(zone['name'])}</p>"
+        if booth.get("zone_name") is not None:
+            body += f"<p>{esc(tr('Zone'))}: {esc(booth['zone_name'])}</p>"
         body += "<p>" + esc(tr("Other exhibitor: this booth's exhibitor is not named in our "
                                "sources, so it is drawn as a neutral booth.")) + "</p>"
         self.info.setHtml(STYLE + body)
@@ -294,18 +267,17 @@ class DetailPanel(QWidget):
         self.tabs.setCurrentIndex(1)
 
     # ---------------------------------------------------------------- parts
-    def _people_html(self, org: str) -> str:
-        people = self.expo.people_of(org)
-        if not people:
+    def _people_html(self, view: ExhibitorView) -> str:
+        if not view.people:
             return ""
         out = f"<h3>{esc(tr('People and quotes'))}</h3>"
-        for p in people:
+        for p in view.people:
             out += f"<p><b>{esc(p['name'])}</b> <span class='muted'>{esc(p.get('role') or '')}</span></p>"
-            for q in self.expo.quotes_of(p["slug"]):
-                out += self._quote_html(q, p["name"])
+            for q in p["quotes"]:
+                out += self._quote_html(q, p["name"], view)
         return out
 
-    def _quote_html(self, q: dict, who: str) -> str:
+    def _quote_html(self, q: dict, who: str, view: ExhibitorView) -> str:
         out = f"<div class='quote'>„{esc_text(q['text'])}“ — {esc(who)}</div>"
         if q.get("translation"):
             out += f"<div class='muted' style='margin-left:10px'>{esc(tr('In English'))}: " \
@@ -313,11 +285,11 @@ class DetailPanel(QWidget):
             if q.get("translation_note"):
                 out += f" <i>({esc(q['translation_note'])})</i>"
             out += "</div>"
-        out += sources_html(self.expo.sources_of("quote", q["id"]))
+        out += sources_html(view.sources_of("quote", q["id"]))
         return out
 
-    def _products_html(self, slug: str, limit: int = 100) -> str:
-        products = self.expo.products_of(slug)
+    def _products_html(self, view: ExhibitorView, limit: int = SHOWN_PRODUCTS) -> str:
+        products = view.products
         if not products:
             return f"<p class='muted'>{esc(tr('No products recorded for this exhibitor.'))}</p>"
         self._product_images = set()
@@ -339,7 +311,7 @@ class DetailPanel(QWidget):
             if p.get("summary"):
                 out += f"<p>{esc_text(p['summary'])}</p>"
             out += specs_html(p.get("specs"))
-            out += sources_html(self.expo.sources_of("product", p["slug"]))
+            out += sources_html(view.sources_of("product", p["slug"]))
         if len(products) > limit:
             out += "<p class='muted'>" + esc(tr(
                 "… and {n} more: open View › Products to browse them all.").format(
@@ -387,31 +359,26 @@ class DetailPanel(QWidget):
     def _on_product_link(self, url) -> None:
         text = url.toString()
         if text.startswith("product:"):
-            self.productChosen.emit(text.split(":", 1)[1])
+            self.selection.select("product", text.split(":", 1)[1], reason=Reason.DETAIL)
 
-    def _policy_html(self, kind: str, slug: str) -> str:
-        links = list(self.expo.links_from(kind, slug))
-        if kind == "exhibitor":
-            for p in self.expo.products_of(slug):
-                links += self.expo.links_from("product", p["slug"])
-        if not links:
+    def _policy_html(self, view: ExhibitorView) -> str:
+        if not view.links:
             return f"<p class='muted'>{esc(tr('No policy links recorded.'))}</p>"
         out = ""
-        for ln in links:
-            target = self.expo.record(ln["to_kind"], ln["to_slug"]) or {}
+        for ln in view.links:
+            target = ln["target"] or {}
             title = target.get("title") or ln["to_slug"]
             label = tr("Topic") if ln["to_kind"] == "topic" else tr("Event")
             when = f" ({esc(target['date'])})" if target.get("date") else ""
             via = ""
             if ln["from_kind"] == "product":
-                prod = self.expo.record("product", ln["from_slug"]) or {}
-                via = f"<div class='muted'>{esc(tr('via'))} {esc(prod.get('name', ''))}</div>"
+                via = f"<div class='muted'>{esc(tr('via'))} {esc(ln['product_name'] or '')}</div>"
             out += f"<h3>{esc(label)}: {esc(title)}{when}</h3>{via}"
             out += f"<p><b>{esc(tr('Why it matters'))}:</b> {esc_text(ln['reason'])}</p>"
-            out += sources_html(self.expo.sources_of("link", ln["id"]))
+            out += sources_html(view.sources_of("link", ln["id"]))
             if target.get("summary"):
                 out += f"<p class='muted'>{esc_text(target['summary'])}</p>"
-                out += sources_html(self.expo.sources_of(ln["to_kind"], ln["to_slug"]))
+                out += sources_html(view.sources_of(ln["to_kind"], ln["to_slug"]))
         return out
 
     # ---------------------------------------------------------------- notes
@@ -422,11 +389,12 @@ class DetailPanel(QWidget):
             self.note_about.blockSignals(True)
             self.note_about.clear()
             if kind is not None:
-                label = tr("Booth {code}").format(code=plain(ref)) if kind == "booth" else \
-                    plain((self.expo.record("exhibitor", ref) or {}).get("name", ref))
+                view = self.view if kind == "exhibitor" else None
+                label = tr("Booth {code}").format(code=plain(ref)) if view is None else \
+                    plain(view.exhibitor.get("name", ref))
                 self.note_about.addItem(label, (kind, ref))
-                if kind == "exhibitor":
-                    for p in self.expo.products_of(ref):
+                if view is not None:
+                    for p in view.products:
                         self.note_about.addItem("   " + tr("Product: {name}").format(
                             name=plain(p["name"])), ("product", p["slug"]))
             self.note_about.setEnabled(self.note_about.count() > 1)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPalette
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from db.supply import MarketContext, market_context, tool_label
+from db.supply import MarketContext, tool_label
 from db.text import breakable
 
 from .. import theme
@@ -111,9 +111,9 @@ class ShareBars(QWidget):
 class MarketChart(QWidget):
     """Tool-type picker, bars, and the caption with year, source and licence."""
 
-    def __init__(self, conn, parent=None):
+    def __init__(self, expo, parent=None):
         super().__init__(parent)
-        self.conn = conn
+        self.expo = expo
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -152,7 +152,7 @@ class MarketChart(QWidget):
         self.show_tool_type(tool)
 
     def show_tool_type(self, tool: str) -> None:
-        ctx = market_context(self.conn, tool)
+        ctx = self.expo.market_context(tool)
         self.bars.set_context(ctx if ctx.has_data else None)
         # The title is rich text built here: every part from data is escaped.
         head = esc(tr("Market context: {tool}").format(tool=plain(tool_label(tool))))

@@ -27,20 +27,24 @@ from db.userdata import UserData
 from .. import theme
 from ..i18n import tr
 from ..richtext import TITLE, data_combo, esc, esc_text, plain, tooltip, warn
+from ..selection import Reason, Selected, Selection
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 SHEET_W = 680     # text width of an A4 page with 15 mm margins, at 96 dpi
 
 
 class PlanPanel(QWidget):
+    """Starred stops in visiting order; a stop activated selects it, and the stop of what
+    is selected is the list's current row."""
     routeChanged = Signal(object)          # db.routing.Route, or None to clear
-    stopChosen = Signal(str, str)          # kind, ref
     favouritesChanged = Signal()           # unstarred or reordered here
 
-    def __init__(self, expo: Expo, user: UserData, render_floor=None, parent=None):
+    def __init__(self, expo: Expo, user: UserData, selection: Selection, render_floor=None,
+                 parent=None):
         super().__init__(parent)
         self.expo = expo
         self.user = user
+        self.selection = selection
         self.expo_slug = expo.meta().get("slug") or expo.path.stem
         self.render_floor = render_floor    # () -> QImage of the floor with the route
         self.plan: Plan | None = None
@@ -132,6 +136,7 @@ class PlanPanel(QWidget):
         lay.addWidget(self.orphan_title)
         lay.addWidget(self.orphans)
         self.refresh()
+        selection.changed.connect(self._on_selected)
 
     # ------------------------------------------------------------- state
     @property
@@ -336,7 +341,17 @@ class PlanPanel(QWidget):
 
     def _on_activated(self, item: QListWidgetItem) -> None:
         kind, ref = item.data(KEY_ROLE)
-        self.stopChosen.emit(kind, ref)
+        self.selection.select(kind, ref, reason=Reason.STOP)
+
+    def _on_selected(self, state: Selected) -> None:
+        """The selected exhibitor's (or booth's) stop becomes the current row, if it is one."""
+        key = list(state.key) if state.key else None
+        row = next((i for i in range(self.list.count())
+                    if self.list.item(i).data(KEY_ROLE) == key), -1)
+        if row != self.list.currentRow():
+            self.list.blockSignals(True)
+            self.list.setCurrentRow(row)
+            self.list.blockSignals(False)
 
     # ----------------------------------------------------------- exports
     def ensure_route(self) -> None:

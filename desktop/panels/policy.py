@@ -10,11 +10,13 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsScene, QGraphicsView, QLa
                                QListWidgetItem, QSplitter, QVBoxLayout, QWidget)
 
 from db.expo import Expo
+from db.views import PolicyTarget, citations
 
 from .. import theme
 from ..i18n import tr
-from ..richtext import LABEL, ThemedBrowser, attr, esc, esc_text, plain, tooltip
-from .detail import STYLE, sources_html
+from ..richtext import (LABEL, STYLE, ThemedBrowser, attr, esc, esc_text, plain, sources_html,
+                        tooltip)
+from ..selection import Highlight, Reason, Selection
 
 LANES = ("us", "china", "expo")
 LANE_LABEL = {"us": "United States", "china": "China", "expo": "Expo and reporting"}
@@ -285,22 +287,24 @@ class TimelineView(QGraphicsView):
 
 
 class PolicyPanel(QWidget):
-    """Topics list, timeline, and a text pane for the chosen topic or event."""
-    targetChosen = Signal(str, str)   # kind ("topic"/"event"), slug
-    exhibitorChosen = Signal(str)
+    """Topics list, timeline, and a text pane for the topic or event the selection lights
+    (picking one here lights it: ``Selection.highlight``)."""
 
-    def __init__(self, expo: Expo, parent=None):
+    def __init__(self, expo: Expo, selection: Selection, parent=None):
         super().__init__(parent)
         self.expo = expo
+        self.selection = selection
         self.topics = QListWidget()
         self.topics.setAccessibleName(tr("Policy topics"))
-        for t in expo.rows("SELECT slug, title, side FROM topics ORDER BY title"):
+        topics = expo.topics()
+        self.topic_titles = {t["slug"]: t["title"] for t in topics}
+        for t in topics:
             item = QListWidgetItem(plain(t["title"]))
             item.setToolTip(tooltip(t["title"], LABEL))
             item.setData(Qt.ItemDataRole.UserRole, t["slug"])
             self.topics.addItem(item)
         self.topics.currentItemChanged.connect(self._on_topic)
-        events = expo.rows("SELECT slug, date, date_precision, title, side FROM events")
+        events = expo.events()
         self.timeline = TimelineView(events)
         self.timeline.eventClicked.connect(lambda slug: self.choose("event", slug))
         self.text = ThemedBrowser()
@@ -322,6 +326,7 @@ class PolicyPanel(QWidget):
         lay.addWidget(self.header)
         lay.addWidget(main, 1)
         self.current: tuple[str, str] | None = None
+        selection.highlighted.connect(self._on_highlighted)
 
     def _on_topic(self, item: QListWidgetItem | None, _prev=None) -> None:
         if item is not None:
@@ -330,20 +335,23 @@ class PolicyPanel(QWidget):
     def _on_anchor(self, url) -> None:
         target = url.toString()
         if target.startswith("exhibitor:"):
-            self.exhibitorChosen.emit(target.split(":", 1)[1])
+            self.selection.select("exhibitor", target.split(":", 1)[1], reason=Reason.LINK)
         elif target.startswith(("topic:", "event:")):
             kind, slug = target.split(":", 1)
             self.choose(kind, slug)
 
-    def choose(self, kind: str, slug: str) -> None:
-        rec = self.expo.record(kind, slug)
-        if rec is None:
-            return
+    def choose(self, kind: str, slug: str) -> bool:
+        """Light a topic or event (the Policy view, the floor plan and the status follow)."""
+        return self.selection.highlight(kind, slug, reason=Reason.POLICY)
+
+    def _on_highlighted(self, lit: Highlight) -> None:
+        target = lit.target
+        if target is None:
+            return                      # the search's hits, or nothing: the text stays
+        kind, slug = target.kind, target.slug
         self.current = (kind, slug)
         if kind == "topic":
-            events = {r[0] for r in self.expo.conn.execute(
-                "SELECT event FROM event_topics WHERE topic = ?", (slug,))}
-            self.timeline.set_lit(events)
+            self.timeline.set_lit({e["slug"] for e in target.events})
             self.timeline.set_selected(None)
             for i in range(self.topics.count()):
                 if self.topics.item(i).data(Qt.ItemDataRole.UserRole) == slug:
@@ -353,10 +361,10 @@ class PolicyPanel(QWidget):
         else:
             self.timeline.set_lit(None)
             self.timeline.set_selected(slug)
-        self.text.setHtml(STYLE + self._html(kind, slug, rec))
-        self.targetChosen.emit(kind, slug)
+        self.text.setHtml(STYLE + self._html(target))
 
-    def _html(self, kind: str, slug: str, rec: dict) -> str:
+    def _html(self, target: PolicyTarget) -> str:
+        kind, rec = target.kind, target.record
         out = f"<h2>{esc(rec['title'])}</h2>"
         if kind == "event":
             side = LANE_LABEL.get(rec["side"], rec["side"])
@@ -366,37 +374,28 @@ class PolicyPanel(QWidget):
                 else tr("during the expo (day not reported)"))
             out += f"<div class='muted'>{esc(when)} · {esc(tr(side))}</div>"
         out += f"<p>{esc_text(rec.get('summary') or '')}</p>"
-        out += sources_html(self.expo.sources_of(kind, slug))
-        linked = self.expo.linked_exhibitors(kind, slug)
+        out += sources_html(target.sources)
         out += f"<h3>{esc(tr('Exhibits it concerns'))}</h3>"
-        if linked:
-            topics = {t["slug"]: t["title"]
-                      for t in self.expo.rows("SELECT slug, title FROM topics")}
-            for r in linked:
+        if target.linked:
+            for r in target.linked:
                 via = ""
                 if r["via"]:
                     via = (f" <span class='muted'>({esc(tr('through the topic'))} "
-                           f"<a href='topic:{attr(r['via'])}'>{esc(topics.get(r['via'], r['via']))}"
-                           f"</a>)</span>")
+                           f"<a href='topic:{attr(r['via'])}'>"
+                           f"{esc(self.topic_titles.get(r['via'], r['via']))}</a>)</span>")
                 out += (f"<p><a href='exhibitor:{attr(r['slug'])}'>{esc(r['name'])}</a> — "
                         f"{esc_text(r['reason'])}{via}</p>")
         else:
             out += f"<p class='muted'>{esc(tr('No exhibit is linked directly.'))}</p>"
         if kind == "topic":
-            events = self.expo.rows(
-                "SELECT e.slug, e.date, e.title FROM event_topics et JOIN events e "
-                "ON e.slug = et.event WHERE et.topic = ? ORDER BY e.date", (slug,))
-            if events:
+            if target.events:
                 out += f"<h3>{esc(tr('On the timeline'))}</h3>"
                 out += "".join(f"<p>{esc(e['date'])} · <a href='event:{attr(e['slug'])}'>"
-                               f"{esc(e['title'])}</a></p>" for e in events)
-        else:
-            topics = self.expo.rows(
-                "SELECT t.slug, t.title FROM event_topics et JOIN topics t ON t.slug = et.topic "
-                "WHERE et.event = ? ORDER BY t.title", (slug,))
-            if topics:
-                out += f"<h3>{esc(tr('Topics'))}</h3>" + "".join(
-                    f"<p><a href='topic:{attr(t['slug'])}'>{esc(t['title'])}</a></p>" for t in topics)
+                               f"{esc(e['title'])}</a></p>" for e in target.events)
+        elif target.topics:
+            out += f"<h3>{esc(tr('Topics'))}</h3>" + "".join(
+                f"<p><a href='topic:{attr(t['slug'])}'>{esc(t['title'])}</a></p>"
+                for t in target.topics)
         return out
 
 
@@ -410,30 +409,13 @@ class SourcesPanel(QWidget):
         self.tree.setHeaderLabels([tr("Source"), tr("Publisher"), tr("Date"), tr("Address")])
         self.tree.setAccessibleName(tr("Sources"))
         self.tree.setColumnWidth(0, 360)
-        titles = {}
-        for kind, table, key, col in (("exhibitor", "exhibitors", "slug", "name"),
-                                      ("organisation", "organisations", "slug", "name"),
-                                      ("product", "products", "slug", "name"),
-                                      ("topic", "topics", "slug", "title"),
-                                      ("event", "events", "slug", "title"),
-                                      ("person", "people", "slug", "name"),
-                                      ("quote", "quotes", "id", "translation"),
-                                      ("link", "links", "id", "reason"),
-                                      ("expo", "expo", "slug", "name"),
-                                      ("zone", "zones", "slug", "name")):
-            for ref, title in expo.conn.execute(f"SELECT {key}, {col} FROM {table}"):
-                titles[(kind, ref)] = title or ref
-        cites: dict[str, list[tuple[str, str]]] = {}
-        for kind, ref, src in expo.conn.execute("SELECT kind, ref, source FROM cites"):
-            cites.setdefault(src, []).append((kind, ref))
-        for s in expo.rows("SELECT * FROM sources ORDER BY date IS NULL, date, title"):
-            refs = cites.get(s["id"], [])
+        for s, refs in citations(expo):
             top = QTreeWidgetItem([f"{plain(s['title'])} ({len(refs)})", plain(s.get("publisher")),
                                    plain(s.get("date")) or tr("undated"), plain(s.get("url"))])
             top.setToolTip(0, tooltip(s["title"], LABEL))
             top.setToolTip(3, tooltip(s.get("url"), LABEL))
-            for kind, ref in sorted(refs):
-                text = plain(titles.get((kind, ref), ref), 120)
+            for kind, _ref, title in refs:
+                text = plain(title, 120)
                 child = QTreeWidgetItem([f"{tr(kind)}: {text}"])
                 top.addChild(child)
             self.tree.addTopLevelItem(top)

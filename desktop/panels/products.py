@@ -10,13 +10,15 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from db.expo import Expo
 from db.supply import tool_label
+from db.views import product_view
 
 from .. import theme
-from ..i18n import tr
+from ..i18n import country, tr
 from ..models.products import EXHIBITOR_ROLE, SLUG_ROLE, ProductModel
+from ..richtext import (STYLE, ThemedBrowser, attr, data_combo, esc, esc_text, plain, set_plain,
+                        sources_html, specs_html)
+from ..selection import Reason, Selected, Selection
 from ..workers import PictureJob, placeholder_image
-from ..richtext import ThemedBrowser, attr, data_combo, esc, esc_text, plain, set_plain
-from .detail import COUNTRY_NAMES, STYLE, sources_html, specs_html
 
 
 class ProductView(QWidget):
@@ -55,45 +57,43 @@ class ProductView(QWidget):
 
     def show_product(self, slug: str | None) -> None:
         self.slug = slug
-        p = self.expo.record("product", slug) if slug else None
-        if p is None:
+        view = product_view(self.expo, slug) if slug else None
+        if view is None:
             self.picture.clear()
             self.credit.setText("")
             self.text.setHtml(STYLE + "<p class='muted'>" + esc(tr(
                 "Pick a product to see its picture, specifications and sources.")) + "</p>")
             self.picture_state = "none"
             return
-        ex = self.expo.exhibitor(p["exhibitor"]) or {}
+        p = view.product
         body = f"<h2>{esc(p['name'])}</h2>"
         names = " · ".join(n for n in (p.get("name_zh"), p.get("pinyin")) if n)
         if names:
             body += f"<div class='zh'>{esc(names)}</div>"
         rows = [(tr("Exhibitor"), f"<a href='exhibitor:{attr(p['exhibitor'])}'>"
-                                  f"{esc(ex.get('name') or p['exhibitor'])}</a>")]
-        if ex.get("booths"):
-            rows.append((tr("Booth"), esc(", ".join(ex["booths"]))))
+                                  f"{esc(view.exhibitor_name or p['exhibitor'])}</a>")]
+        if view.booths:
+            rows.append((tr("Booth"), esc(", ".join(view.booths))))
         if p.get("tool_type"):
             rows.append((tr("Tool type"), esc(tool_label(p["tool_type"]))))
-        if ex.get("country"):
-            rows.append((tr("Country"), esc(COUNTRY_NAMES.get(ex["country"], ex["country"]))))
+        if view.country:
+            rows.append((tr("Country"), esc(country(view.country))))
         body += "<table cellspacing=2>" + "".join(
             f"<tr><td class='muted'>{esc(k)}</td><td>{v}</td></tr>" for k, v in rows) + "</table>"
         if p.get("summary"):
             body += f"<p>{esc_text(p['summary'])}</p>"
         body += specs_html(p.get("specs"), tr("Specifications"))
-        body += sources_html(self.expo.sources_of("product", slug))
+        body += sources_html(view.sources)
         self.text.setHtml(STYLE + body)
-        self._load_picture(p.get("image"))
+        self._load_picture(p.get("image"), view.credit)
 
-    def _load_picture(self, image_id: int | None) -> None:
+    def _load_picture(self, image_id: int | None, credit: str | None = None) -> None:
         self._image = None
         if not image_id:
             self.credit.setText("")
             self._set_placeholder(tr("No picture"))
             return
-        row = self.expo.conn.execute("SELECT credit FROM images WHERE id = ?",
-                                     (image_id,)).fetchone()
-        set_plain(self.credit, row[0] if row and row[0] else "")
+        set_plain(self.credit, credit or "")
         self._set_placeholder("")
         self.picture_state = "loading"
         job = PictureJob(self.expo.path, image_id)
@@ -142,13 +142,14 @@ class ProductView(QWidget):
 
 
 class ProductsPanel(QWidget):
-    """All products: filter by text, tool type, zone, country and exhibitor; sort by column."""
-    exhibitorChosen = Signal(str)
-    productChosen = Signal(str)
+    """All products: filter by text, tool type, zone, country and exhibitor; sort by column.
+    It follows the selection (the exhibitor for "Only the selected exhibitor", a product
+    picked elsewhere); a row picked selects its product."""
 
-    def __init__(self, expo: Expo, thumbnails=None, parent=None):
+    def __init__(self, expo: Expo, selection: Selection, thumbnails=None, parent=None):
         super().__init__(parent)
         self.expo = expo
+        self.selection = selection
         self.model = ProductModel(expo, thumbnails, self)
         self.text = QLineEdit()
         self.text.setPlaceholderText(tr("Filter products…"))
@@ -162,8 +163,7 @@ class ProductsPanel(QWidget):
                                     (self.country, "country", tr("All countries"))):
             box.addItem(all_label, None)
             for value, label in choices[key]:
-                box.addItem(plain(COUNTRY_NAMES.get(label, label) if key == "country" else label),
-                            value)
+                box.addItem(plain(country(label) if key == "country" else label), value)
             box.currentIndexChanged.connect(self._on_filters)
         self.only = QToolButton()
         self.only.setCheckable(True)
@@ -194,7 +194,8 @@ class ProductsPanel(QWidget):
         self.table.setAccessibleName(tr("Products"))
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.view = ProductView(expo)
-        self.view.exhibitorChosen.connect(self.exhibitorChosen)
+        self.view.exhibitorChosen.connect(
+            lambda slug: selection.select("exhibitor", slug, reason=Reason.LINK))
 
         filters = QHBoxLayout()
         filters.addWidget(self.text, 2)
@@ -225,6 +226,7 @@ class ProductsPanel(QWidget):
         self.model.countChanged.connect(self._on_count)
         self.model.loading.connect(lambda on: self.count.setText(tr("Loading…")) if on else None)
         self._on_count(self.model.rowCount())
+        selection.changed.connect(self._on_selected)
 
     def _on_filters(self, *_args) -> None:
         self._timer.stop()
@@ -234,6 +236,12 @@ class ProductsPanel(QWidget):
 
     def _on_count(self, n: int) -> None:
         self.count.setText(tr("{n} products").format(n=f"{n:,}"))
+
+    def _on_selected(self, state: Selected) -> None:
+        self.set_exhibitor(state.ref if state.kind == "exhibitor" else None)
+        if state.product and state.product != self.view.slug \
+                and (state.reason == Reason.DETAIL or self.isVisible()):
+            self.show_product(state.product)
 
     def set_exhibitor(self, slug: str | None) -> None:
         """Follow the shared selection (used when "Only the selected exhibitor" is on)."""
@@ -247,7 +255,7 @@ class ProductsPanel(QWidget):
         slug = current.data(SLUG_ROLE)
         if slug:
             self.view.show_product(slug)
-            self.productChosen.emit(slug)
+            self.selection.select("product", slug, reason=Reason.PRODUCT_ROW)
 
     def show_product(self, slug: str) -> None:
         """Show a product (from a search hit or the detail panel) and select its row."""
@@ -269,12 +277,12 @@ class ProductsPanel(QWidget):
 
 class UnplacedTray(QWidget):
     """Booths the organiser's list names but the floor plan lacks, with their exhibitors."""
-    exhibitorChosen = Signal(str)
 
-    def __init__(self, expo: Expo, parent=None):
+    def __init__(self, expo: Expo, selection: Selection, parent=None):
         super().__init__(parent)
         from PySide6.QtWidgets import QListWidget, QListWidgetItem
         self.expo = expo
+        self.selection = selection
         self.list = QListWidget()
         self.list.setAccessibleName(tr("Unplaced booths"))
         self.note = QLabel(tr("Booths in the imported lists that the floor plan does not show. "
@@ -286,11 +294,7 @@ class UnplacedTray(QWidget):
         lay.addWidget(self.note)
         lay.addWidget(self.list, 1)
         self.codes: list[str] = []
-        for code, names, slug in expo.conn.execute(
-                "SELECT b.code, group_concat(e.name, ', '), min(e.slug) FROM booths b "
-                "LEFT JOIN booth_exhibitors be ON be.booth = b.code "
-                "LEFT JOIN exhibitors e ON e.slug = be.exhibitor "
-                "WHERE b.placed = 0 GROUP BY b.code ORDER BY b.code LIMIT 5000"):
+        for code, names, slug in expo.unplaced_booths(limit=5000):
             item = QListWidgetItem(f"{plain(code)} — {plain(names)}" if names else plain(code))
             item.setData(Qt.ItemDataRole.UserRole, slug)
             self.list.addItem(item)
@@ -301,4 +305,4 @@ class UnplacedTray(QWidget):
     def _chosen(self, item) -> None:
         slug = item.data(Qt.ItemDataRole.UserRole)
         if slug:
-            self.exhibitorChosen.emit(slug)
+            self.selection.select("exhibitor", slug, reason=Reason.UNPLACED)

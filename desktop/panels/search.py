@@ -14,6 +14,7 @@ from .. import theme
 from ..i18n import tr
 from ..models.exhibitors import SLUG_ROLE, ExhibitorFilter, ExhibitorModel
 from ..richtext import data_combo, plain, tooltip
+from ..selection import Reason, Selected, Selection
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 10
 
@@ -82,13 +83,13 @@ class SearchBox(QLineEdit):
 
 
 class SearchPanel(QWidget):
-    hitChosen = Signal(str, str)          # kind, id
-    hitsChanged = Signal(object)          # list of booth codes lit by the hits, or None
-    exhibitorChosen = Signal(str)
+    """Search as you type (its hits light their booths: the selection's highlight) and the
+    directory (its current row follows the selection; a row picked selects)."""
 
-    def __init__(self, expo: Expo, parent=None):
+    def __init__(self, expo: Expo, selection: Selection, parent=None):
         super().__init__(parent)
         self.expo = expo
+        self.selection = selection
         self.box = SearchBox()
         self.box.setPlaceholderText(tr("Search exhibitors, products, topics… (Ctrl+K)"))
         self.box.setClearButtonEnabled(True)
@@ -161,6 +162,7 @@ class SearchPanel(QWidget):
         self.box.moveHit.connect(self._move_hit)
         self._syncing = False
         self.hits: list[dbsearch.Hit] = []
+        selection.changed.connect(self._on_selected)
 
     # ------------------------------------------------------------- searching
     def _on_text(self, text: str) -> None:
@@ -201,9 +203,9 @@ class SearchPanel(QWidget):
             self.results.setVisible(False)
             self.status.setText("")
             self.proxy.set_also(set())
-            self.hitsChanged.emit(None)
+            self.selection.clear_highlight(Reason.SEARCH)
             return
-        self.hits = dbsearch.search(self.expo.conn, text, limit=60) if hits is None else hits
+        self.hits = self.expo.search(text, limit=60) if hits is None else hits
         for kind, group in dbsearch.grouped(self.hits):
             head = QTreeWidgetItem([f"{tr(dbsearch.KIND_LABEL.get(kind, kind))} ({len(group)})"])
             head.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -227,7 +229,7 @@ class SearchPanel(QWidget):
             self.results.setCurrentItem(first[0])
         booths = sorted({b for h in self.hits for b in h.booths})
         self.proxy.set_also(self._hit_exhibitors())
-        self.hitsChanged.emit(booths)
+        self.selection.highlight("search", text, booths=booths, reason=Reason.SEARCH)
 
     def _hit_exhibitors(self) -> set[str]:
         """Exhibitors among the hits, and those whose products are hits: the directory keeps
@@ -235,9 +237,7 @@ class SearchPanel(QWidget):
         slugs = {h.id for h in self.hits if h.kind == "exhibitor"}
         products = [h.id for h in self.hits if h.kind == "product"]
         if products:
-            marks = ",".join("?" * len(products))
-            slugs.update(r[0] for r in self.expo.conn.execute(
-                f"SELECT DISTINCT exhibitor FROM products WHERE slug IN ({marks})", products))
+            slugs.update(self.expo.exhibitors_of_products(products))
         return slugs
 
     def _hit_items(self) -> list[QTreeWidgetItem]:
@@ -267,8 +267,13 @@ class SearchPanel(QWidget):
 
     def _on_item(self, item: QTreeWidgetItem, _col: int = 0) -> None:
         data = item.data(0, HIT_ROLE)
-        if data:
-            self.hitChosen.emit(*data)
+        if not data:
+            return
+        kind, ref = data
+        if kind in ("topic", "event"):
+            self.selection.highlight(kind, ref, reason=Reason.SEARCH)
+        else:
+            self.selection.select(kind, ref, reason=Reason.SEARCH)
 
     # ------------------------------------------------------------- directory
     def _on_zone(self, _i: int) -> None:
@@ -280,7 +285,10 @@ class SearchPanel(QWidget):
             return
         slug = current.data(SLUG_ROLE)
         if slug:
-            self.exhibitorChosen.emit(slug)
+            self.selection.select("exhibitor", slug, reason=Reason.LIST)
+
+    def _on_selected(self, state: Selected) -> None:
+        self.select_exhibitor(state.ref if state.kind == "exhibitor" else None)
 
     def select_exhibitor(self, slug: str | None) -> None:
         """Show ``slug`` as the current row without emitting a choice (shared selection)."""

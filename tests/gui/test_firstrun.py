@@ -11,8 +11,12 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:      # Python 3.10
+    import tomli as tomllib
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
@@ -24,7 +28,7 @@ from db.build import seed_fingerprint
 from db.dates import format_date
 from desktop import app as desktop_app
 from desktop import startstate
-from desktop.panels import about, shortcuts, welcome
+from desktop.help import about, shortcuts, welcome
 
 from .test_floorplan import demo_file, win  # noqa: F401  (a 2,000-booth demo on two levels)
 
@@ -192,7 +196,7 @@ def test_the_three_things_to_try_do_what_they_say(builtin_window, qtbot):
                     timeout=5000)
     assert not the_welcome(win).isVisible()       # out of the way once something is tried
     qtbot.mouseClick(welcome.show_welcome(win).tries[1], Qt.MouseButton.LeftButton)
-    assert win.selection == ("exhibitor", "sicarrier")
+    assert win.selection.current == ("exhibitor", "sicarrier")
     assert win.view.hasFocus()                    # so that S stars it, as the text says
     qtbot.keyClick(win.view, Qt.Key.Key_S)
     assert ("exhibitor", "sicarrier") in set(win.user.favourites(win.expo_slug))
@@ -318,7 +322,7 @@ def test_every_key_of_the_panes_does_what_the_list_says(win, qtbot):
         press(view, Qt.Key.Key_Return)
         occupants = fs.data.occupants[i]
         expected = ("exhibitor", occupants[0]) if occupants else ("booth", fs.data.codes[i])
-        assert win.selection == expected
+        assert win.selection.current == expected
 
     def arrows():
         view.zoom_by(6)
@@ -360,9 +364,9 @@ def test_every_key_of_the_panes_does_what_the_list_says(win, qtbot):
         assert win.search.results.currentItem() is one
 
     def go():
-        win.clear_selection()
+        win.selection.clear()
         press(box, Qt.Key.Key_Return)
-        assert win.selection is not None
+        assert win.selection.current is not None
 
     def clear():
         press(box, Qt.Key.Key_Escape)
@@ -462,7 +466,7 @@ def looked(window) -> dict:
     notice = window.statusBar().findChild(QLabel, "startNoticeText")
     dlg = the_welcome(window)
     assert dlg.isVisible()
-    return {"selection": window.selection, "expo": window.expo.path,
+    return {"selection": window.selection.current, "expo": window.expo.path,
             "notice": notice.toolTip() if notice is not None and notice.isVisible() else None,
             "welcome": dlg.note.text() if dlg.note.isVisible() else None,
             # all of it in view, nothing to scroll for

@@ -105,9 +105,9 @@ def test_synthetic_badge_and_levels(win, qtbot):
     j = next(iter(theirs))
     slug = fs.data.occupants[j][0] if fs.data.occupants[j] else None
     if slug:
-        win.select("exhibitor", slug)
+        win.selection.select("exhibitor", slug)
     else:
-        win.select("booth", fs.data.codes[j])
+        win.selection.select("booth", fs.data.codes[j])
     assert fs.level == other
     assert view.visible_scene_rect().contains(fs.booth_rect(j))
 
@@ -157,9 +157,9 @@ def test_drag_pans_and_click_selects(win, qtbot):
     s = view.scale_factor()
     assert r1.left() == pytest.approx(r0.left() - 120 / s, abs=2 / s)
     assert r1.top() == pytest.approx(r0.top() - 60 / s, abs=2 / s)
-    assert win.selection is None        # a drag is not a click
+    assert win.selection.current is None        # a drag is not a click
     qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=view.mapFromScene(booth_centre(win, i)))
-    assert win.selection == ("exhibitor", d.occupants[i][0])
+    assert win.selection.current == ("exhibitor", d.occupants[i][0])
     assert i in d.selected
     assert d.labels[i].split(" / ")[0] in win.detail.title.text()
 
@@ -195,9 +195,9 @@ def test_tab_walks_booths_in_reading_order_and_enter_opens(win, qtbot):
     assert view.scale_factor() >= 8
     qtbot.keyClick(view, Qt.Key.Key_Return)
     if d.occupants[a]:
-        assert win.selection == ("exhibitor", d.occupants[a][0])
+        assert win.selection.current == ("exhibitor", d.occupants[a][0])
     else:
-        assert win.selection == ("booth", d.codes[a])
+        assert win.selection.current == ("booth", d.codes[a])
     assert a in d.selected
 
 

@@ -37,7 +37,7 @@ def test_directory_sorts_by_clicked_column(window, qtbot):
     booths2 = [proxy.index(r, booth_col).data() for r in range(proxy.rowCount())]
     assert booths2 == list(reversed(booths)) and booths2[-1] == first
     # The selection follows the exhibitor, not the row number.
-    window.select("exhibitor", "sicarrier")
+    window.selection.select("exhibitor", "sicarrier")
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
                      pos=QPoint(header.sectionViewportPosition(0) + 5, 5))
     assert window.search.selected_exhibitor() == "sicarrier"

@@ -87,7 +87,7 @@ def test_read_only_user_file_says_not_saved_keeps_text_and_retries(make_window, 
         assert detail.write_status.isVisible()
         assert "cannot be saved" in detail.write_status.text()
         assert str(user_path) in detail.write_status.text()
-        window.select("exhibitor", "sicarrier")
+        window.selection.select("exhibitor", "sicarrier")
         type_note(window, qtbot, "Ask about Alishan lead times")
         qtbot.waitUntil(lambda: status(window).startswith("Not saved"), timeout=3000)
         assert "Saved" not in status(window).replace("Not saved", "")
@@ -96,9 +96,9 @@ def test_read_only_user_file_says_not_saved_keeps_text_and_retries(make_window, 
         assert detail.notes.toPlainText() == "Ask about Alishan lead times"
         assert stored_text(user_path) is None
         # Away and back: the unsaved text is still there, still said to be unsaved.
-        window.select("exhibitor", "merck")
+        window.selection.select("exhibitor", "merck")
         assert detail.notes.toPlainText() == ""
-        window.select("exhibitor", "sicarrier")
+        window.selection.select("exhibitor", "sicarrier")
         assert detail.notes.toPlainText() == "Ask about Alishan lead times"
         assert status(window).startswith("Not saved")
         detail._retry_timer.setInterval(100)
@@ -115,7 +115,7 @@ def test_read_only_user_file_says_not_saved_keeps_text_and_retries(make_window, 
 def test_full_disk_during_autosave(make_window, qtbot, user_path):
     user = UserData(user_path)
     window = make_window(user)
-    window.select("exhibitor", "sicarrier")
+    window.selection.select("exhibitor", "sicarrier")
     type_note(window, qtbot, "first line")
     qtbot.waitUntil(lambda: status(window).startswith("Saved"), timeout=3000)
     qtbot.keyClicks(window.detail.notes, ", then")
@@ -141,7 +141,7 @@ def test_failed_star_is_shown_not_dropped(make_window, qtbot, user_path):
     with read_only(user_path):
         user = UserData(user_path)
         window = make_window(user)
-        window.select("exhibitor", "sicarrier")
+        window.selection.select("exhibitor", "sicarrier")
         qtbot.mouseClick(window.detail.star, Qt.MouseButton.LeftButton)
         assert not window.detail.star.isChecked() and window.detail.star.text() == "☆"
         assert window.detail.write_status.text().startswith("Not starred:")
@@ -174,7 +174,7 @@ OTHER_COPY = textwrap.dedent("""
 def test_conflict_copy_is_shown_in_notes_and_my_plan(make_window, qtbot, user_path):
     user = UserData(user_path)
     window = make_window(user)
-    window.select("exhibitor", "sicarrier")
+    window.selection.select("exhibitor", "sicarrier")
     window.toggle_star()
     type_note(window, qtbot, "mine")
     qtbot.waitUntil(lambda: status(window).startswith("Saved"), timeout=3000)
@@ -206,9 +206,9 @@ def test_closing_with_unsaved_notes_writes_them_to_a_dated_file(make_window, qtb
     UserData(user_path).close()
     with read_only(user_path):
         window = make_window(UserData(user_path))
-        window.select("exhibitor", "sicarrier")
+        window.selection.select("exhibitor", "sicarrier")
         type_note(window, qtbot, "Ask about Alishan\n新凯来 lead times")
-        window.select("exhibitor", "merck")
+        window.selection.select("exhibitor", "merck")
         type_note(window, qtbot, "gases")
         assert window.close()
     err = capsys.readouterr().err.strip().splitlines()
@@ -247,7 +247,7 @@ def answer_dialogs(qtbot, answers):
 def unsaved_note(make_window, qtbot, user_path, ref, text):
     """A window on a read-only user file with one note typed (and not saved)."""
     window = make_window(UserData(user_path))
-    window.select("exhibitor", ref)
+    window.selection.select("exhibitor", ref)
     type_note(window, qtbot, text)
     return window
 

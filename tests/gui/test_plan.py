@@ -15,7 +15,7 @@ STARS = ["sicarrier", "merck", "hisilicon", "pengjin-hi-tech", "tokyo-electron"]
 
 
 def star_with_key(window, qtbot, slug):
-    assert window.select("exhibitor", slug)
+    assert window.selection.select("exhibitor", slug)
     window.activateWindow()
     window.view.setFocus()
     qtbot.waitUntil(window.view.hasFocus)
@@ -46,9 +46,9 @@ def planned(window, qtbot):
     """Five stars (key S), two notes typed in the details, and the best route."""
     for slug in STARS:
         star_with_key(window, qtbot, slug)
-    window.select("exhibitor", "sicarrier")
+    window.selection.select("exhibitor", "sicarrier")
     type_note(window, qtbot, "Crowded stand; ask about Emei")
-    window.select("exhibitor", "merck")
+    window.selection.select("exhibitor", "merck")
     type_note(window, qtbot, "=gases catalogue")
     window.plan_dock.show()
     window.plan_dock.raise_()
@@ -68,13 +68,13 @@ def test_stars_and_notes_appear_in_my_plan_and_on_the_floor(window, qtbot):
     d = window.scene.data
     assert d.starred == {d.by_code[booth(window, "sicarrier")], d.by_code[booth(window, "merck")]}
     # A note typed in the details shows in the plan and marks the booth on the floor.
-    window.select("exhibitor", "sicarrier")
+    window.selection.select("exhibitor", "sicarrier")
     type_note(window, qtbot, "Ask about Emei")
     assert "Ask about Emei" in plan_rows(window)[0]
     assert d.rects[d.by_code[booth(window, "sicarrier")]] in window.note_marks.rects
     # The star button in the details adds a booth without a named exhibitor, too.
     code = next(c for i, c in enumerate(d.codes) if not d.occupants[i])
-    window.select("booth", code)
+    window.selection.select("booth", code)
     qtbot.mouseClick(window.detail.star, Qt.MouseButton.LeftButton)
     assert code in plan_rows(window)[2]
     # The View menu toggles the dock.

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from db.supply import market_context
+import dbtest  # tests/dbtest.py
 
 
 def linked_booths(expo, kind, slug) -> set[str]:
     exhibitors = set()
-    for fk, fs in expo.conn.execute(
-            "SELECT from_kind, from_slug FROM links WHERE to_kind = ? AND to_slug = ?", (kind, slug)):
+    for fk, fs in dbtest.rows(
+            expo, "SELECT from_kind, from_slug FROM links WHERE to_kind = ? AND to_slug = ?",
+            (kind, slug)):
         if fk == "exhibitor":
             exhibitors.add(fs)
         elif fk == "product":
@@ -34,7 +35,7 @@ def test_topic_lights_exactly_the_linked_booths(window, qtbot):
 
 
 def test_every_topic_lights_its_links(window):
-    for (slug,) in window.expo.conn.execute("SELECT slug FROM topics"):
+    for slug in [t["slug"] for t in window.expo.topics()]:
         window.open_policy("topic", slug)
         expected = linked_booths(window.expo, "topic", slug)
         # An event's topics add their booths; a topic lights its own links only.
@@ -81,7 +82,7 @@ def test_timeline_wheel_zooms_time(window, qtbot):
 
 
 def test_policy_context_tab_and_market_chart(window):
-    window.select("exhibitor", "sicarrier")
+    window.selection.select("exhibitor", "sicarrier")
     text = window.detail.policy.toPlainText()
     assert "Why it matters" in text
     chart = window.detail.market
@@ -89,7 +90,7 @@ def test_policy_context_tab_and_market_chart(window):
     tools = [chart.picker.itemData(i) for i in range(chart.picker.count())]
     assert set(tools) == {"epitaxy", "etch", "cvd", "pvd", "ald"}
     chart.picker.setCurrentIndex(tools.index("ald"))
-    ctx = market_context(window.expo.conn, "ald")
+    ctx = window.expo.market_context("ald")
     rows = chart.bars.rows()
     assert [(n, s) for g, n, s, _ in rows if g == "country"] == \
         [(s.name, s.share) for s in ctx.by_country]
@@ -100,7 +101,7 @@ def test_policy_context_tab_and_market_chart(window):
 
 
 def test_market_chart_says_when_there_is_no_figure(window):
-    window.select("exhibitor", "pneumatic-tools-maker")
+    window.selection.select("exhibitor", "pneumatic-tools-maker")
     chart = window.detail.market
     assert chart.bars.rows() == []
     assert "no market-share figure" in chart.caption.text()
@@ -108,7 +109,7 @@ def test_market_chart_says_when_there_is_no_figure(window):
 
 def test_sources_view_lists_every_source_with_citing_records(window):
     tree = window.sources.tree
-    n_sources = window.expo.conn.execute("SELECT count(*) FROM sources").fetchone()[0]
+    n_sources = dbtest.value(window.expo, "SELECT count(*) FROM sources")
     assert tree.topLevelItemCount() == n_sources
     article = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
                    if "In the shadow" in tree.topLevelItem(i).text(0))

@@ -44,7 +44,7 @@ def test_filters_and_sorting(window, qtbot):
     assert model.index(0, 0).data() == "Wuyi etch tools"
     assert panel.count.text() == "6 products"
     # only the selected exhibitor
-    window.select("exhibitor", "pneumatic-tools-maker")
+    window.selection.select("exhibitor", "pneumatic-tools-maker")
     panel.only.setChecked(True)
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == \
         ["Precision pneumatic tools"]
@@ -56,7 +56,7 @@ def test_choosing_a_row_shows_the_product_and_selects_its_exhibitor(window, qtbo
     row = next(r for r in range(panel.model.rowCount())
                if panel.model.index(r, 0).data() == "Alishan ALD tools")
     panel.table.setCurrentIndex(panel.model.index(row, 0))
-    assert window.selection == ("exhibitor", "sicarrier")
+    assert window.selection.current == ("exhibitor", "sicarrier")
     view = panel.view
     assert view.slug == "sicarrier-alishan"
     qtbot.waitUntil(lambda: view.picture_state == "shown", timeout=5000)
@@ -67,7 +67,7 @@ def test_choosing_a_row_shows_the_product_and_selects_its_exhibitor(window, qtbo
 
 
 def test_products_tab_shows_thumbnails_as_they_arrive(window, qtbot):
-    window.select("exhibitor", "sicarrier")
+    window.selection.select("exhibitor", "sicarrier")
     window.detail.show_product_tab()
     images = set(window.detail._product_images)
     assert len(images) == 5                                 # one per tool type
@@ -127,15 +127,15 @@ def test_thumbnails_are_made_in_a_worker_and_cached_in_the_file(expo, qtbot):
     img = loader.image(image_id)
     assert img.height() > img.width()                       # EXIF-rotated: upright
     loader.wait()
-    thumb = expo.conn.execute("SELECT thumb FROM images WHERE id = ?", (image_id,)).fetchone()[0]
+    thumb = expo.image_blobs(image_id)[0]
     assert thumb and dbimages.inspect(thumb).height > dbimages.inspect(thumb).width
 
 
 def _big_expo(path: Path, n: int) -> None:
     """An expo with ``n`` products (plain inserts; no search index needed here)."""
     from db.expo import open_expo as _open
-    e = _open(path, create=True)
-    c = e.conn
+    _open(path, create=True).close()
+    c = sqlite3.connect(path, isolation_level=None)
     c.execute("BEGIN")
     c.execute("INSERT INTO zones(slug, name) VALUES ('z', 'Zone')")
     c.executemany("INSERT INTO exhibitors(slug, name, country, zone) VALUES (?, ?, 'CN', 'z')",
@@ -144,7 +144,7 @@ def _big_expo(path: Path, n: int) -> None:
                   ((f"p{i}", f"ex{i // 30}", f"Product {i:07d}", ("ald", "cvd", "etch")[i % 3])
                    for i in range(n)))
     c.execute("COMMIT")
-    e.close()
+    c.close()
 
 
 def test_model_stays_fast_with_many_products(qtbot, tmp_path):

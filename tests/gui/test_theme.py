@@ -119,7 +119,7 @@ def check_detail_contrast(win, colors) -> dict:
 # ------------------------------------------------------------------------ dark
 def test_dark_theme_plan_timeline_and_chart(qtbot, dark, window):
     win = window
-    win.select("exhibitor", "sicarrier")
+    win.selection.select("exhibitor", "sicarrier")
     c = theme.DARK
     # The plan: the floor between halls in the dark theme's colour, booth text light on
     # the pale-free dark booths (a booth whose exhibitor no source names).
@@ -153,7 +153,7 @@ def test_detail_text_links_and_chinese_name_contrast(mode, window):
     colors = theme.colors()
     assert colors.dark == (mode == "dark")
     win = window
-    win.select("exhibitor", "sicarrier")
+    win.selection.select("exhibitor", "sicarrier")
     found = check_detail_contrast(win, colors)
     assert found["zh"] == colors.zh
     assert found["links"] and all(fg in (colors.link, colors.title_link)
@@ -216,7 +216,7 @@ def test_switching_theme_repaints_tiles_timeline_and_text(qtbot, expo, user, tmp
     win = MainWindow(expo, user, settings)
     qtbot.addWidget(win)
     win.show()
-    win.select("exhibitor", "sicarrier")
+    win.selection.select("exhibitor", "sicarrier")
     win.open_policy("topic", "us-equipment-controls")
     p = plan_background_point(win)
     assert plan_pixel(win, p) == theme.LIGHT.plan_bg

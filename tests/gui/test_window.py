@@ -39,7 +39,7 @@ def test_click_on_booth_selects_exhibitor(window, qtbot):
     code = window.expo.booths_of("tokyo-electron")[0]
     window.view.fly_to([window.scene.data.by_code[code]])
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=booth_point(window, code))
-    assert window.selection == ("exhibitor", "tokyo-electron")
+    assert window.selection.current == ("exhibitor", "tokyo-electron")
     assert window.search.selected_exhibitor() == "tokyo-electron"
     assert "Tokyo Electron" in window.detail.title.text()
 
@@ -49,15 +49,15 @@ def test_click_on_neutral_booth_says_not_named(window, qtbot):
     code = next(c for i, c in enumerate(d.codes) if not d.occupants[i])
     window.view.fly_to([d.by_code[code]])
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=booth_point(window, code))
-    assert window.selection == ("booth", code)
+    assert window.selection.current == ("booth", code)
     assert "not named in our sources" in window.detail.info.toPlainText()
     assert window.search.selected_exhibitor() is None
 
 
 def test_click_on_empty_floor_clears_selection(window, qtbot):
-    window.select("exhibitor", "merck")
+    window.selection.select("exhibitor", "merck")
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(3, 3))
-    assert window.selection is None
+    assert window.selection.current is None
     assert window.scene.data.selected == set()
     assert window.detail.title.text() == "Nothing selected"
 
@@ -67,7 +67,7 @@ def test_list_row_selects_on_plan_and_detail(window, qtbot):
     model = table.model()
     row = next(r for r in range(model.rowCount()) if model.index(r, 0).data(SLUG_ROLE) == "hisilicon")
     table.setCurrentIndex(model.index(row, 0))
-    assert window.selection == ("exhibitor", "hisilicon")
+    assert window.selection.current == ("exhibitor", "hisilicon")
     codes = {window.scene.data.codes[i] for i in window.scene.data.selected}
     assert codes == set(window.expo.booths_of("hisilicon"))
     assert "HiSilicon" in window.detail.title.text()
@@ -84,7 +84,7 @@ def test_search_as_you_type_lights_booths_and_enter_goes_to_best_hit(window, qtb
     assert sicarrier_booth(window) in lit
     assert len(lit) < len(window.scene.data.codes)  # the rest is dimmed
     qtbot.keyClick(window.search.box, Qt.Key.Key_Return)
-    assert window.selection == ("exhibitor", "sicarrier")
+    assert window.selection.current == ("exhibitor", "sicarrier")
     assert window.detail.tabs.currentIndex() == 1  # a product hit opens the Products tab
     assert "Alishan" in window.detail.products.toPlainText()
     # Clearing the box clears the highlight layer.
@@ -170,7 +170,7 @@ def test_hover_names_the_booth(window, qtbot):
 
 
 def test_notes_autosave_and_star(window, qtbot, user):
-    window.select("exhibitor", "sicarrier")
+    window.selection.select("exhibitor", "sicarrier")
     window.detail.tabs.setCurrentIndex(3)
     qtbot.keyClicks(window.detail.notes, "Ask about Alishan lead times")
     qtbot.waitUntil(lambda: user.note("wesemibay-2025", "exhibitor", "sicarrier") is not None,
@@ -185,21 +185,21 @@ def test_notes_autosave_and_star(window, qtbot, user):
     i = window.scene.data.by_code[sicarrier_booth(window)]
     assert i in window.scene.data.starred
     # Selecting something else and coming back shows the saved note.
-    window.select("exhibitor", "merck")
+    window.selection.select("exhibitor", "merck")
     assert window.detail.notes.toPlainText() == ""
-    window.select("exhibitor", "sicarrier")
+    window.selection.select("exhibitor", "sicarrier")
     assert window.detail.notes.toPlainText() == "Ask about Alishan lead times"
 
 
 def test_note_typed_then_selection_changed_is_not_lost(window, qtbot, user):
-    window.select("exhibitor", "merck")
+    window.selection.select("exhibitor", "merck")
     qtbot.keyClicks(window.detail.notes, "quick")
-    window.select("exhibitor", "edwards")  # before the autosave timer fires
+    window.selection.select("exhibitor", "edwards")  # before the autosave timer fires
     assert user.note("wesemibay-2025", "exhibitor", "merck")["text"] == "quick"
 
 
 def test_policy_tab_lists_links_with_reasons_and_sources(window):
-    window.select("exhibitor", "sicarrier")
+    window.selection.select("exhibitor", "sicarrier")
     text = window.detail.policy.toPlainText()
     assert "Why it matters" in text
     assert "Sources" in text
@@ -210,7 +210,7 @@ def test_schematic_badge(window):
 
 
 def test_note_on_a_product_with_tags(window, qtbot, user):
-    window.select("exhibitor", "sicarrier")
+    window.selection.select("exhibitor", "sicarrier")
     detail = window.detail
     detail.tabs.setCurrentIndex(3)
     labels = [detail.note_about.itemText(i) for i in range(detail.note_about.count())]

@@ -36,6 +36,16 @@ def expo_ro(built_expo):
 
 
 @pytest.fixture(scope="session")
+def conn_ro(built_expo):
+    """A read-only SQLite connection of the test's own to the built-in expo (for the
+    ``db`` functions that take a connection, and for reading what a test checks)."""
+    import sqlite3
+    conn = sqlite3.connect(built_expo.resolve().as_uri() + "?mode=ro", uri=True)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="session")
 def export_doc(built_expo, tmp_path_factory) -> dict:
     """The built-in expo as exported by ``export_json`` and read back from disk."""
     out = tmp_path_factory.mktemp("export") / "expo.json"

@@ -10,6 +10,7 @@ import pytest
 from db.build import SEED_DIR, SEED_FILES, build, load_seed, validate_seed
 from db.errors import DataError
 from db.expo import open_expo
+import dbtest  # tests/dbtest.py
 
 EXHIBITORS = {"sicarrier", "applied-materials", "tokyo-electron", "merck", "edwards",
               "hisilicon", "founder-micro", "pengjin-hi-tech", "pneumatic-tools-maker"}
@@ -101,8 +102,8 @@ def test_expo_metadata(expo_ro):
 
 
 def test_every_cited_source_exists(expo_ro):
-    missing = expo_ro.rows("SELECT kind, ref, source FROM cites WHERE source NOT IN "
-                           "(SELECT id FROM sources)")
+    missing = dbtest.rows(expo_ro, "SELECT kind, ref, source FROM cites WHERE source NOT IN "
+                                   "(SELECT id FROM sources)")
     assert missing == []
 
 

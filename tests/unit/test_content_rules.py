@@ -27,6 +27,7 @@ from db.plan_export import attach_route, collect_plan, plan_markdown, plan_rows,
 from db.plan_export import CSV_HEADER as PLAN_CSV_HEADER
 from db.routing import RouteGraph, plan_route
 from db.userdata import UserData
+import dbtest  # tests/dbtest.py
 
 
 def _article() -> Path | None:
@@ -69,15 +70,15 @@ def _rec(records, slug):
 
 
 # ------------------------------------------------------------ 1. confidence and wording
-def test_every_record_is_labelled_and_worded_as_strong_as_its_facts(expo_ro):
-    assert content.confidence_problems(expo_ro.conn) == []
-    counts = content.counts(expo_ro.conn)
+def test_every_record_is_labelled_and_worded_as_strong_as_its_facts(conn_ro):
+    assert content.confidence_problems(conn_ro) == []
+    counts = content.counts(conn_ro)
     assert counts.labelled == counts.records          # every fact-bearing record
     # The labels are the fact sheet's: the weakest row each record states.
     seed = load_seed()
     facts = {f["id"]: f for f in seed["facts"]}
     stored = {(k, r): (lv, b) for k, r, lv, b in
-              expo_ro.conn.execute("SELECT kind, ref, level, basis FROM confidence")}
+              conn_ro.execute("SELECT kind, ref, level, basis FROM confidence")}
     assert stored[("product", "pneumatic-precision-tools")] == \
         ("medium", "a compressed-air vendor's page")
     assert stored[("exhibitor", "qiyunfang")] == ("medium", "one foreign-language report")
@@ -145,12 +146,13 @@ def test_an_unsourced_alternative_name_is_refused(seed_copy):
 
 
 # ------------------------------------------------------------ 2. dates carry their precision
-def test_every_date_carries_its_precision(expo_ro, export_doc):
-    assert content.date_problems(expo_ro.conn) == []
-    precisions = {p for (p,) in expo_ro.conn.execute("SELECT date_precision FROM events")}
+def test_every_date_carries_its_precision(conn_ro, export_doc):
+    assert content.date_problems(conn_ro) == []
+    precisions = {p for (p,) in conn_ro.execute("SELECT date_precision FROM events")}
     assert precisions == {"day", "month", "year"}
-    for s in expo_ro.rows("SELECT id, date, date_precision FROM sources WHERE date IS NOT NULL"):
-        assert s["date_precision"] in ("day", "month", "year"), s
+    for s in conn_ro.execute("SELECT id, date, date_precision FROM sources "
+                             "WHERE date IS NOT NULL"):
+        assert s[2] in ("day", "month", "year"), s
     # The export writes each date at its precision, never 1 January for a year.
     shown = {ev["slug"]: ev["date"] for ev in export_doc["events"]}
     assert shown["big-fund-i"] == "2014" and shown["sicarrier-founded"] == "2021"
@@ -286,8 +288,9 @@ def test_exports_with_the_marker_still_import(built_expo, expo_copy, tmp_path):
     import_files(tmp_path / "new.sqlite", [tmp_path / "a.json"])
     with open_expo(tmp_path / "new.sqlite", readonly=True) as expo:
         export_json(expo, tmp_path / "b.json")
-        assert content.file_problems(expo.conn) == []
-        assert content.counts(expo.conn) == content.counts(sqlite3.connect(built_expo))
+    with dbtest.connect(tmp_path / "new.sqlite") as conn, dbtest.connect(built_expo) as built:
+        assert content.file_problems(conn) == []
+        assert content.counts(conn) == content.counts(built)
     a = json.loads((tmp_path / "a.json").read_text("utf-8"))
     b = json.loads((tmp_path / "b.json").read_text("utf-8"))
     assert a == b
@@ -296,9 +299,8 @@ def test_exports_with_the_marker_still_import(built_expo, expo_copy, tmp_path):
     assert report.warnings == []          # the layout column is known, every booth found
     assert report.added == {} and report.updated == {}
     assert report.unchanged == {"exhibitor": 11, "product": 6}
-    with open_expo(expo_copy, readonly=True) as expo:
-        assert not expo.rows("SELECT code FROM booths WHERE code LIKE '%schematic%' "
-                             "OR placed = 0")
+    assert not dbtest.rows(expo_copy, "SELECT code FROM booths WHERE code LIKE '%schematic%' "
+                                      "OR placed = 0")
 
 
 # ------------------------------------------------------------ 4. quotations verbatim
@@ -325,9 +327,9 @@ def test_a_reworded_quotation_is_caught(export_doc):
 
 
 # ------------------------------------------------------------ 5. every source cited
-def test_every_source_is_cited(expo_ro):
-    assert content.uncited_sources(expo_ro.conn) == []
-    assert expo_ro.rows("SELECT count(*) AS n FROM cites WHERE kind = 'supply'")[0]["n"] == 6
+def test_every_source_is_cited(conn_ro):
+    assert content.uncited_sources(conn_ro) == []
+    assert conn_ro.execute("SELECT count(*) FROM cites WHERE kind = 'supply'").fetchone()[0] == 6
 
 
 def test_an_uncited_source_is_caught(expo_copy, seed_copy):
@@ -361,19 +363,19 @@ def test_check_reports_records_sources_and_medium_facts(built_expo, capsys):
     assert "(schematic layout)" in out.out
 
 
-def test_federal_register_citations_link_sources_to_events(expo_ro):
-    assert [e["slug"] for e in content.events_for_citation(expo_ro.conn, "87 FR 62186")] == \
+def test_federal_register_citations_link_sources_to_events(conn_ro):
+    assert [e["slug"] for e in content.events_for_citation(conn_ro, "87 FR 62186")] == \
         ["bis-rule-2022-10-07"]
-    assert [e["slug"] for e in content.events_for_citation(expo_ro.conn, "fr doc.  2023-23049")] \
+    assert [e["slug"] for e in content.events_for_citation(conn_ro, "fr doc.  2023-23049")] \
         == ["bis-package-2023-10-17"]
-    assert [e["slug"] for e in content.events_for_citation(expo_ro.conn,
+    assert [e["slug"] for e in content.events_for_citation(conn_ro,
                                                            "FR Doc. 2024-28267")] == \
         ["bis-rule-2024-12-02"]
     # The screening list's citation for SiCarrier is in no source's citations: no event is
     # inferred for it (the rule's date is not verified).
-    assert content.events_for_citation(expo_ro.conn, "89 FR 96837") == []
-    cits = {r["id"]: content.source_citations(r["citations"])
-            for r in expo_ro.rows("SELECT id, citations FROM sources")}
+    assert content.events_for_citation(conn_ro, "89 FR 96837") == []
+    cits = {r[0]: content.source_citations(r[1])
+            for r in conn_ro.execute("SELECT id, citations FROM sources")}
     assert all(content.FR_CITATION_RE.fullmatch(c) or c.startswith("FR Doc. ")
                for cs in cits.values() for c in cs)
 
@@ -396,11 +398,11 @@ def test_an_imported_catalogue_passes_the_rules_that_apply_to_it(tmp_path, capsy
         "messy-exhibitors.csv"
     out = tmp_path / "imported.sqlite"
     import_files(out, [catalogue])
-    with open_expo(out, readonly=True) as expo:
-        assert not content.curated(expo.conn)
-        assert content.file_problems(expo.conn) == []
-        (prec,) = expo.conn.execute("SELECT date_precision FROM sources WHERE kind = 'import'"
-                                    ).fetchone()
+    with dbtest.connect(out) as conn:
+        assert not content.curated(conn)
+        assert content.file_problems(conn) == []
+        (prec,) = conn.execute("SELECT date_precision FROM sources WHERE kind = 'import'"
+                               ).fetchone()
         assert prec == "day"
     assert cli.main(["check", str(out)]) == 0
     assert "no confidence labels" in capsys.readouterr().out

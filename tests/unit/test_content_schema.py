@@ -14,6 +14,7 @@ from db import build, content, schema
 from db.dates import DateError, format_date, iso_date, parse_date
 from db.expo import open_expo
 from db.exporters import to_document
+import dbtest  # tests/dbtest.py
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -27,8 +28,7 @@ def test_old_files_upgrade_to_v3_with_dates_at_their_precision(tmp_path, name, v
         before = c.execute("SELECT slug, date, date_precision FROM events ORDER BY slug").fetchall()
         n_sources = c.execute("SELECT count(*) FROM sources").fetchone()[0]
     assert ("jarod-wang-talk", "2025-10-15", "expo") in before   # "during the expo"
-    with open_expo(path) as expo:
-        conn = expo.conn
+    with open_expo(path) as expo, dbtest.connect(expo) as conn:
         assert schema.file_version(conn) == schema.SCHEMA_VERSION == 3
         after = dict((s, (d, p)) for s, d, p in conn.execute(
             "SELECT slug, date, date_precision FROM events"))
@@ -38,10 +38,10 @@ def test_old_files_upgrade_to_v3_with_dates_at_their_precision(tmp_path, name, v
         assert after["bis-rule-2022-10-07"] == ("2022-10-07", "day")
         assert content.date_problems(conn) == []
         # Full source dates are marked as days; undated ones stay undated.
-        rows = expo.rows("SELECT id, date, date_precision, citations FROM sources")
+        rows = conn.execute("SELECT id, date, date_precision, citations FROM sources").fetchall()
         assert len(rows) == n_sources
-        assert all(r["date_precision"] == ("day" if r["date"] else None) for r in rows)
-        assert all(r["citations"] == "[]" for r in rows)
+        assert all(precision == ("day" if date else None) for _i, date, precision, _c in rows)
+        assert all(citations == "[]" for _i, _d, _p, citations in rows)
         # New tables and columns exist, empty: the old file made no confidence claims.
         assert conn.execute("SELECT count(*) FROM confidence").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM products WHERE shown_at_expo IS NOT NULL "
@@ -74,8 +74,8 @@ def test_a_cached_old_build_is_rebuilt(tmp_path):
     path = build.builtin_path(cache)
     assert path.name == f"builtin-3-{build.seed_fingerprint()}.sqlite"
     assert not stale.exists() and sorted(p.name for p in cache.iterdir()) == [path.name]
-    with open_expo(path, readonly=True) as expo:
-        assert content.curated(expo.conn)
+    with open_expo(path, readonly=True) as expo, dbtest.connect(expo) as conn:
+        assert content.curated(conn)
         assert expo.exhibitor("qiyunfang") is not None
     assert build.builtin_path(cache) == path            # reused while the seed is unchanged
 

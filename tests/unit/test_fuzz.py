@@ -32,6 +32,7 @@ from db.exporters import export_csv
 from db.importers import import_files
 
 from catalogue_files import sha  # tests/catalogue_files.py
+import dbtest  # tests/dbtest.py
 
 pytestmark = pytest.mark.fuzz
 
@@ -123,8 +124,8 @@ class Target:
             return "refused"
         one_line_messages(report)
         with open_expo(self.path, readonly=True) as expo:    # the new file is sound
-            assert expo.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-            assert expo.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+            assert dbtest.query(expo, "PRAGMA quick_check").fetchone()[0] == "ok"
+            assert dbtest.query(expo, "PRAGMA foreign_key_check").fetchall() == []
         self.reset()
         return "ok"
 

@@ -21,6 +21,7 @@ from db.search import search
 from db.userdata import UserData
 
 from catalogue_files import big_csv, sha  # tests/catalogue_files.py
+import dbtest  # tests/dbtest.py
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "catalogue"
 MESSY = FIX / "messy-exhibitors.csv"
@@ -69,7 +70,7 @@ def test_messy_list_imports_into_the_builtin_expo(expo_copy):
         assert (naura["name"], naura["name_zh"], naura["country"]) == ("NAURA", "北方华创", "CN")
         assert naura["zone"] == "wafer-manufacturing"        # the zone of its booth
         # matched by its Chinese name, not duplicated
-        assert expo.conn.execute("SELECT count(*) FROM exhibitors WHERE name_zh = '新凯来'"
+        assert dbtest.query(expo, "SELECT count(*) FROM exhibitors WHERE name_zh = '新凯来'"
                                  ).fetchone()[0] == 1
         alishan = expo.record("product", "sicarrier-alishan-ald-system")
         assert alishan["exhibitor"] == "sicarrier"
@@ -78,7 +79,7 @@ def test_messy_list_imports_into_the_builtin_expo(expo_copy):
         b = expo.record("booth", "9Z99")
         assert b["placed"] == 0 and b["x"] is None
         # good pictures stored with thumbnails; bad ones left out, the product imported
-        rot = expo.conn.execute("SELECT i.width, i.height, i.thumb IS NOT NULL FROM products p "
+        rot = dbtest.query(expo, "SELECT i.width, i.height, i.thumb IS NOT NULL FROM products p "
                                 "JOIN images i ON i.id = p.image WHERE p.slug = 'naura-etch-platform'"
                                 ).fetchone()
         assert rot == (80, 120, 1)                     # EXIF-rotated: stored upright size
@@ -87,9 +88,9 @@ def test_messy_list_imports_into_the_builtin_expo(expo_copy):
         src = expo.sources_of("product", "piotech-pecvd-tool")
         assert src and src[0]["title"] == "Imported from the file messy-exhibitors.csv"
         # searchable at once, Chinese substrings included
-        assert ("exhibitor", "naura") in [(h.kind, h.id) for h in search(expo.conn, "华创")]
+        assert ("exhibitor", "naura") in [(h.kind, h.id) for h in expo.search("华创")]
         assert ("exhibitor", "shenzhen-test-tech") in [(h.kind, h.id)
-                                                       for h in search(expo.conn, "9Z99")]
+                                                       for h in expo.search("9Z99")]
     assert leftovers(expo_copy.parent) == []
 
 
@@ -113,7 +114,7 @@ def test_reimport_updates_by_stable_ids_and_notes_survive(expo_copy, tmp_path):
     with open_expo(expo_copy, readonly=True) as expo:
         assert expo.record("product", "naura-etch-platform")["summary"] == "刻蚀与清洗设备"
         assert ("product", "naura-etch-platform") in [
-            (h.kind, h.id) for h in search(expo.conn, "清洗")]    # index rebuilt
+            (h.kind, h.id) for h in expo.search("清洗")]    # index rebuilt
         assert expo.exhibitor("naura") is not None
     assert user.note("wesemibay-2025", "exhibitor", "naura")["text"] == \
         "Ask about the etch platform"
@@ -174,7 +175,7 @@ def test_gb18030_is_detected(expo_copy):
     assert report.added == {"exhibitor": 2, "product": 2}
     assert "read as GB18030" in str(report.warnings[0])
     with open_expo(expo_copy, readonly=True) as expo:
-        names = {r[0] for r in expo.conn.execute("SELECT name FROM exhibitors")}
+        names = {r[0] for r in dbtest.query(expo, "SELECT name FROM exhibitors")}
         assert {"长江存储", "华为海思"} <= names
 
 
@@ -277,7 +278,7 @@ def test_csv_export_reimports_and_guards_formulas(tmp_path):
     again = tmp_path / "again.sqlite"
     import_files(again, [out])
     with open_expo(again, readonly=True) as expo:
-        names = {r[0] for r in expo.conn.execute("SELECT name FROM exhibitors")}
+        names = {r[0] for r in dbtest.query(expo, "SELECT name FROM exhibitors")}
         assert '=HYPERLINK("http://x")' in names and "-Minus Co" in names
 
 
@@ -289,7 +290,7 @@ def test_delimiter_is_sniffed(tmp_path, delimiter):
     report = import_files(tmp_path / "e.sqlite", [f])
     assert report.added["exhibitor"] == 1
     with open_expo(tmp_path / "e.sqlite", readonly=True) as expo:
-        assert expo.conn.execute("SELECT country FROM exhibitors").fetchone()[0] == "JP"
+        assert dbtest.query(expo, "SELECT country FROM exhibitors").fetchone()[0] == "JP"
 
 
 def test_separate_files_link_by_exhibitor_name(tmp_path):

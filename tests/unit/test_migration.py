@@ -9,6 +9,7 @@ from pathlib import Path
 
 from db import schema
 from db.expo import open_expo
+import dbtest  # tests/dbtest.py
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "expo-v1.sqlite"
 
@@ -20,11 +21,11 @@ def test_v1_file_upgrades_to_current(tmp_path):
         assert c.execute("PRAGMA user_version").fetchone()[0] == 1
         before = c.execute("SELECT slug, name FROM exhibitors ORDER BY slug").fetchall()
     with open_expo(path) as expo:
-        assert expo.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
-        after = expo.conn.execute("SELECT slug, name FROM exhibitors ORDER BY slug").fetchall()
+        assert dbtest.query(expo, "PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+        after = dbtest.query(expo, "SELECT slug, name FROM exhibitors ORDER BY slug").fetchall()
         assert after == before
         # The v2 tables exist (empty: the old file had no market data).
-        assert expo.conn.execute("SELECT count(*) FROM supply_shares").fetchone()[0] == 0
+        assert dbtest.query(expo, "SELECT count(*) FROM supply_shares").fetchone()[0] == 0
 
 
 def test_read_only_open_of_old_file_does_not_upgrade_it(tmp_path):
@@ -32,5 +33,5 @@ def test_read_only_open_of_old_file_does_not_upgrade_it(tmp_path):
     shutil.copyfile(FIXTURE, path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with open_expo(path, readonly=True) as expo:
-        assert expo.conn.execute("SELECT count(*) FROM exhibitors").fetchone()[0] == 9
+        assert dbtest.query(expo, "SELECT count(*) FROM exhibitors").fetchone()[0] == 9
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest

@@ -19,6 +19,7 @@ from PIL import Image
 from db import cli, images
 from db.expo import open_expo
 from db.importers import import_files
+import dbtest  # tests/dbtest.py
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "catalogue" / "pictures"
 linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc and /sys")
@@ -32,12 +33,12 @@ def picture(colour: tuple[int, int, int], fmt: str = "PNG") -> bytes:
 
 def stored_pictures(expo: Path) -> list[bytes]:
     with open_expo(expo, readonly=True) as ex:
-        return [bytes(d) for (d,) in ex.conn.execute("SELECT data FROM images")]
+        return [bytes(d) for (d,) in dbtest.query(ex, "SELECT data FROM images")]
 
 
 def product_picture(expo: Path, name: str) -> bytes | None:
     with open_expo(expo, readonly=True) as ex:
-        row = ex.conn.execute("SELECT i.data FROM products p LEFT JOIN images i "
+        row = dbtest.query(ex, "SELECT i.data FROM products p LEFT JOIN images i "
                               "ON i.id = p.image WHERE p.name = ?", (name,)).fetchone()
     return None if row is None or row[0] is None else bytes(row[0])
 

@@ -18,6 +18,7 @@ from db.expo import open_expo
 from db.importers import import_files
 
 from picture_sets import cases, shared_testdata  # tests/picture_sets.py
+import dbtest  # tests/dbtest.py
 
 ROOT = shared_testdata()
 CASES = cases()
@@ -132,7 +133,7 @@ def test_importing_every_hostile_picture(tmp_path):
         report = import_files(expo, [catalogue], pictures=ROOT)
     warned = {w.line: str(w) for w in report.warnings}
     with open_expo(expo, readonly=True) as ex:
-        rows = {name: (data, thumb, w, h) for name, data, thumb, w, h in ex.conn.execute(
+        rows = {name: (data, thumb, w, h) for name, data, thumb, w, h in dbtest.query(ex, 
             "SELECT p.name, i.data, i.thumb, i.width, i.height FROM products p "
             "LEFT JOIN images i ON i.id = p.image")}
     assert len(rows) == len(CASES)

@@ -12,7 +12,7 @@ import pytest
 from db.exporters import export_csv, safe_cell
 from db.expo import open_expo
 from db.plan_export import collect_plan, plan_markdown, plan_rows
-from db.search import query_terms, rebuild_index, search
+from db.search import query_terms, rebuild_index
 from db.text import (BIDI_CONTROLS, FSI, PDI, ZERO_WIDTH, ZWSP, breakable, clean_text,
                      display_text, markdown_text, search_fold)
 from db.userdata import UserData
@@ -143,7 +143,7 @@ def test_zero_width_characters_do_not_break_search(expo_copy):
     conn.close()
     with open_expo(expo_copy, readonly=True) as expo:
         def found(q):
-            return [h.id for h in search(expo.conn, q) if h.kind == "exhibitor"]
+            return [h.id for h in expo.search(q) if h.kind == "exhibitor"]
         assert "merck" in found("QuietTool")
         assert "merck" in found("quiettool systems")
         assert "merck" in found("Quiet\u200dTool")            # a joiner typed or pasted

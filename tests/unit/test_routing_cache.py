@@ -16,6 +16,7 @@ from db.expo import open_expo
 from db.planimport.write import place_booths, rewrite_expo
 from db.routing import ENTRANCE, GRAPHS_KEPT, RouteGraph, graph_for, plan_route
 from db.synthetic import make_demo
+import dbtest  # tests/dbtest.py
 
 
 def rects_of(expo) -> dict[str, tuple[float, float, float, float]]:
@@ -92,7 +93,7 @@ def test_a_change_committed_by_another_process_is_seen(expo_copy):
         rects = rects_of(window)
         before = graph_for(window)
         assert graph_for(window) is before
-        place = {r[5]: r[:5] for r in window.conn.execute(
+        place = {r[5]: r[:5] for r in dbtest.query(window, 
             "SELECT hall, x, y, w, h, code FROM booths WHERE code IN (?, ?)", (A, B))}
         swapped = [place[B] + (A,), place[A] + (B,)]        # A where B stood, B where A stood
         code = (
@@ -115,9 +116,10 @@ def test_its_own_writes_are_seen(expo_copy):
     with open_expo(expo_copy) as expo:
         rects = rects_of(expo)
         before = graph_for(expo)
-        expo.conn.execute("BEGIN")
-        swap_places(expo.conn, A, B)
-        expo.conn.execute("COMMIT")
+        conn = dbtest.own_connection(expo)
+        conn.execute("BEGIN")
+        swap_places(conn, A, B)
+        conn.execute("COMMIT")
         assert graph_for(expo) is not before
         assert ends_at_front_of(walk_to(expo, A), rects[B])
 
@@ -129,8 +131,8 @@ def test_a_new_file_with_the_same_floor_keeps_the_graph(expo_copy):
     rewrite_expo(expo_copy, lambda conn: conn.execute(
         "UPDATE exhibitors SET name = name || ' (renamed)'"))
     with open_expo(expo_copy, readonly=True) as expo:
-        assert expo.conn.execute("SELECT count(*) FROM exhibitors WHERE name LIKE "
-                                 "'% (renamed)'").fetchone()[0] > 0
+        assert dbtest.value(expo, "SELECT count(*) FROM exhibitors WHERE name LIKE "
+                                  "'% (renamed)'") > 0
         assert graph_for(expo) is before
 
 
@@ -154,8 +156,9 @@ def test_threads_asking_at_once_share_one_build(own_floor):
     try:
         with open_expo(own_floor) as editor:
             for _round in range(8):
-                editor.conn.execute("UPDATE booths SET x = x + 0.01 WHERE rowid = "
-                                    "(SELECT min(rowid) FROM booths WHERE placed)")
+                dbtest.own_connection(editor).execute(
+                    "UPDATE booths SET x = x + 0.01 WHERE rowid = "
+                    "(SELECT min(rowid) FROM booths WHERE placed)")
                 start = threading.Barrier(len(askers))
                 got: list = [None] * len(askers)
 

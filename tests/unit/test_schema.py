@@ -13,6 +13,7 @@ from db.errors import DataError
 from db.expo import open_expo
 
 from .conftest import sha256
+import dbtest  # tests/dbtest.py
 
 
 def _pragmas(path: Path) -> tuple[int, int]:
@@ -200,9 +201,8 @@ def test_migration_failing_midway_rolls_back(tmp_path, monkeypatch):
 def test_read_only_open_of_a_created_expo_leaves_no_files(tmp_path):
     folder = tmp_path / "expos"
     path = folder / "mine.sqlite"
-    expo = open_expo(path, create=True)
-    expo.conn.execute("INSERT INTO expo(id, slug, name) VALUES (1, 'mine', 'My expo')")
-    expo.close()
+    open_expo(path, create=True).close()
+    dbtest.execute(path, "INSERT INTO expo(id, slug, name) VALUES (1, 'mine', 'My expo')")
     assert sorted(os.listdir(folder)) == ["mine.sqlite"]
     before = sha256(path)
     with open_expo(path, readonly=True) as expo:

@@ -16,6 +16,7 @@ from db.screening import (CAVEAT, ScreeningStore, export_section, load_and_scree
                           screening_csv_path)
 from db.userdata import UserData
 from screening_files import PROJECTION_2026, need, official_json_from_projection  # tests/
+import dbtest  # tests/dbtest.py
 
 EXPO = "wesemibay-2025"
 CONTRACT = {"exhibitor", "name", "status", "matches", "list_date", "list_sha256"}
@@ -78,8 +79,7 @@ def test_matched_entries_link_to_events_citing_the_same_notice(built_expo, store
     data, _ = stored
     path = tmp_path / "expo.sqlite"
     shutil.copyfile(built_expo, path)
-    with open_expo(path) as expo:
-        c = expo.conn
+    with dbtest.connect(path) as c:
         c.execute("INSERT INTO sources(id, title, url) VALUES ('fr-el', 'Additions to the Entity "
                   "List (89 Fed. Reg. 96830)', 'https://example.org/el')")
         c.execute("INSERT INTO sources(id, title, note) VALUES ('fr-el-2', 'Entity List rule', "

@@ -6,7 +6,8 @@ import re
 import pytest
 
 from db.expo import open_expo
-from db.search import build_query, grouped, search
+from db.search import build_query, grouped
+import dbtest  # tests/dbtest.py
 
 
 def _ids(hits):
@@ -30,40 +31,40 @@ def _ids(hits):
     ("David Sacks", "person", "david-sacks-cfr"),
 ])
 def test_finds(expo_ro, query, kind, ref):
-    assert (kind, ref) in _ids(search(expo_ro.conn, query))
+    assert (kind, ref) in _ids(expo_ro.search(query))
 
 
 def test_booth_code_finds_its_exhibitor(expo_ro):
     (code,) = expo_ro.booths_of("sicarrier")
     for q in (code, code.lower()):
-        hits = search(expo_ro.conn, q)
+        hits = expo_ro.search(q)
         assert _ids(hits)[0] == ("exhibitor", "sicarrier"), q
 
 
 def test_exact_name_ranks_exhibitor_first(expo_ro):
-    hits = search(expo_ro.conn, "SiCarrier")
+    hits = expo_ro.search("SiCarrier")
     assert _ids(hits)[0] == ("exhibitor", "sicarrier")
     assert hits[0].title == "SiCarrier"
     assert hits[0].booths == expo_ro.booths_of("sicarrier")
 
 
 def test_exact_product_name_ranks_first(expo_ro):
-    assert _ids(search(expo_ro.conn, "Alishan"))[0] == ("product", "sicarrier-alishan")
+    assert _ids(expo_ro.search("Alishan"))[0] == ("product", "sicarrier-alishan")
 
 
 def test_product_hits_carry_their_exhibitors_booth(expo_ro):
-    hit = next(h for h in search(expo_ro.conn, "Alishan") if h.id == "sicarrier-alishan")
+    hit = next(h for h in expo_ro.search("Alishan") if h.id == "sicarrier-alishan")
     assert hit.booths == expo_ro.booths_of("sicarrier")
 
 
 def test_nonsense_finds_nothing(expo_ro):
-    assert search(expo_ro.conn, "zzqxw") == []
+    assert expo_ro.search("zzqxw") == []
 
 
 def test_limit_and_kinds(expo_ro):
-    hits = search(expo_ro.conn, "SiCarrier", limit=3)
+    hits = expo_ro.search("SiCarrier", limit=3)
     assert len(hits) == 3
-    products = search(expo_ro.conn, "SiCarrier", kinds=("product",))
+    products = expo_ro.search("SiCarrier", kinds=("product",))
     assert products and all(h.kind == "product" for h in products)
 
 
@@ -77,23 +78,22 @@ def test_hostile_strings_never_raise(expo_copy):
     # A writable copy, so that a query that reached SQL could really drop a table.
     with open_expo(expo_copy) as expo:
         for q in HOSTILE:
-            hits = search(expo.conn, q)
+            hits = expo.search(q)
             assert isinstance(hits, list), repr(q)
-        assert expo.conn.execute("SELECT count(*) FROM exhibitors").fetchone()[0] == 11
-        assert expo.conn.execute("SELECT count(*) FROM search WHERE kind = 'exhibitor'"
-                                 ).fetchone()[0] == 11
+    assert dbtest.value(expo_copy, "SELECT count(*) FROM exhibitors") == 11
+    assert dbtest.value(expo_copy, "SELECT count(*) FROM search WHERE kind = 'exhibitor'") == 11
 
 
 def test_operators_are_searched_as_words(expo_ro):
     # "NOT sicarrier" must not mean "everything but SiCarrier": it finds texts with
     # both words, such as the SEMICON debut ("... not yet ready for production").
-    with_not = _ids(search(expo_ro.conn, "NOT sicarrier"))
+    with_not = _ids(expo_ro.search("NOT sicarrier"))
     assert ("event", "semicon-china-2025") in with_not
-    assert set(with_not) <= set(_ids(search(expo_ro.conn, "sicarrier", limit=500)))
+    assert set(with_not) <= set(_ids(expo_ro.search("sicarrier", limit=500)))
     # A column filter is not honoured: "title:SiCarrier" looks for both words.
-    assert search(expo_ro.conn, "title:SiCarrier") == []
+    assert expo_ro.search("title:SiCarrier") == []
     # A quote inside a word is just a separator.
-    assert ("product", "sicarrier-alishan") not in _ids(search(expo_ro.conn, "zzz\"alishan"))
+    assert ("product", "sicarrier-alishan") not in _ids(expo_ro.search("zzz\"alishan"))
 
 
 _SAFE = re.compile(r'"[^"\s]+(?: [^"\s]+)*"\*?(?: AND "[^"\s]+(?: [^"\s]+)*"\*?)*')
@@ -124,7 +124,7 @@ def test_build_query_examples():
 
 
 def test_grouped_keeps_kinds_together_in_order_of_best_hit(expo_ro):
-    hits = search(expo_ro.conn, "SiCarrier")
+    hits = expo_ro.search("SiCarrier")
     groups = grouped(hits)
     kinds = [k for k, _ in groups]
     assert kinds[0] == "exhibitor"
@@ -145,7 +145,7 @@ def test_grouped_of_nothing_is_empty():
 
 def test_short_words_are_prefixes_on_a_small_expo(expo_ro):
     """On the built-in expo even two letters find things as you type ("Em" -> Emei)."""
-    ids = [h.id for h in search(expo_ro.conn, "Em")]
+    ids = [h.id for h in expo_ro.search("Em")]
     assert "sicarrier-emei" in ids
 
 
@@ -157,7 +157,7 @@ def test_short_words_are_not_prefixes_on_a_large_expo(tmp_path):
     path = tmp_path / "big.sqlite"
     make_demo(path, booths=500, products=SMALL_INDEX + 1000, seed=1)
     with open_expo(path, readonly=True) as expo:
-        assert search(expo.conn, "po") == [] or all(
-            h.kind == "exhibitor" for h in search(expo.conn, "po"))
-        three = search(expo.conn, "por")
+        assert expo.search("po") == [] or all(
+            h.kind == "exhibitor" for h in expo.search("po"))
+        three = expo.search("por")
         assert three and any(h.title.lower().startswith("por") for h in three)

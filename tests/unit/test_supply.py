@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from db.supply import ETO_DIR, market_context
+from db.supply import ETO_DIR
+import dbtest  # tests/dbtest.py
 
 SEED = Path(__file__).resolve().parents[2] / "db" / "seed"
 
@@ -20,10 +21,10 @@ def provision(input_id: str) -> dict[str, float]:
 
 def test_every_builtin_tool_type_is_mapped_or_says_why(expo_ro):
     mapping = json.loads((SEED / "supply_map.json").read_text(encoding="utf-8"))["tool_types"]
-    tools = {r[0] for r in expo_ro.conn.execute("SELECT DISTINCT tool_type FROM products")}
+    tools = {r[0] for r in dbtest.query(expo_ro, "SELECT DISTINCT tool_type FROM products")}
     assert tools <= set(mapping)
     for tool in tools:
-        ctx = market_context(expo_ro.conn, tool)
+        ctx = expo_ro.market_context(tool)
         if mapping[tool] and mapping[tool].get("input_id"):
             assert ctx.has_data, tool
         else:
@@ -38,7 +39,7 @@ def test_every_builtin_tool_type_is_mapped_or_says_why(expo_ro):
     ("etch", "N55", "Etch and clean tools"),
 ])
 def test_tool_types_map_to_the_named_inputs(expo_ro, tool, input_id, name):
-    ctx = market_context(expo_ro.conn, tool)
+    ctx = expo_ro.market_context(tool)
     assert (ctx.input_id, ctx.input_name) == (input_id, name)
     assert ctx.year == 2025
     assert ctx.licence == "CC BY-NC 4.0"
@@ -46,7 +47,7 @@ def test_tool_types_map_to_the_named_inputs(expo_ro, tool, input_id, name):
 
 
 def test_chart_numbers_equal_the_data(expo_ro):
-    ctx = market_context(expo_ro.conn, "ald")
+    ctx = expo_ro.market_context("ald")
     data = provision("N41")
     shown = {s.country or s.name: s.share for s in ctx.by_country}
     shown.update({s.name: s.share for s in ctx.by_firm})
@@ -57,13 +58,13 @@ def test_chart_numbers_equal_the_data(expo_ro):
 
 
 def test_pneumatic_has_no_figure(expo_ro):
-    ctx = market_context(expo_ro.conn, "pneumatic")
+    ctx = expo_ro.market_context("pneumatic")
     assert not ctx.has_data
     assert ctx.why
 
 
 def test_unknown_tool_type_is_empty(expo_ro):
-    assert not market_context(expo_ro.conn, "no-such-tool").has_data
+    assert not expo_ro.market_context("no-such-tool").has_data
 
 
 def test_dataset_descriptions_are_not_copied():

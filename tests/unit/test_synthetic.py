@@ -10,6 +10,7 @@ from db.cli import check, main
 from db.expo import open_expo
 from db.search import search
 from db.synthetic import make_demo
+import dbtest  # tests/dbtest.py
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +32,7 @@ def _digest(path) -> str:
 
 
 def test_sizes_are_exact_and_file_is_marked_synthetic(demo):
-    with open_expo(demo, readonly=True) as expo:
-        c = expo.conn
+    with open_expo(demo, readonly=True) as expo, dbtest.connect(expo) as c:
         assert c.execute("SELECT count(*) FROM booths").fetchone()[0] == 1500
         assert c.execute("SELECT count(*) FROM exhibitors").fetchone()[0] == 600
         assert c.execute("SELECT count(*) FROM products").fetchone()[0] == 6000
@@ -43,8 +43,7 @@ def test_sizes_are_exact_and_file_is_marked_synthetic(demo):
 
 
 def test_looks_like_a_show(demo):
-    with open_expo(demo, readonly=True) as expo:
-        c = expo.conn
+    with open_expo(demo, readonly=True) as expo, dbtest.connect(expo) as c:
         levels = {r[0] for r in c.execute("SELECT level FROM halls")}
         assert len(levels) >= 2
         assert c.execute("SELECT count(DISTINCT zone) FROM halls").fetchone()[0] >= 5
@@ -90,7 +89,7 @@ def test_same_seed_same_file_other_seed_other_file(demo, tmp_path):
 @pytest.mark.parametrize("query", ["drill", "stainless", "不锈钢", "bu xiu gang", "ningbo", "宁波"])
 def test_product_text_is_searchable(demo, query):
     with open_expo(demo, readonly=True) as expo:
-        hits = search(expo.conn, query, limit=20)
+        hits = expo.search(query, limit=20)
         assert hits, query
         top = hits[0]
         if query == "bu xiu gang":
@@ -101,12 +100,12 @@ def test_product_text_is_searchable(demo, query):
 
 def test_search_narrows_with_more_words(demo):
     with open_expo(demo, readonly=True) as expo:
-        broad = expo.conn.execute("SELECT count(*) FROM products WHERE name LIKE '%Drill%'"
+        broad = dbtest.query(expo, "SELECT count(*) FROM products WHERE name LIKE '%Drill%'"
                                   ).fetchone()[0]
-        narrow = expo.conn.execute("SELECT count(*) FROM products WHERE name LIKE '%Drill%' "
+        narrow = dbtest.query(expo, "SELECT count(*) FROM products WHERE name LIKE '%Drill%' "
                                    "AND name LIKE '%Cordless%'").fetchone()[0]
         assert 0 < narrow < broad
-        hits = search(expo.conn, "cordless drill", limit=50)
+        hits = expo.search("cordless drill", limit=50)
     assert hits and all("drill" in h.title.lower() for h in hits if h.kind == "product")
 
 
@@ -116,7 +115,7 @@ def test_cli_demo(tmp_path, capsys):
                  "--seed", "9"]) == 0
     assert "synthetic" in capsys.readouterr().out
     with open_expo(out, readonly=True) as expo:
-        assert expo.conn.execute("SELECT count(*) FROM booths").fetchone()[0] == 300
+        assert dbtest.query(expo, "SELECT count(*) FROM booths").fetchone()[0] == 300
     assert main(["demo", "--booths", "0", "--out", str(tmp_path / "x.sqlite")]) == 2
     assert "--booths" in capsys.readouterr().err
     assert not (tmp_path / "x.sqlite").exists()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QHeaderView, QMainWindow, QMenu, QTreeWidget, QTr
                                QVBoxLayout, QWidget)
 
 from ..i18n import tr
-from .help import HelpDialog, fit_size, menu_path, show_dialog, strip_mnemonic
+from . import HelpDialog, fit_size, menu_path, show_dialog, strip_mnemonic
 
 def widget_keys() -> tuple[tuple[str, tuple[str, ...], str], ...]:
     """Keys that a pane handles in its own keyPressEvent (no QAction): (pane, keys, what

@@ -26,7 +26,7 @@ from db.supply import ETO_LICENCE
 
 from ..i18n import tr
 from ..richtext import PARAGRAPH, TITLE, esc
-from .help import HelpDialog, fit_size, heading, menu_path, show_dialog, ui_locale
+from . import HelpDialog, fit_size, heading, menu_path, show_dialog, ui_locale
 
 PROGRAM_LICENCE = "MIT"
 ASSETS = Path(__file__).resolve().parents[1] / "assets"

@@ -20,7 +20,7 @@ from db.summary import expo_summary
 
 from ..i18n import tr
 from ..richtext import PARAGRAPH, TITLE, button_text, esc, plain
-from .help import HelpDialog, fit_size, heading, menu_path, sentences, show_dialog, ui_locale
+from . import HelpDialog, fit_size, heading, menu_path, sentences, show_dialog, ui_locale
 
 HIDE_KEY = "welcome/hide"
 SEARCH_EXAMPLE = "ALD"          # the built-in expo's example search (story 2 of the design)
@@ -262,7 +262,8 @@ class WelcomeDialog(HelpDialog):
 
     def _try_select(self, slug: str) -> None:
         w = self.window_
-        w.select("exhibitor", slug)
+        from ..selection import Reason
+        w.selection.select("exhibitor", slug, reason=Reason.COMMAND)
         w.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _try_plan(self) -> None:

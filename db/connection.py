@@ -1,0 +1,140 @@
+"""Every SQLite connection the program opens is made here.
+
+One place for the ways a file is opened (read-write, read-only, immutable, in memory) and
+for counting what runs on them: ``trace_statements()`` records every statement on every
+connection made here, in every thread, while it is active (the window's query budget is
+measured with it; ``tests/gui/test_query_budget.py``).
+
+Connections are made with ``check_same_thread=False`` and in autocommit mode
+(``isolation_level=None``) unless asked otherwise: the callers open transactions
+themselves (``BEGIN``/``COMMIT``), and a worker thread may hand its connection back.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import weakref
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+MODES = ("ro", "rw", "rwc", "immutable")
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that can be found again while statements are being counted."""
+    __slots__ = ("__weakref__",)
+
+
+_live: "weakref.WeakSet[_Connection]" = weakref.WeakSet()
+_traced: "weakref.WeakSet[_Connection]" = weakref.WeakSet()
+_logs: list["StatementLog"] = []
+_lock = threading.Lock()
+
+
+def connect(target: str | os.PathLike, *, mode: str | None = None, timeout: float = 5.0,
+            isolation_level: str | None = None) -> sqlite3.Connection:
+    """A connection to ``target`` (a path, or ``":memory:"``).
+
+    ``mode``: None opens a file for reading and writing (made if missing); "ro" read-only;
+    "rw" read-write, never made; "rwc" as None, through a URI; "immutable" read-only for a
+    file nobody can change (no -wal/-shm are made or read). Raises ``sqlite3.Error``.
+    """
+    if mode is not None and mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}")
+    if mode is None or str(target) == ":memory:":
+        conn = sqlite3.connect(str(target), timeout=timeout, isolation_level=isolation_level,
+                               check_same_thread=False, factory=_Connection)
+    else:
+        query = "immutable=1" if mode == "immutable" else f"mode={mode}"
+        uri = Path(target).resolve().as_uri() + "?" + query
+        conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=isolation_level,
+                               check_same_thread=False, factory=_Connection)
+    with _lock:
+        _live.add(conn)
+        if _logs:
+            _traced.add(conn)
+            conn.set_trace_callback(_trace)
+    return conn
+
+
+def readonly(path: str | os.PathLike, *, timeout: float = 5.0,
+             trusted_schema: bool = False) -> sqlite3.Connection:
+    """A read-only connection to the database file at ``path``.
+
+    Functions named in the file's schema never run (``trusted_schema`` off) unless asked
+    for: the file may come from anyone.
+    """
+    conn = connect(path, mode="ro", timeout=timeout)
+    if not trusted_schema:
+        try:
+            conn.execute("PRAGMA trusted_schema = OFF")
+        except BaseException:
+            conn.close()
+            raise
+    return conn
+
+
+# ------------------------------------------------------------ counting statements
+class StatementLog:
+    """Statements run while a ``trace_statements()`` block was active: (thread, SQL)."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, str]] = []
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @property
+    def statements(self) -> list[str]:
+        return [sql for _thread, sql in self.entries]
+
+    def threads(self) -> set[str]:
+        return {thread for thread, _sql in self.entries}
+
+    def clear(self) -> None:
+        with _lock:
+            self.entries.clear()
+
+
+def _trace(sql: str) -> None:
+    if not _logs:
+        return
+    name = threading.current_thread().name
+    with _lock:
+        for log in _logs:
+            log.entries.append((name, sql))
+
+
+def _install() -> None:
+    """Give every open connection the trace callback, once.
+
+    Never taken off again (``_trace`` does nothing while nothing is counted): a connection
+    in use by another thread may be inside a statement whose callback waits for the
+    interpreter lock, and changing its callback from here would then wait for it forever.
+    Installing the first callback is safe: a statement without one never waits for us.
+    """
+    for conn in list(_live):
+        if conn in _traced:
+            continue
+        try:
+            conn.set_trace_callback(_trace)
+        except sqlite3.ProgrammingError:      # closed meanwhile
+            continue
+        _traced.add(conn)
+
+
+@contextmanager
+def trace_statements() -> Iterator[StatementLog]:
+    """Record every statement run on every connection made through ``connect`` (open now
+    or opened inside the block), in any thread, until the block ends."""
+    log = StatementLog()
+    with _lock:
+        _install()
+        _logs.append(log)
+    try:
+        yield log
+    finally:
+        with _lock:
+            _logs.remove(log)
