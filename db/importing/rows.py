@@ -155,11 +155,14 @@ class CsvReader(Problems):
         if f is None:
             return
         try:
-            self._read_rows(f, Path(path).parent, file_no, n_files)
+            self.read_table(f, Path(path).parent, file_no, n_files)
         finally:
             f.close()
 
-    def _read_rows(self, f: CsvFile, base: Path, file_no: int, n_files: int) -> None:
+    def read_table(self, f: CsvFile, base: Path, file_no: int, n_files: int) -> None:
+        """Every row of a table of cells (a CSV file, or any source with ``CsvFile``'s
+        interface): the header matched, each row checked and read. ``base``: the folder
+        picture paths start from (unless a picture folder was named)."""
         name = f.name
         header = f.header(self)
         if header is None:
@@ -174,14 +177,13 @@ class CsvReader(Problems):
         items = list(cols.items())
         width_warned = False
         rows = 0
-        raw, size = f.raw, f.size
         row_of = self._row
         for line, row in f.rows(self):
             rows += 1
             if rows % 2000 == 0:
                 if self.cancel():
                     raise ImportCancelled()
-                frac = (file_no + min(1.0, raw.tell() / size)) / n_files
+                frac = (file_no + f.fraction()) / n_files
                 self.progress(0.75 * frac, f"{name}: line {line}")
             if len(row) > ncols and any(c.strip() for c in row[ncols:]) and not width_warned:
                 width_warned = True

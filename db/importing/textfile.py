@@ -77,7 +77,11 @@ def sniff_delimiter(first_line: str, suffix: str = "") -> str:
 
 @dataclass
 class CsvFile:
-    """An open CSV/TSV file: its rows through ``reader``; ``raw`` tells how far it is read."""
+    """An open CSV/TSV file: its rows through ``reader``; ``raw`` tells how far it is read.
+
+    What the row checks (``rows.CsvReader.read_table``) need of a table of cells, whatever
+    its format: ``name``, ``header()``, ``rows()`` (line, cells), ``fraction()`` read so far,
+    ``failed`` and ``close()``."""
     name: str
     raw: IO[bytes]
     size: int
@@ -87,6 +91,10 @@ class CsvFile:
 
     def close(self) -> None:
         self.raw.close()
+
+    def fraction(self) -> float:
+        """How much of the file is read (0 to 1), for the progress bar."""
+        return min(1.0, self.raw.tell() / self.size)
 
     def header(self, problems: Problems) -> list[str] | None:
         """The first row; None (reported) when the file has none or it cannot be read."""
