@@ -134,6 +134,7 @@ class CsvReader(Problems):
         super().__init__(report)
         self.ctx = ctx
         self.writer = writer
+        self._add = writer.add
         self.encoding = encoding
         self.mapping = {_norm(k): v for k, v in (mapping or {}).items()}
         self.strict = strict
@@ -448,8 +449,8 @@ class CsvReader(Problems):
             label += " | " + exname
         body = index_text(f"{py} {py.replace(' ', '')}" if py else None, tool,
                           TOOL_WORDS.get(tool_key) if tool_key else None, desc)
-        self.writer.add(slug, ex.slug, product, zh, py, tool_key, desc, specs_json, image_sha1,
-                        src_list, label, body, name, line)
+        self._add(slug, ex.slug, product, zh, py, tool_key, desc, specs_json, image_sha1,
+                  src_list, label, body, name, line)
 
     def _geometry(self, vals, name, line, cols, header):
         if not any(f in vals for f in ("x", "y", "w", "h")):

@@ -81,14 +81,11 @@ def _discard(conn, swap) -> None:
 
 # ------------------------------------------------------------------ helpers
 def _layout(conn) -> tuple[str, dict]:
+    from ..expo import _json_value
     row = conn.execute("SELECT slug, extra FROM expo WHERE id = 1").fetchone()
     if row is None:
         return "", {}
-    try:
-        extra = json.loads(row[1] or "{}")
-    except ValueError:
-        extra = {}
-    return row[0], extra if isinstance(extra, dict) else {}
+    return row[0], _json_value(row[1], dict)
 
 
 def _ensure_expo(conn, target: Path, plan_name: str) -> str:
