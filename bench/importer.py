@@ -5,7 +5,7 @@
 Writes a synthetic one-row-per-product CSV (exhibitors repeated on their product
 rows, booth codes, Chinese names, descriptions), then in the same run:
 
-- **import**: ``db.importers.import_files`` on the CSV into a new expo file
+- **import**: ``db.importing.import_files`` on the CSV into a new expo file
   (decoding, header matching, validation, staging, writing, search index, fsync);
 - **raw**: the same rows, already parsed in memory (untimed), written with plain
   ``executemany`` into a new expo file with the same schema (same tables, indexes
@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db import schema  # noqa: E402
-from db.importers import import_files, slugify  # noqa: E402
+from db.importing import import_files, slugify  # noqa: E402
 from db.search import exhibitor_index_row, product_index_row  # noqa: E402
 
 TOOLS = ["ald", "cvd", "pvd", "epitaxy", "etch", "lithography", "metrology", "cmp", "clean",

@@ -15,11 +15,14 @@ import sqlite3
 from pathlib import Path
 
 from . import content, dates, fileops, layout, schema
+from . import tablespec as T
 from .errors import DataError, is_storage_fault, storage_error
 from .images import PRODUCT_ART, attach_tool_pictures
 from .expo import open_expo
+from .importing import document
+from .importing.report import ImportReport, Problems
 from .search import rebuild_index
-from .text import MAX_ID, clean_field, field_limit
+from .text import MAX_ID, clean_field
 from .supply import ETO_DIR, load_eto
 
 SEED_DIR = Path(__file__).with_name("seed")
@@ -177,7 +180,7 @@ def _check_lengths(data: dict, seed_dir: Path) -> None:
             for key, value in rec.items():
                 values = value if isinstance(value, list) else [value]
                 limit = MAX_ID if isinstance(value, list) and key != "aliases" else \
-                    field_limit(key)
+                    T.limit_of(name, key)
                 for v in values:
                     if isinstance(v, str):
                         ok, problem = clean_field(v, limit, single_line=False)
@@ -194,8 +197,8 @@ def seed_fingerprint(seed_dir: Path = SEED_DIR) -> str:
     for path in sorted(PRODUCT_ART.glob("*.png")):
         h.update(path.read_bytes())
     for mod in ("build.py", "layout.py", "schema.py", "search.py", "supply.py", "images.py",
-                "content.py", "dates.py"):
-        src = Path(__file__).with_name(mod)
+                "content.py", "dates.py", "tablespec.py", "importing/document.py"):
+        src = Path(__file__).parent / mod
         # A frozen program may ship without its sources: then the schema version stands in.
         h.update(src.read_bytes() if src.exists() else f"{mod} {schema.SCHEMA_VERSION}".encode())
     return h.hexdigest()[:16]
@@ -267,116 +270,57 @@ def build(out: str | os.PathLike, seed_dir: Path = SEED_DIR) -> Path:
     return out
 
 
-def write_seed(conn, data: dict) -> None:
+# Keys of the seed that state where a record's facts come from (checked by
+# ``validate_seed``); the file keeps what they give: confidence labels and sources.
+SEED_ONLY = ("facts", "name_sources")
+
+
+def seed_document(data: dict) -> dict:
+    """The seed as an expo document (``db.tablespec``): the schematic halls and booths,
+    link ids, the supply map as a list, and each record's confidence label (from the
+    fact-sheet rows it states)."""
     facts = {f["id"]: f for f in data["facts"]}
 
-    def cite(kind, ref, sources):
-        for s in dict.fromkeys(sources or []):
-            conn.execute("INSERT OR IGNORE INTO cites(kind, ref, source) VALUES (?, ?, ?)",
-                         (kind, ref, s))
+    def record(rec: dict, labelled: bool = True) -> dict:
+        out = {k: v for k, v in rec.items() if k not in SEED_ONLY}
+        if labelled:
+            out["confidence"], out["confidence_basis"] = content.derive_confidence(
+                rec["facts"], facts)
+        return out
 
-    def label(kind, ref, rec):
-        level, basis = content.derive_confidence(rec["facts"], facts)
-        conn.execute("INSERT INTO confidence(kind, ref, level, basis) VALUES (?,?,?,?)",
-                     (kind, ref, level, basis))
+    e = data["expo"]
+    meta = record(e)
+    meta["schematic"] = bool(e.get("schematic", True))
+    meta["synthetic"] = False
+    meta["start_date_precision"] = dates.parse_date(e["start_date"])[1]
+    halls, booths, occupancy = builtin_layout(data["zones"], data["exhibitors"])
+    occupants: dict[str, list[str]] = {}
+    for code, slug in occupancy:
+        occupants.setdefault(code, []).append(slug)
+    for b in booths:
+        if b["code"] in occupants:
+            b["exhibitors"] = occupants[b["code"]]
+    doc = {"format": T.FORMAT, "format_version": T.FORMAT_VERSION, "expo": meta,
+           "zones": [record(z, False) for z in data["zones"]], "halls": halls,
+           "booths": booths,
+           "links": [dict(record(ln), id=ln.get("id") or f"link-{i + 1:03d}")
+                     for i, ln in enumerate(data["links"])],
+           "supply_map": [{"tool_type": tool, **(m or {})} for tool, m in
+                          (data["supply_map"].get("tool_types") or {}).items()],
+           "sources": [record(s, False) for s in data["sources"]]}
+    for name in ("exhibitors", "organisations", "products", "topics", "events", "people",
+                 "quotes"):
+        doc[name] = [record(r) for r in data[name]]
+    return doc
 
+
+def write_seed(conn, data: dict) -> None:
+    """Write the seed into an empty expo file (one transaction): the records through the
+    document writer (as an import writes them), the market context, the pictures and the
+    search index."""
     conn.execute("BEGIN")
     try:
-        for s in data["sources"]:
-            day, prec = dates.parse_date(s.get("date")) or (None, None)
-            conn.execute("INSERT INTO sources(id, title, publisher, author, date, date_precision, "
-                         "url, citations, kind, licence, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                         (s["id"], s["title"], s.get("publisher"), s.get("author"), day, prec,
-                          s.get("url"), json.dumps(s.get("citations") or []), s.get("kind"),
-                          s.get("licence"), s.get("note")))
-        e = data["expo"]
-        extra = {k: e[k] for k in ("area_m2_more_than", "exhibitors_more_than") if k in e}
-        extra["start_date_precision"] = dates.parse_date(e["start_date"])[1]
-        conn.execute("INSERT INTO expo(id, slug, name, name_zh, short_zh, edition, venue, city, "
-                     "start_date, days, summary, schematic, synthetic, extra) "
-                     "VALUES (1,?,?,?,?,?,?,?,?,?,?,?,0,?)",
-                     (e["slug"], e["name"], e.get("name_zh"), e.get("short_zh"), e.get("edition"),
-                      e.get("venue"), e.get("city"), e.get("start_date"), e.get("days"),
-                      e.get("summary"), 1 if e.get("schematic", True) else 0, json.dumps(extra)))
-        cite("expo", e["slug"], e.get("sources"))
-        label("expo", e["slug"], e)
-        for i, z in enumerate(data["zones"]):
-            conn.execute("INSERT INTO zones(slug, name, name_zh, color, sort) VALUES (?,?,?,?,?)",
-                         (z["slug"], z["name"], z.get("name_zh"), z.get("color", "#cccccc"), i))
-            cite("zone", z["slug"], z.get("sources"))
-        halls, booths, occupancy = builtin_layout(data["zones"], data["exhibitors"])
-        conn.executemany("INSERT INTO halls(slug, name, level, x, y, w, h, zone) "
-                         "VALUES (:slug, :name, :level, :x, :y, :w, :h, :zone)", halls)
-        conn.executemany("INSERT INTO booths(code, hall, zone, x, y, w, h, placed) "
-                         "VALUES (:code, :hall, :zone, :x, :y, :w, :h, 1)", booths)
-        for ex in data["exhibitors"]:
-            conn.execute("INSERT INTO exhibitors(slug, name, name_zh, name_zh_note, pinyin, "
-                         "aliases, country, category, zone, summary) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                         (ex["slug"], ex["name"], ex.get("name_zh"), ex.get("name_zh_note"),
-                          ex.get("pinyin"), json.dumps(ex.get("aliases", []), ensure_ascii=False),
-                          ex.get("country"), ex.get("category"), ex.get("zone"), ex.get("summary")))
-            cite("exhibitor", ex["slug"], ex["sources"])
-            label("exhibitor", ex["slug"], ex)
-        conn.executemany("INSERT INTO booth_exhibitors(booth, exhibitor) VALUES (?, ?)", occupancy)
-        for o in data["organisations"]:
-            conn.execute("INSERT INTO organisations(slug, name, name_zh, kind, summary) "
-                         "VALUES (?,?,?,?,?)",
-                         (o["slug"], o["name"], o.get("name_zh"), o.get("kind"), o.get("summary")))
-            cite("organisation", o["slug"], o["sources"])
-            label("organisation", o["slug"], o)
-        for p in data["products"]:
-            shown = p.get("shown_at_expo")
-            conn.execute("INSERT INTO products(slug, exhibitor, name, name_zh, name_zh_note, "
-                         "pinyin, tool_type, summary, specs, shown_at_expo) "
-                         "VALUES (?,?,?,?,?,?,?,?,?,?)",
-                         (p["slug"], p["exhibitor"], p["name"], p.get("name_zh"),
-                          p.get("name_zh_note"), p.get("pinyin"), p.get("tool_type"),
-                          p.get("summary"), json.dumps(p.get("specs", {}), ensure_ascii=False),
-                          None if shown is None else int(bool(shown))))
-            cite("product", p["slug"], p["sources"])
-            label("product", p["slug"], p)
-        for t in data["topics"]:
-            conn.execute("INSERT INTO topics(slug, title, summary, side) VALUES (?,?,?,?)",
-                         (t["slug"], t["title"], t.get("summary"), t.get("side")))
-            cite("topic", t["slug"], t["sources"])
-            label("topic", t["slug"], t)
-        for ev in data["events"]:
-            day, prec = dates.parse_date(ev["date"], ev.get("date_precision"))
-            conn.execute("INSERT INTO events(slug, date, date_precision, title, summary, side) "
-                         "VALUES (?,?,?,?,?,?)",
-                         (ev["slug"], day, prec, ev["title"], ev.get("summary"), ev["side"]))
-            for t in ev.get("topics", []):
-                conn.execute("INSERT OR IGNORE INTO event_topics(event, topic) VALUES (?, ?)",
-                             (ev["slug"], t))
-            cite("event", ev["slug"], ev["sources"])
-            label("event", ev["slug"], ev)
-        for p in data["people"]:
-            conn.execute("INSERT INTO people(slug, name, name_zh, role, organisation, "
-                         "affiliation_text, note) VALUES (?,?,?,?,?,?,?)",
-                         (p["slug"], p["name"], p.get("name_zh"), p.get("role"),
-                          p.get("organisation"), p.get("affiliation_text"), p.get("note")))
-            cite("person", p["slug"], p["sources"])
-            label("person", p["slug"], p)
-        for q in data["quotes"]:
-            conn.execute("INSERT INTO quotes(id, person, text, language, translation, "
-                         "translation_note, context) VALUES (?,?,?,?,?,?,?)",
-                         (q["id"], q["person"], q["text"], q.get("language"), q.get("translation"),
-                          q.get("translation_note"), q.get("context")))
-            cite("quote", q["id"], q["sources"])
-            label("quote", q["id"], q)
-        for i, ln in enumerate(data["links"]):
-            lid = ln.get("id") or f"link-{i + 1:03d}"
-            conn.execute("INSERT INTO links(id, from_kind, from_slug, to_kind, to_slug, reason) "
-                         "VALUES (?,?,?,?,?,?)",
-                         (lid, ln["from_kind"], ln["from"], ln["to_kind"], ln["to"], ln["reason"]))
-            cite("link", lid, ln["sources"])
-            label("link", lid, ln)
-        for tool, m in (data["supply_map"].get("tool_types") or {}).items():
-            m = m or {}
-            conn.execute("INSERT INTO supply_map(tool_type, input_id, input_name, why) "
-                         "VALUES (?,?,?,?)", (tool, m.get("input_id"), m.get("input_name"),
-                                              m.get("why")))
-            cite("supply", tool, m.get("sources"))
+        document.write(conn, seed_document(data), "seed", Problems(ImportReport()))
         load_eto(conn)
         # Product pictures: our own illustrations of each tool type, with their credit.
         attach_tool_pictures(conn)

@@ -235,7 +235,7 @@ def _cmd_route(args) -> int:
 
 
 def _cmd_import(args) -> int:
-    from .importers import ImportFailed, import_files, parse_mapping
+    from .importing import ImportFailed, import_files, parse_mapping
     mapping = parse_mapping(args.map)
 
     def progress(frac, message):

@@ -187,7 +187,7 @@ def _has_table(conn, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
 
 
-# Kinds of source that a user's own import writes (db.importers, db.planimport): the file
+# Kinds of source that a user's own import writes (db.importing, db.planimport): the file
 # itself is the source of what it says.
 USER_SOURCE_KINDS = ("import", "floor plan", "manual")
 

@@ -1,7 +1,10 @@
 """Files: one place that checks what a path is and that replaces files atomically.
 
-Every writer of an expo file or an export (import, build, demo, JSON/CSV/Markdown export)
-goes through ``temp_beside`` and ``replace``:
+Every writer of a whole file goes through ``temp_beside`` and ``replace`` (or ``write_atomic``
+and ``produce_atomic``, which do both): expo files (import and plan import through
+``db.importing.swap``, build, demo), exports (JSON, CSV, Markdown), the screening store, the
+rescue file of unsaved notes. ``tests/unit/test_atomic_writers.py`` lists the few other
+places that call ``os.replace`` or ``mkstemp``, and why. What ``replace`` does:
 
 - the new content is written to a hidden temporary file in the folder of the *real* file
   (a symlink is followed: the link stays, its target is replaced);
@@ -353,13 +356,25 @@ def write_atomic(path: str | os.PathLike, write: Callable[[IO[str]], None], *,
                  tag: str = "tmp", encoding: str = "utf-8") -> Path:
     """Write a text file through ``write(fh)`` into a temporary file, then ``replace``."""
     path = Path(path)
-    temp = temp_beside(path, tag)
-    try:
+
+    def produce(temp: Path) -> None:
         try:
             with open(temp, "w", encoding=encoding, newline="") as fh:
                 write(fh)
         except OSError as exc:
             raise storage_error(path, exc, "cannot write it") from None
+    return produce_atomic(path, produce, tag=tag)
+
+
+def produce_atomic(path: str | os.PathLike, produce: Callable[[Path], None], *,
+                   tag: str = "tmp") -> Path:
+    """Have ``produce(temp)`` write the new file at a temporary path beside ``path`` (e.g. a
+    PDF writer that takes a file name), then ``replace``; on any failure the temporary file
+    is removed and ``path`` is as it was."""
+    path = Path(path)
+    temp = temp_beside(path, tag)
+    try:
+        produce(temp)
         replace(temp, path)
     except BaseException:
         remove(temp)

@@ -434,6 +434,33 @@ def thumbnail_or_none(data: bytes | None, label: str = "", size: int = THUMB_SIZ
         return None
 
 
+# ------------------------------------------------------------------ storing
+def store(conn, data: bytes, *, info: Inspected | None = None, credit: str | None = None) -> int:
+    """The ``images`` row of a picture, made or reused: the one place a picture is stored.
+
+    A picture is known by its sha1: the row the file already has for it is reused (its
+    thumbnail with it; one is made if the row has none and ``info`` is given) and keeps its
+    credit (``credit`` is written only where the row has none). A new picture is checked
+    whole (``inspect``, unless the caller passes what it gave: ``info``; ``ImageProblem``
+    if it cannot be used) and stored with its thumbnail, size, type and ``credit``.
+    """
+    sha = info.sha1 if info is not None else sha1_of(data)
+    row = conn.execute("SELECT id, thumb IS NULL FROM images WHERE sha1 = ?", (sha,)).fetchone()
+    if row:
+        image_id, no_thumb = row
+        if credit:
+            conn.execute("UPDATE images SET credit = COALESCE(credit, ?) WHERE id = ?",
+                         (credit, image_id))
+        if no_thumb and info is not None:
+            conn.execute("UPDATE images SET thumb = ? WHERE id = ?", (info.thumb, image_id))
+        return image_id
+    if info is None:
+        info = inspect(data)
+    return conn.execute("INSERT INTO images(sha1, data, thumb, width, height, mime, credit) "
+                        "VALUES (?,?,?,?,?,?,?)", (info.sha1, data, info.thumb, info.width,
+                                                   info.height, info.mime, credit)).lastrowid
+
+
 PRODUCT_ART = Path(__file__).resolve().parents[1] / "desktop" / "assets" / "products"
 PRODUCT_ART_CREDIT = "Illustration: WeSemiBay Explorer project"
 
@@ -455,19 +482,10 @@ def attach_tool_pictures(conn, folder: Path = PRODUCT_ART, credit: str = PRODUCT
         if not path.is_file():
             continue
         try:
-            data = read_file(path)
-            info = inspect(data)
+            image_id = store(conn, read_file(path), credit=credit)
         except ImageProblem as exc:
             log.warning("picture %s: %s", path, exc)
             continue
-        row = conn.execute("SELECT id FROM images WHERE sha1 = ?", (info.sha1,)).fetchone()
-        if row:
-            image_id = row[0]
-        else:
-            image_id = conn.execute(
-                "INSERT INTO images(sha1, data, thumb, width, height, mime, credit) "
-                "VALUES (?,?,?,?,?,?,?)", (info.sha1, data, info.thumb, info.width, info.height,
-                                           info.mime, credit)).lastrowid
         n += conn.execute("UPDATE products SET image = ? WHERE image IS NULL AND tool_type = ?",
                           (image_id, tool)).rowcount
     return n

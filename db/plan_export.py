@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import booth_layout, mark_booth
-from .exporters import _atomic_write, safe_cell
 from .expo import Expo
+from .fileops import write_atomic
 from .routing import ENTRANCE, WALK_SPEED_M_S, Route, walk_minutes
-from .text import MAX_ID, display_text, markdown_text
+from .text import MAX_ID, display_text, markdown_text, safe_cell
 from .userdata import UserData
 
 MAX_PRODUCTS = 6
@@ -285,7 +285,7 @@ def _note_md(note: dict | None) -> list[str]:
 def write_markdown(plan: Plan, out: str | os.PathLike) -> Path:
     out = Path(out)
     text = plan_markdown(plan)
-    _atomic_write(out, lambda fh: fh.write(text))
+    write_atomic(out, lambda fh: fh.write(text), tag="export")
     return out
 
 
@@ -333,5 +333,5 @@ def write_csv(plan: Plan, out: str | os.PathLike) -> Path:
         for row in plan_rows(plan):
             w.writerow([safe_cell(v) for v in row])
 
-    _atomic_write(out, write)
+    write_atomic(out, write, tag="export")
     return out

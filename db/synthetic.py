@@ -25,6 +25,7 @@ from pathlib import Path
 from . import fileops, layout
 from .errors import UsageError, is_storage_fault, storage_error
 from .expo import open_expo
+from .importing.document import insert_expo
 from .search import rebuild_index
 
 # (slug, English name, Chinese name, colour, tool types: (English, Chinese, pinyin))
@@ -178,15 +179,14 @@ def make_demo(out: str | os.PathLike, booths: int = 2000, products: int = 10000,
             conn.execute("PRAGMA synchronous = OFF")
             conn.execute("PRAGMA cache_size = -200000")
             conn.execute("BEGIN")
-            conn.execute(
-                "INSERT INTO expo(id, slug, name, name_zh, short_zh, edition, venue, city, "
-                "start_date, days, summary, schematic, synthetic, extra) "
-                "VALUES (1,?,?,?,?,?,?,?,?,?,?,1,1,'{}')",
-                (f"demo-{seed}-{booths}", f"Demo Trade Fair (synthetic data, {booths:,} booths)",
-                 "演示交易会（合成数据）", "演示展", 1, "Demo Exhibition Centre", "Nowhere",
-                 "2030-04-15", 5,
-                 "A synthetic expo generated for testing and benchmarks. Every exhibitor, "
-                 "booth and product in it is invented; none is real."))
+            insert_expo(conn, {
+                "slug": f"demo-{seed}-{booths}",
+                "name": f"Demo Trade Fair (synthetic data, {booths:,} booths)",
+                "name_zh": "演示交易会（合成数据）", "short_zh": "演示展", "edition": 1,
+                "venue": "Demo Exhibition Centre", "city": "Nowhere", "start_date": "2030-04-15",
+                "days": 5, "summary": "A synthetic expo generated for testing and benchmarks. "
+                "Every exhibitor, booth and product in it is invented; none is real.",
+                "schematic": True, "synthetic": True})
             conn.executemany("INSERT INTO zones(slug, name, name_zh, color, sort) VALUES (?,?,?,?,?)",
                              [(z[0], z[1], z[2], z[3], i) for i, z in enumerate(ZONES)])
             conn.executemany("INSERT INTO halls(slug, name, level, x, y, w, h, zone) "

@@ -95,6 +95,22 @@ def strip_controls(value) -> str:
     return text if text.isprintable() else _DISPLAY_DROP.sub("", text)
 
 
+# Cells starting with these characters are read as formulas by spreadsheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula, and that cannot reorder
+    what a spreadsheet shows (bidi controls and other control characters are dropped).
+    The import (``db.importing``) takes the guard off again."""
+    if value is None:
+        return ""
+    text = strip_controls(value)
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
 def clean_text(value, *, multiline: bool = True) -> str:
     """``strip_controls``, and line breaks made "\\n" (or spaces, unless ``multiline``);
     ``display_text`` also elides and isolates."""

@@ -39,7 +39,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import connection
+from . import connection, fileops
 from .errors import DataError, StorageError, describe, is_storage_fault, storage_error
 
 USER_VERSION = 2
@@ -747,11 +747,10 @@ class Outbox:
 
     def write_to(self, path: str | os.PathLike) -> Path:
         """Write every draft to one text file (atomically); raises ``StorageError``."""
-        from .exporters import _atomic_write
         path = Path(path)
         text = self.rescue_text()
         try:
-            _atomic_write(path, lambda fh: fh.write(text))
+            fileops.write_atomic(path, lambda fh: fh.write(text), tag="export")
         except OSError as exc:
             raise storage_error(path, exc, "cannot write the unsaved notes") from None
         return path

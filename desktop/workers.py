@@ -5,7 +5,7 @@ read-only; the one write, a made thumbnail, is ``db.expo.store_thumbnail``), rep
 through Qt signals (delivered queued on the UI thread) and never raises into Qt:
 failures become a signal with a message.
 
-- ``ImportJob``: ``db.importers.prepare_import`` with progress and cancel.
+- ``ImportJob``: ``db.importing.prepare_import`` with progress and cancel.
 - ``ThumbnailLoader``: thumbnails by image id; a placeholder until they
   arrive; made with Pillow when the file has none, and cached in the file
   when it is writable.
@@ -73,7 +73,7 @@ class ImportJob(QRunnable):
         self._cancel.set()
 
     def run(self) -> None:
-        from db.importers import ImportCancelled, prepare_import
+        from db.importing import ImportCancelled, prepare_import
         try:
             prepared = prepare_import(*self.args, progress=self.signals.progress.emit,
                                       cancel=self._cancel.is_set, **self.kwargs)

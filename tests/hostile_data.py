@@ -106,7 +106,7 @@ def make_fifo(path: Path) -> Path:
 
 def make_hostile_expo(builtin: Path, folder: Path) -> HostileExpo:
     """The built-in expo plus the hostile catalogue, plus what only a foreign file can carry."""
-    from db.importers import import_files
+    from db.importing import import_files
     from db.search import rebuild_index
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -255,7 +255,7 @@ def _stitch(res: PlanImport) -> None:
 
 
 def _halls(res: PlanImport, findings: dict[int, PageFinding]) -> None:
-    from ..importers import slugify
+    from ..importing import slugify
     roots: dict[int, int] = {}
     for p in sorted(res.pages, key=lambda p: p.number):
         roots[p.number] = roots.get(p.stitched_to, p.number) if p.stitched_to else p.number
@@ -356,5 +356,5 @@ def _analyse_picture(path, data, sha, page) -> PlanImport:
 
 
 def _slug_stem(path: Path) -> str:
-    from ..importers import slugify
+    from ..importing import slugify
     return slugify(path.stem, "plan")[:40]

@@ -27,7 +27,6 @@ import sqlite3
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from .. import connection, fileops, schema
 from ..errors import DataError, is_storage_fault, storage_error
 from ..text import MAX_ID
 
@@ -41,88 +40,62 @@ def rewrite_expo(target: str | os.PathLike, work: Callable[[sqlite3.Connection],
     """Run ``work(conn)`` inside one transaction on a checked temporary copy of the expo
     file (made if missing) and put the copy in place of the file; all or nothing.
 
-    The copy replaces the file through ``db.fileops.replace`` (atomic, through symlinks,
-    the file's mode kept, the old WAL never replayed onto the new file).
+    The copy is the import's (``db.importing.swap``): it replaces the file through
+    ``db.fileops.replace`` (atomic, through symlinks, the file's mode kept, the old WAL never
+    replayed onto the new file).
     """
-    from ..expo import open_expo
+    from ..importing.swap import missing_reference, open_copy
     target = Path(target)
-    real = fileops.check_target(target, "an expo file")
-    exists = real.exists()
-    if exists:
-        if not os.access(real, os.W_OK):
-            raise DataError(f"{target}: the expo file is read-only; write into a copy")
-        open_expo(target, readonly=True).close()   # SQLite, ours, not truncated, not newer
-    fileops.remove_stale(target, "plan")
-    temp = fileops.temp_beside(target, "plan")
-    expect = fileops.fingerprint(real) if exists else None
-    conn = None
+    swap = conn = None
     try:
-        if exists:
-            src = connection.readonly(real, trusted_schema=True)
-            try:
-                dst = connection.connect(temp)
-                try:
-                    src.backup(dst)
-                finally:
-                    dst.close()
-            finally:
-                src.close()
-        conn = connection.connect(temp)
-        conn.execute("PRAGMA trusted_schema = OFF")
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute("PRAGMA foreign_keys = ON")
-        schema.migrate(conn, str(target))
+        swap, conn = open_copy(target, "plan", read_only_fix="write into a copy")
         conn.execute("BEGIN IMMEDIATE")
         result = work(conn)
-        bad = conn.execute("PRAGMA foreign_key_check").fetchall()
-        if bad:
-            table, rowid, parent_table, _ = bad[0]
+        missing = missing_reference(conn)
+        if missing:
+            table, _rowid, parent_table = missing
             raise DataError(f"{target}: a {table} record would refer to a missing "
                             f"{parent_table} record; nothing was written")
         conn.execute("COMMIT")
         conn.close()
         conn = None
-        fileops.replace(temp, target, database=True, expect=expect)
+        swap.commit()
         return result
     except (sqlite3.Error, OSError) as exc:
-        _discard(conn, temp)
+        _discard(conn, swap)
         if is_storage_fault(exc):
             raise storage_error(target, exc, "nothing was written") from None
         raise DataError(f"{target}: writing failed ({exc}); nothing was written") from None
     except BaseException:
-        _discard(conn, temp)
+        _discard(conn, swap)
         raise
 
 
-def _discard(conn, temp: Path) -> None:
+def _discard(conn, swap) -> None:
+    from ..importing.swap import close_quietly
     if conn is not None:
-        try:
-            conn.close()
-        except sqlite3.Error:
-            pass
-    fileops.remove(temp, sidecars=True)
+        close_quietly(conn)
+    if swap is not None:
+        swap.discard()
 
 
 # ------------------------------------------------------------------ helpers
 def _layout(conn) -> tuple[str, dict]:
+    from ..expo import _json_value
     row = conn.execute("SELECT slug, extra FROM expo WHERE id = 1").fetchone()
     if row is None:
         return "", {}
-    try:
-        extra = json.loads(row[1] or "{}")
-    except ValueError:
-        extra = {}
-    return row[0], extra if isinstance(extra, dict) else {}
+    return row[0], _json_value(row[1], dict)
 
 
 def _ensure_expo(conn, target: Path, plan_name: str) -> str:
-    from ..importers import slugify
+    from ..importing import document, slugify
     row = conn.execute("SELECT slug FROM expo WHERE id = 1").fetchone()
     if row:
         return row[0]
     slug = slugify(target.stem, "expo")
-    conn.execute("INSERT INTO expo(id, slug, name, summary) VALUES (1, ?, ?, ?)",
-                 (slug, target.stem, f"Made by importing the floor plan {plan_name}."))
+    document.insert_expo(conn, {"slug": slug, "name": target.stem,
+                                "summary": f"Made by importing the floor plan {plan_name}."})
     return slug
 
 
@@ -132,13 +105,10 @@ def _save_extra(conn, extra: dict) -> None:
 
 
 def _store_png(conn, data: bytes, credit: str) -> tuple[str, int, int, str]:
+    """Store a plan's picture (``images.store``); its sha1, width, height and type."""
     from .. import images
     info = images.inspect(data)
-    row = conn.execute("SELECT id FROM images WHERE sha1 = ?", (info.sha1,)).fetchone()
-    if row is None:
-        conn.execute("INSERT INTO images(sha1, data, thumb, width, height, mime, credit) "
-                     "VALUES (?,?,?,?,?,?,?)", (info.sha1, data, info.thumb, info.width,
-                                                info.height, info.mime, credit))
+    images.store(conn, data, info=info, credit=credit)
     return info.sha1, info.width, info.height, info.mime
 
 

@@ -1,7 +1,7 @@
 """The local screening store: the loaded list, the last screening of each expo, decisions.
 
 One SQLite file beside the user file (``<data dir>/screening.sqlite``). Loading a list writes
-a complete new file (temporary file, fsync, ``os.replace``, fsync of the folder), so a list is
+a complete new file (``db.fileops``: temporary file, fsync, rename, fsync of the folder), so a list is
 either the old one or the new one, never half of each; the last screenings and the reviewers'
 decisions are carried over into the new file. Screenings and decisions are small in-place
 transactions.
@@ -17,11 +17,10 @@ import datetime as _dt
 import json
 import os
 import sqlite3
-import tempfile
 from contextlib import closing
 from pathlib import Path
 
-from .. import connection
+from .. import connection, fileops
 from ..errors import DataError, is_storage_fault, storage_error
 from ..expo import SQLITE_MAGIC
 from .listfile import ParsedList
@@ -84,19 +83,6 @@ def _j(values: list) -> str:
 def entry_key(list_code: str, name: str) -> str:
     """An entry's identity across list versions: its source list and its name."""
     return f"{list_code}|{exact_key(name)}"
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return                      # not possible on every system (Windows)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class ScreeningStore:
@@ -171,27 +157,17 @@ class ScreeningStore:
 
     def replace_list(self, parsed: ParsedList) -> dict:
         """Store ``parsed`` as the list (atomically), keeping screenings and decisions."""
-        folder = self.path.parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".screening-", suffix=".sqlite", dir=folder)
-            os.close(fd)
-        except OSError as exc:
-            raise storage_error(folder, exc, "cannot write the screening store") from None
+        fileops.remove_stale(self.path, "list")
+        tmp = fileops.temp_beside(self.path, "list", ".sqlite")
         try:
             conn = connection.connect(tmp)
             try:
                 self._write(conn, parsed)
             finally:
                 conn.close()
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-            _fsync_dir(folder)
+            fileops.replace(tmp, self.path, database=True)
         except BaseException as exc:
-            for p in (tmp, tmp + "-journal"):
-                if os.path.exists(p):
-                    os.unlink(p)
+            fileops.remove(tmp, sidecars=True)
             if isinstance(exc, (OSError, sqlite3.Error)) and is_storage_fault(exc):
                 raise storage_error(self.path, exc, "cannot write the screening store") from None
             raise

@@ -143,7 +143,7 @@ class ImportDialog(QDialog):
         return [self.files.item(i).text() for i in range(self.files.count())]
 
     def _mapping(self) -> dict[str, str] | str:
-        from db.importers import parse_mapping
+        from db.importing import parse_mapping
         items = [m.strip() for m in self.mapping.text().replace("\n", ";").split(";") if m.strip()]
         try:
             return parse_mapping(items)
@@ -238,7 +238,7 @@ class ImportDialog(QDialog):
         self._update_buttons()
 
     def _show_report(self, report, headline: str) -> None:
-        from db.importers import plural
+        from db.importing import plural
         self.pages.setCurrentIndex(2)
         self.headline.setText(headline)
         kinds = sorted(set(report.added) | set(report.updated) | set(report.unchanged)

@@ -284,7 +284,7 @@ def test_exports_with_the_marker_still_import(built_expo, expo_copy, tmp_path):
     with open_expo(built_expo, readonly=True) as expo:
         export_json(expo, tmp_path / "a.json")
         export_csv(expo, tmp_path / "a.csv")
-    from db.importers import import_files
+    from db.importing import import_files
     import_files(tmp_path / "new.sqlite", [tmp_path / "a.json"])
     with open_expo(tmp_path / "new.sqlite", readonly=True) as expo:
         export_json(expo, tmp_path / "b.json")
@@ -393,7 +393,7 @@ def test_csv_export_marks_layout_only_beside_a_booth(built_expo, tmp_path):
 def test_an_imported_catalogue_passes_the_rules_that_apply_to_it(tmp_path, capsys):
     # Import writes its own source (the file, dated today): its date carries its precision
     # too, so check passes; nothing is labelled, so only the date rule applies.
-    from db.importers import import_files
+    from db.importing import import_files
     catalogue = Path(__file__).resolve().parents[1] / "fixtures" / "catalogue" / \
         "messy-exhibitors.csv"
     out = tmp_path / "imported.sqlite"

@@ -14,7 +14,7 @@ from db.cli import check
 from db.errors import DataError, FileInUse
 from db.expo import open_expo
 from db.exporters import export_csv
-from db.importers import import_files
+from db.importing import import_files
 
 from catalogue_files import sha  # tests/catalogue_files.py
 
@@ -78,7 +78,7 @@ def test_import_is_refused_while_another_program_has_the_wal_open(expo_copy):
 
 
 def test_a_refused_commit_can_be_retried_after_closing_the_own_connection(expo_copy):
-    from db.importers import prepare_import
+    from db.importing import prepare_import
     mine = _wal_writer(expo_copy)                      # e.g. the window's own connection
     prepared = prepare_import(expo_copy, [MESSY])
     try:
@@ -141,7 +141,7 @@ def test_export_through_a_symlink_writes_the_target(built_expo, tmp_path):
 
 
 def test_a_change_by_another_program_during_an_import_is_not_overwritten(expo_copy):
-    from db.importers import prepare_import
+    from db.importing import prepare_import
     prepared = prepare_import(expo_copy, [MESSY])
     try:
         conn = sqlite3.connect(expo_copy)              # another program writes meanwhile

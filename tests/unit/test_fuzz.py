@@ -29,7 +29,7 @@ from db.cli import check
 from db.errors import DataError
 from db.expo import open_expo
 from db.exporters import export_csv
-from db.importers import import_files
+from db.importing import import_files
 
 from catalogue_files import sha  # tests/catalogue_files.py
 import dbtest  # tests/dbtest.py

@@ -11,7 +11,7 @@ import pytest
 
 from db.build import SEED_DIR, load_seed
 from db.errors import DataError
-from db.importers import ImportFailed, import_files
+from db.importing import ImportFailed, import_files
 from db.text import MAX_ID, MAX_NAME, MAX_TEXT
 
 from catalogue_files import sha  # tests/catalogue_files.py
@@ -134,9 +134,9 @@ def test_a_one_megabyte_cell_is_too_long_not_a_quoting_problem(expo_copy, tmp_pa
 
 
 def test_a_cell_beyond_what_can_be_read_names_its_line(expo_copy, tmp_path, monkeypatch):
-    from db import importers
+    from db.importing import textfile
     # The cap is 64 M characters; a smaller one keeps the test fast and the code path the same.
-    monkeypatch.setattr(importers, "CSV_CELL_CAP", 300_000)
+    monkeypatch.setattr(textfile, "CSV_CELL_CAP", 300_000)
     path = tmp_path / "list.csv"
     with open(path, "w", encoding="utf-8") as fh:
         fh.write('Company,Booth\nGood,1A01\nAcme,"')

@@ -15,8 +15,9 @@ import pytest
 from db.errors import DataError
 from db.exporters import export_csv, export_json
 from db.expo import open_expo
-from db.importers import (HEADERS, ImportCancelled, ImportFailed, import_files, norm_header,
-                          parse_mapping, prepare_import, slugify, _ALIASES)
+from db.importing import (HEADERS, ImportCancelled, ImportFailed, import_files, norm_header,
+                          parse_mapping, prepare_import, slugify)
+from db.importing.headers import ALIASES
 from db.search import search
 from db.userdata import UserData
 
@@ -315,7 +316,7 @@ def test_separate_files_link_by_exhibitor_name(tmp_path):
 ])
 def test_header_variants(field, headers):
     for h in headers:
-        assert _ALIASES.get(norm_header(h)) == field, h
+        assert ALIASES.get(norm_header(h)) == field, h
     assert field in HEADERS
 
 

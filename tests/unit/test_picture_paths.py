@@ -18,7 +18,7 @@ from PIL import Image
 
 from db import cli, images
 from db.expo import open_expo
-from db.importers import import_files
+from db.importing import import_files
 import dbtest  # tests/dbtest.py
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "catalogue" / "pictures"

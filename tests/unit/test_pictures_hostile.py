@@ -15,7 +15,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from db import images
 from db.expo import open_expo
-from db.importers import import_files
+from db.importing import import_files
 
 from picture_sets import cases, shared_testdata  # tests/picture_sets.py
 import dbtest  # tests/dbtest.py

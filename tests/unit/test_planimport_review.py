@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 from db.cli import check
 from db.errors import DataError
 from db.expo import open_expo
-from db.importers import import_files
+from db.importing import import_files
 from db.planimport import EditError, FoundBooth, FoundBox, analyse
 from db.planimport.synthetic import PdfWriter, make_plan
 from db.planimport.write import layout_label, place_booths, underlays

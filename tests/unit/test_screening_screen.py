@@ -10,7 +10,7 @@ import pytest
 
 from db.expo import open_expo
 from db.exporters import export_csv, export_json
-from db.importers import import_files
+from db.importing import import_files
 from db.plan_export import collect_plan, write_csv, write_markdown
 from db.screening import (CAVEAT, ScreeningStore, export_section, load_and_screen, screen_expo,
                           screening_csv_path)

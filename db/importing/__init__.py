@@ -1,0 +1,222 @@
+"""Import exhibitor lists and catalogues into an expo file: all or nothing.
+
+Formats (documented with examples in ``docs/catalogue-format.md``):
+
+- CSV/TSV: comma, semicolon, tab or bar, sniffed from the header line; UTF-8
+  with or without BOM, or GB18030 (detected; ``encoding=`` forces one).
+  Headers are matched by name ignoring case, spaces and punctuation, with the
+  common English and Chinese variants (``HEADERS``); ``mapping`` covers any
+  other header. One flat file (one row per product) or several files
+  (exhibitors, booths, products) that each carry the exhibitor's name.
+- JSON: the document that ``export --format json`` writes (``db.tablespec``).
+
+The package, by job:
+
+- ``textfile``: the encoding, the delimiter, the rows of a CSV/TSV file and their lines;
+- ``headers``: the fields of a catalogue file and how its column names are matched;
+- ``rows``: each row checked and read into exhibitors, booths and products;
+- ``writer``: products into the copy, in bulk (a first import) or staged and merged;
+- ``document``: the JSON document read, checked and written (``db.tablespec``);
+- ``swap``: the checked temporary copy of the expo file and the atomic replace;
+- ``report``: problems (file, line, column, fix), counts, ``ImportFailed``.
+
+How an import runs (``prepare_import`` then ``PreparedImport.commit``):
+
+1. The expo file is copied (SQLite backup API) to a temporary file beside it;
+   the expo file itself is never opened for writing.
+2. Every row of every file is read and checked, and all errors are collected,
+   each naming the file, line and column and saying what to fix. Good rows are
+   written into the copy in one transaction as they are read.
+3. If there is any error, or the user cancels, the copy is deleted: the expo
+   file is byte for byte as it was.
+4. Otherwise the transaction commits, the copy is flushed to disk, and
+   ``commit()`` renames it over the expo file (atomic on one file system).
+
+Records keep stable ids (see ``rows``). Re-importing updates those records;
+notes and favourites, kept by id in the user file, survive.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .. import fileops
+from ..errors import DataError, is_storage_fault, storage_error
+from ..search import rebuild_index
+from . import document
+from .headers import (ALIASES, FIELDS, HEADERS, col_letter, norm_header,  # noqa: F401
+                      parse_mapping)
+from .report import (ImportCancelled, ImportFailed, ImportReport, Problem,  # noqa: F401
+                     Problems, Progress, plural)
+from .rows import COUNTRIES, CsvReader, load_context, slugify  # noqa: F401
+from .swap import Swap, close_quietly, missing_reference, open_copy
+from .writer import BulkWriter, StagedWriter, write_records
+
+__all__ = ["prepare_import", "import_files", "PreparedImport", "ImportReport", "ImportFailed",
+           "ImportCancelled", "Problem", "parse_mapping", "plural", "slugify", "norm_header",
+           "HEADERS", "FIELDS", "COUNTRIES"]
+
+
+@dataclass
+class PreparedImport(Swap):
+    """An import written into a temporary copy of the expo, waiting for ``commit``."""
+    report: ImportReport | None = None
+
+    def commit(self) -> ImportReport:
+        """Put the imported copy in place of the expo file (see ``Swap.commit``)."""
+        super().commit()
+        return self.report
+
+
+def _picture_folder(pictures: str | os.PathLike | None) -> Path | None:
+    if pictures is None:
+        return None
+    folder = Path(pictures)
+    if not folder.is_dir():
+        raise DataError(f"{folder}: the picture folder does not exist (or is not a folder)")
+    return folder
+
+
+def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike], *,
+                   encoding: str | None = None, mapping: dict[str, str] | None = None,
+                   strict: bool = False, progress: Progress | None = None,
+                   cancel: Callable[[], bool] | None = None,
+                   fast: bool = True, base: str | os.PathLike | None = None,
+                   pictures: str | os.PathLike | None = None) -> PreparedImport:
+    """Check ``files`` and write them into a temporary copy of the expo file.
+
+    Pictures named in CSV files are read from the catalogue file's folder and below,
+    or, with ``pictures``, from that folder and below (relative paths start there).
+
+    Raises ``ImportFailed`` (with every error) or ``ImportCancelled``; in both
+    cases, and on any other failure, the expo file was not touched and the
+    copy is gone. An expo path that does not exist yet makes a new expo, or
+    a copy of ``base`` plus the import (e.g. the built-in expo plus a list).
+    """
+    t0 = time.perf_counter()
+    target = Path(expo_path)
+    files = [Path(f) for f in files]
+    if not files:
+        raise DataError("no file to import")
+    for f in files:
+        fileops.check_regular(f, "a catalogue file (CSV, TSV or JSON)")
+    progress = progress or (lambda f, m: None)
+    swap = conn = None
+    try:
+        try:
+            swap, conn = open_copy(target, "import", base=base, fast=fast,
+                                   read_only_fix="import into a copy", progress=progress)
+            report = _run_import(conn, target, files, encoding=encoding, mapping=mapping,
+                                 strict=strict, progress=progress, cancel=cancel, fast=fast,
+                                 pictures=pictures)
+            conn.close()
+            conn = None
+        except (sqlite3.Error, OSError) as exc:
+            if is_storage_fault(exc):
+                raise storage_error(target, exc, "the import could not be written",
+                                    "nothing was imported and the expo file is unchanged"
+                                    ) from None
+            raise
+        report.seconds = time.perf_counter() - t0
+        progress(1.0, "done")
+        return PreparedImport(swap.target, swap.temp, swap.expect, report)
+    except BaseException:
+        if conn is not None:
+            close_quietly(conn)
+        if swap is not None:
+            swap.discard()
+        raise
+
+
+def _run_import(conn: sqlite3.Connection, target: Path, files: list[Path], *, encoding, mapping,
+                strict, progress, cancel, fast, pictures=None) -> ImportReport:
+    """Check ``files`` and write them into the open copy ``conn``; commit; the report."""
+    conn.execute("BEGIN IMMEDIATE")
+    # References are checked once, at the end (foreign_key_check): a record may name one
+    # that comes later in the files.
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    report = ImportReport(files=[f.name for f in files])
+    problems = Problems(report)
+    ctx = load_context(conn)
+    files_order = {f.name: i for i, f in enumerate(files)}
+    csv_files = [f for f in files if f.suffix.lower() != ".json"]
+    if csv_files and not any(f.suffix.lower() == ".json" for f in files) and \
+            conn.execute("SELECT count(*) FROM expo").fetchone()[0] == 0:
+        document.insert_expo(conn, {
+            "slug": slugify(target.stem, "expo"), "name": target.stem,
+            "summary": "Made by importing " + ", ".join(f.name for f in csv_files) + "."})
+    bulk = ctx.products_empty and csv_files and len(csv_files) == len(files)
+    writer = BulkWriter(conn, report, csv_files) if bulk else StagedWriter(conn, report)
+    reader = CsvReader(ctx, writer, report, encoding=encoding, mapping=mapping, strict=strict,
+                       progress=progress, cancel=cancel, picture_folder=_picture_folder(pictures))
+    docs = []
+    for i, f in enumerate(files):
+        if f.suffix.lower() == ".json":
+            doc = document.read(f, problems)
+            if doc is not None:
+                document.check(problems, conn, doc, f.name, ctx.sources)
+                docs.append((f, doc))
+        else:
+            reader.read_csv(f, i, len(files))
+        if reader.cancel():
+            raise ImportCancelled()
+    writer.finish()
+    if report.errors or report.more_errors:
+        report.errors.sort(key=lambda e: (files_order.get(e.file, 99), e.line or 0))
+        raise ImportFailed(report)
+    progress(0.78, "writing")
+    rebuild = False
+    for f, doc in docs:
+        document.write(conn, doc, f.name, problems)
+        rebuild = True
+    if csv_files:
+        rebuild = write_records(conn, reader, writer, csv_files, report) or rebuild
+    if reader.cancel():
+        raise ImportCancelled()
+    if rebuild:
+        progress(0.85, "rebuilding the search index")
+        rebuild_index(conn)
+    missing = missing_reference(conn)
+    if missing:
+        table, rowid, parent = missing
+        raise DataError(f"{', '.join(f.name for f in files)}: a record of {table} "
+                        f"{_record_name(conn, table, rowid)}refers to a missing {parent} "
+                        "record; nothing was imported")
+    if reader.cancel():
+        raise ImportCancelled()
+    progress(0.95, "saving")
+    conn.execute("COMMIT")
+    writer.close()
+    if fast:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    return report
+
+
+def _record_name(conn: sqlite3.Connection, table: str, rowid) -> str:
+    """``'slug' `` of a row, for a message; empty when it has none (WITHOUT ROWID tables)."""
+    if rowid is None:
+        return ""
+    for key in ("slug", "code", "id"):
+        try:
+            row = conn.execute(f'SELECT "{key}" FROM "{table}" WHERE rowid = ?',
+                               (rowid,)).fetchone()
+        except sqlite3.OperationalError:
+            continue
+        if row:
+            return f"({row[0]!r}) "
+    return ""
+
+
+def import_files(expo_path: str | os.PathLike, files: list[str | os.PathLike],
+                 **kwargs) -> ImportReport:
+    """Check, write and put in place: all or nothing (see ``prepare_import``)."""
+    prepared = prepare_import(expo_path, files, **kwargs)
+    try:
+        return prepared.commit()
+    except BaseException:
+        prepared.discard()
+        raise
