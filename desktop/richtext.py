@@ -18,7 +18,7 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QTextBrowser, QWidget
 
-from db.content import mark_booth, source_citations
+from db.content import source_citations
 from db.dates import format_date
 from db.text import MAX_NAME, MAX_TEXT, breakable, display_text
 
@@ -196,8 +196,11 @@ def layout_word(layout: str | None) -> str | None:
 
 def booth_text(code, layout: str | None) -> str:
     """A booth code as plain text with its layout beside it, never inside it:
-    "1C09 (schematic)" on the built-in expo, "1C09" on an organiser's floor plan."""
-    return mark_booth(plain(code), layout_word(layout))
+    "1C09 (schematic)" on the built-in expo (``db.content.mark_booth``'s form, in the
+    interface language: "1C09（示意）"), "1C09" on an organiser's floor plan."""
+    if not layout:
+        return plain(code)
+    return tr("{code} ({layout})").format(code=plain(code), layout=layout_word(layout))
 
 
 def booths_text(codes, layout: str | None) -> str:

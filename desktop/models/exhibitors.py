@@ -40,7 +40,9 @@ class ExhibitorModel(QAbstractTableModel):
         self.layout = booth_layout(expo.meta())
         self.curated = curated(expo)
         mark = layout_word(self.layout)
-        self._headers = (tr("Exhibitor"), f"{tr('Booth')}\n({mark})" if mark else tr("Booth"),
+        booth = tr("Booth") + "\n" + tr("({layout})").format(layout=mark) if mark \
+            else tr("Booth")
+        self._headers = (tr("Exhibitor"), booth,
                          tr("Zone"), tr("Country"))
         self._rows = expo.exhibitor_rows()
         self._zone_colors = {z["slug"]: QColor(z["color"]) for z in expo.zones()}

@@ -420,16 +420,21 @@ class SourcesPanel(QWidget):
         from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([tr("Source"), tr("Publisher"), tr("Date"), tr("Citations"),
-                                   tr("Address")])
+                                   tr("Note"), tr("Address")])
         self.tree.setAccessibleName(tr("Sources"))
         self.tree.setColumnWidth(0, 360)
+        self.tree.setColumnWidth(4, 260)
         for s, refs in citations(expo):
             cites = "; ".join(plain(c) for c in source_citations(s.get("citations")))
+            # Its note: how it was read, what it does not say (e.g. "the exact day is not
+            # confirmed"); shown whole in the tooltip.
             top = QTreeWidgetItem([f"{plain(s['title'])} ({len(refs)})", plain(s.get("publisher")),
-                                   source_date(s), cites, plain(s.get("url"))])
+                                   source_date(s), cites, plain(s.get("note")),
+                                   plain(s.get("url"))])
             top.setToolTip(0, tooltip(s["title"], LABEL))
             top.setToolTip(3, tooltip(cites, LABEL))
-            top.setToolTip(4, tooltip(s.get("url"), LABEL))
+            top.setToolTip(4, tooltip(s.get("note")))
+            top.setToolTip(5, tooltip(s.get("url"), LABEL))
             for kind, _ref, title in refs:
                 text = plain(title, 120)
                 child = QTreeWidgetItem([f"{tr(kind)}: {text}"])

@@ -115,9 +115,10 @@ def test_sources_view_lists_every_source_with_citing_records(window):
                    if "In the shadow" in tree.topLevelItem(i).text(0))
     assert article.childCount() > 5
     headers = [tree.headerItem().text(c) for c in range(tree.columnCount())]
-    assert headers == ["Source", "Publisher", "Date", "Citations", "Address"]
+    assert headers == ["Source", "Publisher", "Date", "Citations", "Note", "Address"]
     assert article.text(2) == "19 December 2025"             # at its precision, as written
-    assert article.text(4).startswith("https://")
+    assert article.text(4).startswith("Datelined Shenzhen")  # how it was read
+    assert article.text(5).startswith("https://")
     # A source's citations are shown ("87 FR 62186" for the October 2022 rule).
     fr = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
               if "87 FR 62186" in tree.topLevelItem(i).text(3))
