@@ -241,8 +241,9 @@ class DetailPanel(QWidget):
         if ex.get("aliases"):
             rows.append((tr("Also known as"), ", ".join(ex["aliases"])))
         body = f"<h2>{esc(ex['name'])}</h2>"
-        if ex.get("name_zh") or ex.get("pinyin"):
-            body += f"<div class='zh'>{esc(ex.get('name_zh') or '')} {esc(ex.get('pinyin') or '')}</div>"
+        zh = " ".join(n for n in (ex.get("name_zh"), ex.get("pinyin")) if n)
+        if zh:
+            body += f"<div class='zh'>{esc(zh)}</div>"
         body += zh_note_html(ex.get("name_zh_note"))
         body += "<table cellspacing=2>" + "".join(
             f"<tr><td class='muted'>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in rows) + "</table>"
