@@ -91,14 +91,16 @@ def product_ids(expo, filt: ProductFilter, sort: str | None = None,
 
 def product_page(expo, rowids) -> dict[int, tuple]:
     """Row id -> (rowid, slug, name, name_zh, exhibitor name, tool type, zone name,
-    country, image id, exhibitor slug) for the products ``rowids``."""
+    country, image id, exhibitor slug, shown_at_expo, name_zh_note) for the products
+    ``rowids`` (the last two None in a file older than schema 3)."""
     ids = ",".join(str(int(i)) for i in rowids)
     if not ids:
         return {}
+    labels = "p.shown_at_expo, p.name_zh_note" if expo.version >= 3 else "NULL, NULL"
     try:
         return {r[0]: r for r in expo._conn.execute(
             "SELECT p.rowid, p.slug, p.name, p.name_zh, e.name, p.tool_type, "
-            "z.name, e.country, p.image, p.exhibitor "
+            f"z.name, e.country, p.image, p.exhibitor, {labels} "
             "FROM products p LEFT JOIN exhibitors e ON e.slug = p.exhibitor "
             "LEFT JOIN zones z ON z.slug = e.zone "
             f"WHERE p.rowid IN ({ids})")}

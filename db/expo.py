@@ -348,9 +348,9 @@ class Expo:
         return self._rows("SELECT slug, date, date_precision, title, side FROM events")
 
     def events_of_topic(self, topic: str) -> list[dict]:
-        """The events a topic is tied to (slug, date, title), by date."""
+        """The events a topic is tied to (slug, date, date_precision, title), by date."""
         return self._rows(
-            "SELECT e.slug, e.date, e.title FROM event_topics et JOIN events e "
+            "SELECT e.slug, e.date, e.date_precision, e.title FROM event_topics et JOIN events e "
             "ON e.slug = et.event WHERE et.topic = ? ORDER BY e.date", (topic,))
 
     def topics_of_event(self, event: str) -> list[dict]:
@@ -379,26 +379,34 @@ class Expo:
     def linked_exhibitors(self, kind: str, slug: str) -> list[dict]:
         """Exhibitors a topic or event concerns, each with the reason of its link.
 
-        A link from a product counts for its exhibitor. An event also concerns what its
-        topics concern (``via`` names the topic then; None for a direct link). Direct
-        links come first; an exhibitor appears once per link target.
+        A link from a product counts for its exhibitor (``product``, ``product_name`` and
+        ``product_shown``, its ``shown_at_expo``, say which; None for a link from the
+        exhibitor). An event also concerns what its topics concern (``via`` names the topic
+        then; None for a direct link). Direct links come first; an exhibitor appears once
+        per link target and product. ``link`` is the id of the link whose reason is given
+        (its sources and confidence are the link's).
         """
         targets = [(kind, slug, None)]
         if kind == "event":
             targets += [("topic", t, t) for (t,) in self._conn.execute(
                 "SELECT topic FROM event_topics WHERE event = ? ORDER BY topic", (slug,))]
+        shown = "p.shown_at_expo" if self.version >= 3 else "NULL"
         out, seen = [], set()
         for to_kind, to_slug, via in targets:
             for row in self._rows(
-                    """SELECT DISTINCT e.slug, e.name, l.reason FROM links l
+                    f"""SELECT DISTINCT e.slug, e.name, l.reason, l.id AS link,
+                              p.slug AS product, p.name AS product_name,
+                              {shown} AS product_shown
+                       FROM links l
+                       LEFT JOIN products p ON l.from_kind = 'product' AND p.slug = l.from_slug
                        JOIN exhibitors e ON (l.from_kind = 'exhibitor' AND e.slug = l.from_slug)
-                          OR (l.from_kind = 'product' AND e.slug =
-                              (SELECT exhibitor FROM products WHERE slug = l.from_slug))
-                       WHERE l.to_kind = ? AND l.to_slug = ? ORDER BY e.name""",
+                          OR (l.from_kind = 'product' AND e.slug = p.exhibitor)
+                       WHERE l.to_kind = ? AND l.to_slug = ?
+                       ORDER BY e.name, p.name IS NOT NULL, p.name, l.id""",
                     (to_kind, to_slug)):
-                if (row["slug"], via) in seen:
+                if (row["slug"], row["product"], via) in seen:
                     continue
-                seen.add((row["slug"], via))
+                seen.add((row["slug"], row["product"], via))
                 row["via"] = via
                 out.append(row)
         return out

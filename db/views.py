@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .content import booth_layout
+from .content import curated as _curated
 from .expo import _json_value
 
 SHOWN_PRODUCTS = 100          # products whose sources the detail panel shows
@@ -30,6 +32,7 @@ class ExhibitorView:
     sources: dict[Key, list[dict]] = field(default_factory=dict)
     confidence: dict[Key, dict] = field(default_factory=dict)
     schematic: bool = False
+    layout: str | None = None             # "schematic": the mark beside its booth codes
 
     @property
     def slug(self) -> str:
@@ -112,8 +115,9 @@ def exhibitor_view(expo, slug: str) -> ExhibitorView | None:
         pairs.append(("link", str(ln["id"])))
         if ln["target"] is not None and ln["target"].get("summary"):
             pairs.append((ln["to_kind"], ln["to_slug"]))
-    view = ExhibitorView(ex, products, people, links,
-                         schematic=bool(expo.meta().get("schematic")))
+    meta = expo.meta()
+    view = ExhibitorView(ex, products, people, links, schematic=bool(meta.get("schematic")),
+                         layout=booth_layout(meta))
     view.sources = sources_for(expo, pairs)
     view.confidence = confidence_for(expo, pairs)
     return view
@@ -122,10 +126,12 @@ def exhibitor_view(expo, slug: str) -> ExhibitorView | None:
 def _links(expo, slug: str, products: list[dict]) -> list[dict]:
     """The exhibitor's policy links, then each product's (in product order); within each,
     topics before events, events by date. Each link carries ``target`` (the topic's or
-    event's title, date and summary; None when the target is missing) and, for a link from
+    event's title, date, date_precision and summary; None when the target is missing) and,
+    for a link from
     a product, ``product_name``."""
     rows = expo._rows(
         "SELECT l.*, COALESCE(t.title, ev.title) AS target_title, ev.date AS target_date, "
+        "ev.date_precision AS target_precision, "
         "COALESCE(t.summary, ev.summary) AS target_summary, "
         "(t.slug IS NOT NULL OR ev.slug IS NOT NULL) AS target_found FROM links l "
         "LEFT JOIN topics t ON l.to_kind = 'topic' AND t.slug = l.to_slug "
@@ -137,7 +143,9 @@ def _links(expo, slug: str, products: list[dict]) -> list[dict]:
     for r in rows:
         found = r.pop("target_found")
         title, date, summary = r.pop("target_title"), r.pop("target_date"), r.pop("target_summary")
-        r["target"] = {"title": title, "date": date, "summary": summary} if found else None
+        precision = r.pop("target_precision")
+        r["target"] = {"title": title, "date": date, "date_precision": precision,
+                       "summary": summary} if found else None
         r["product_name"] = names.get(r["from_slug"]) if r["from_kind"] == "product" else None
     rows.sort(key=lambda r: (
         -1 if r["from_kind"] == "exhibitor" else order.get(r["from_slug"], len(order)),
@@ -156,22 +164,30 @@ class ProductView:
     country: str | None                   # its exhibitor's country code
     credit: str | None                    # its picture's credit
     sources: list[dict]
+    confidence: dict | None = None        # {"level", "basis"}, None where unlabelled
+    layout: str | None = None             # "schematic": the mark beside its booth codes
 
 
 def product_view(expo, slug: str) -> ProductView | None:
     """A product as the Products view shows it (None if there is none)."""
+    labelled = expo.version >= 3         # its confidence label, in the same statement
     rows = expo._rows(
         "SELECT p.*, e.name AS ex_name, e.country AS ex_country, i.credit AS image_credit, "
+        + ("c.level AS conf_level, c.basis AS conf_basis, " if labelled else "") +
         "(SELECT json_group_array(booth) FROM (SELECT booth FROM booth_exhibitors "
         "WHERE exhibitor = p.exhibitor ORDER BY booth)) AS booth_list FROM products p "
         "LEFT JOIN exhibitors e ON e.slug = p.exhibitor LEFT JOIN images i ON i.id = p.image "
-        "WHERE p.slug = ?", (slug,))
+        + ("LEFT JOIN confidence c ON c.kind = 'product' AND c.ref = p.slug "
+           if labelled else "") + "WHERE p.slug = ?", (slug,))
     if not rows:
         return None
     p = rows[0]
     booths = [b for b in _json_value(p.pop("booth_list"), list) if isinstance(b, str)]
     name, country, credit = p.pop("ex_name"), p.pop("ex_country"), p.pop("image_credit")
-    return ProductView(p, name, booths, country, credit, expo.sources_of("product", slug))
+    level, basis = p.pop("conf_level", None), p.pop("conf_basis", None)
+    return ProductView(p, name, booths, country, credit, expo.sources_of("product", slug),
+                       {"level": level, "basis": basis} if level else None,
+                       booth_layout(expo.meta()))
 
 
 def booth_view(expo, code: str) -> dict | None:
@@ -188,8 +204,13 @@ class PolicyTarget:
     record: dict
     sources: list[dict]
     linked: list[dict]                 # Expo.linked_exhibitors
-    events: list[dict]                 # a topic's events (slug, date, title), by date
+    events: list[dict]                 # a topic's events (slug, date, precision, title)
     topics: list[dict]                 # an event's topics (slug, title), by title
+    # (kind, ref) -> {"level", "basis"} of the record and of the links in ``linked``
+    confidence: dict[Key, dict] = field(default_factory=dict)
+
+    def confidence_of(self, kind: str, ref) -> dict | None:
+        return self.confidence.get((kind, str(ref)))
 
 
 def policy_target(expo, kind: str, slug: str) -> PolicyTarget | None:
@@ -199,10 +220,19 @@ def policy_target(expo, kind: str, slug: str) -> PolicyTarget | None:
     record = expo.record(kind, slug)
     if record is None:
         return None
+    linked = expo.linked_exhibitors(kind, slug)
+    pairs = [(kind, slug)] + [("link", str(r["link"])) for r in linked]
     return PolicyTarget(
-        kind, slug, record, expo.sources_of(kind, slug), expo.linked_exhibitors(kind, slug),
+        kind, slug, record, expo.sources_of(kind, slug), linked,
         expo.events_of_topic(slug) if kind == "topic" else [],
-        expo.topics_of_event(slug) if kind == "event" else [])
+        expo.topics_of_event(slug) if kind == "event" else [],
+        confidence_for(expo, pairs))
+
+
+def curated(expo) -> bool:
+    """Whether the expo labels the confidence of its records (the built-in expo): then an
+    exhibitor without a booth is one that no source places."""
+    return _curated(expo._conn)
 
 
 # (kind in cites, table, key, column that names a record)

@@ -28,7 +28,7 @@ from .flowlayout import FlowLayout
 from .floorplan.scene import FloorScene, _mix
 from .floorplan.view import FloorView
 from .i18n import tr
-from .richtext import TITLE, button_text, plain, tooltip, warn
+from .richtext import TITLE, button_text, date_text, plain, tooltip, warn
 from .selection import Highlight, Reason, Selected, Selection
 from .panels.detail import DetailPanel
 from .panels.plan import PlanPanel
@@ -243,7 +243,8 @@ class MainWindow(QMainWindow):
         if self.meta.get("venue"):
             status.append(plain(self.meta["venue"], TITLE))
         if self.meta.get("start_date"):
-            status.append(tr("opened {date}").format(date=plain(self.meta["start_date"])))
+            status.append(tr("opened {date}").format(date=date_text(
+                self.meta["start_date"], (self.meta.get("extra") or {}).get("start_date_precision"))))
         status.append(tr("{n} booths").format(n=len(self.scene.data.codes)))
         self.statusBar().showMessage("  ·  ".join(s for s in status if s))
         if settings is not None:

@@ -18,10 +18,12 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QTextBrowser, QWidget
 
+from db.content import source_citations
+from db.dates import format_date
 from db.text import MAX_NAME, MAX_TEXT, breakable, display_text
 
 from . import theme
-from .i18n import tr
+from .i18n import language, tr
 
 LABEL = MAX_NAME       # a name, a title, a list cell (characters)
 SHORT = 80             # a legend entry, a button, a picker entry
@@ -165,19 +167,93 @@ STYLE = """
  .src { font-size: 11px; margin: 2px 0 8px 0; }
  .quote { margin: 6px 0 2px 10px; font-style: italic; }
  h3 { margin: 12px 0 4px 0; font-size: 14px; }
+ .conf { font-size: 11px; margin: 0 0 4px 0; }
 </style>
 """
 
 
+# ------------------------------------------------ statements as strong as their source
+def date_text(value, precision=None) -> str:
+    """A date as the interface language writes it, at its precision (``db.dates``):
+    "October 2025" for a month, "2014" for a year; "" for none."""
+    return plain(format_date(value, precision, language())) if value else ""
+
+
+def source_date(source: dict) -> str:
+    """A source's date at its precision, or "undated"."""
+    return date_text(source.get("date"), source.get("date_precision")) or tr("undated")
+
+
+def layout_word(layout: str | None) -> str | None:
+    """The mark of a booth layout (``db.content.booth_layout``) in the interface language:
+    "schematic"; None where codes need no mark."""
+    if layout == "schematic":
+        return tr("schematic")
+    if layout == "synthetic":
+        return tr("synthetic")
+    return layout
+
+
+def booth_text(code, layout: str | None) -> str:
+    """A booth code as plain text with its layout beside it, never inside it:
+    "1C09 (schematic)" on the built-in expo (``db.content.mark_booth``'s form, in the
+    interface language: "1C09（示意）"), "1C09" on an organiser's floor plan."""
+    if not layout:
+        return plain(code)
+    return tr("{code} ({layout})").format(code=plain(code), layout=layout_word(layout))
+
+
+def booths_text(codes, layout: str | None) -> str:
+    """Several booth codes, each marked: "1B05 (schematic), 1B07 (schematic)"."""
+    return ", ".join(booth_text(c, layout) for c in codes)
+
+
+def confidence_text(label: dict | None) -> str:
+    """ "medium confidence: one foreign-language report" for a fact that is not high; ""
+    for a high one, or where the file labels none (an imported expo)."""
+    if not label or label.get("level") in (None, "high"):
+        return ""
+    level = {"medium": tr("medium confidence"), "low": tr("low confidence")}.get(
+        label["level"], plain(label["level"]))
+    basis = plain(label.get("basis"), PARAGRAPH)
+    return tr("{level}: {basis}").format(level=level, basis=basis) if basis else level
+
+
+def confidence_html(label: dict | None) -> str:
+    """The quiet note beside a fact that is not high confidence (muted, small); ""."""
+    text = confidence_text(label)
+    return f"<div class='conf'><span class='muted'>{esc(text, PARAGRAPH)}</span></div>" \
+        if text else ""
+
+
+def zh_note_html(note) -> str:
+    """The note beside a Chinese name that carries one ("Our rendering of …"); ""."""
+    return f"<div class='conf'><span class='muted'>{esc(note, PARAGRAPH)}</span></div>" \
+        if note else ""
+
+
+def product_line_html(product: dict) -> str:
+    """The label of a product that no source reports as shown at this expo
+    (``shown_at_expo`` 0: SiCarrier's tool lines, shown at SEMICON China); "" otherwise."""
+    if product.get("shown_at_expo") != 0:
+        return ""
+    return "<div class='muted'>" + esc(tr(
+        "The company's product line; not reported as shown at this expo"), PARAGRAPH) + "</div>"
+
+
 def sources_html(sources: list[dict]) -> str:
-    """A record's sources as the panels show them under it: publisher, title, date,
-    licence and address (as text to copy, never a link that fetches)."""
+    """A record's sources as the panels show them under it: publisher, title, date (at
+    its precision), citations, licence and address (as text to copy, never a link that
+    fetches)."""
     if not sources:
         return f'<div class="src">{esc(tr("No source recorded."))}</div>'
     items = []
     for s in sources:
         bits = [f"<b>{esc(s.get('publisher') or '')}</b>" if s.get("publisher") else "",
-                esc(s.get("title")), esc(s.get("date") or tr("undated"))]
+                esc(s.get("title")), esc(source_date(s))]
+        # Its citations ("87 FR 62186"), unless its title already gives them.
+        bits += [esc(c) for c in source_citations(s.get("citations"))
+                 if c not in (s.get("title") or "")]
         if s.get("licence"):
             bits.append(esc(tr("licence") + ": " + s["licence"]))
         if s.get("url"):

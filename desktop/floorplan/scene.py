@@ -19,12 +19,13 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QRegion
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem
 
+from db.content import booth_layout
 from db.expo import Expo
 from db.floor import FloorRows, read_floor
 
 from .. import theme
 from ..i18n import tr
-from ..richtext import SHORT, plain
+from ..richtext import SHORT, booth_text, plain
 from .index import GridIndex
 from .nav import reading_order
 from .tiles import (NEUTRAL, Palette, RenderState, TileCache, mix, paint_ratio, render_region,
@@ -58,10 +59,12 @@ class FloorData(FloorRows):
     highlight: set[int] | None = None                     # None: no highlight layer
     selected: set[int] = field(default_factory=set)
     starred: set[int] = field(default_factory=set)
+    layout: str | None = None           # "schematic": the mark beside booth codes in text
 
     @classmethod
     def from_expo(cls, expo: Expo) -> "FloorData":
         d = cls(**vars(read_floor(expo)))
+        d.layout = booth_layout(expo.meta())
         for z in expo.zones():
             d.zone_colors[z["slug"]] = QColor(z["color"])
             d.zone_names[z["slug"]] = plain(z["name"], SHORT)
@@ -709,7 +712,8 @@ class FloorScene(QGraphicsScene):
         d = self.data
         who = d.labels[i] or tr("Other exhibitor (not named in our sources)")
         zone = d.zone_names.get(d.zones[i] or "", "")
-        text = f"{who}\n{tr('Booth')} {plain(d.codes[i])}" + (f" · {zone}" if zone else "")
+        text = f"{who}\n" + tr("Booth {code}").format(code=booth_text(d.codes[i], d.layout)) \
+            + (f" · {zone}" if zone else "")
         if len(self.levels) > 1:
             text += f" · {self.level_name(self.booth_level[i])}"
         return text

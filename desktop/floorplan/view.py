@@ -436,9 +436,10 @@ class FloorView(QGraphicsView):
         if reveal:
             self.reveal(i)
         self.boothFocused.emit(i)
+        text = self.floor.booth_tooltip(i)        # what a screen reader says of the booth
+        self.setAccessibleDescription(text)
         r = self.mapFromScene(self.floor.booth_rect(i)).boundingRect()
-        QToolTip.showText(self.viewport().mapToGlobal(r.bottomLeft()),
-                          tooltip(self.floor.booth_tooltip(i)), self)
+        QToolTip.showText(self.viewport().mapToGlobal(r.bottomLeft()), tooltip(text), self)
 
     def reveal(self, i: int) -> None:
         """Bring booth ``i`` into view, readable, moving as little as possible."""

@@ -5,11 +5,13 @@ from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIn
                             QSortFilterProxyModel, Qt)
 from PySide6.QtGui import QColor
 
+from db.content import booth_layout
 from db.expo import Expo
 from db.text import search_fold
+from db.views import curated
 
 from ..i18n import tr
-from ..richtext import plain, tooltip
+from ..richtext import booths_text, layout_word, plain, tooltip
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -17,19 +19,31 @@ ZONE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
 class ExhibitorModel(QAbstractTableModel):
-    """Rows are cached once; ``data()`` never queries and never raises."""
+    """Rows are cached once; ``data()`` never queries and never raises.
+
+    The Booth column shows the codes as they are (so that they sort, and copy, as codes);
+    on a schematic layout its header says so ("Booth (schematic)", on two lines to keep
+    the column narrow) and each cell's tooltip gives the codes marked. An exhibitor that
+    no source places (a curated expo) shows "—", its tooltip saying why."""
 
     COLUMNS = ("name", "booths", "zone_name", "country")
+    NO_BOOTH = "—"
 
     def __init__(self, expo: Expo, parent=None):
         super().__init__(parent)
-        self._headers = (tr("Exhibitor"), tr("Booth"), tr("Zone"), tr("Country"))
         self._zone_colors: dict[str, QColor] = {}
         self._rows: list[dict] = []
         self.reload(expo)
 
     def reload(self, expo: Expo) -> None:
         self.beginResetModel()
+        self.layout = booth_layout(expo.meta())
+        self.curated = curated(expo)
+        mark = layout_word(self.layout)
+        booth = tr("Booth") + "\n" + tr("({layout})").format(layout=mark) if mark \
+            else tr("Booth")
+        self._headers = (tr("Exhibitor"), booth,
+                         tr("Zone"), tr("Country"))
         self._rows = expo.exhibitor_rows()
         self._zone_colors = {z["slug"]: QColor(z["color"]) for z in expo.zones()}
         for r in self._rows:
@@ -46,9 +60,15 @@ class ExhibitorModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self._headers)):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._headers):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
+        if role == Qt.ItemDataRole.ToolTipRole and self.COLUMNS[section] == "booths" \
+                and self.layout == "schematic":
+            return tooltip(tr("Booth codes on a schematic floor plan: no official floor plan "
+                              "is known, so where a booth is drawn is ours, not the "
+                              "organiser's."))
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
@@ -66,6 +86,8 @@ class ExhibitorModel(QAbstractTableModel):
             if text is None:
                 if col == "name" and row.get("name_zh"):   # both names, one column
                     text = f"{plain(row['name'])}  {plain(row['name_zh'])}"
+                elif col == "booths" and not row.get("booths") and self.curated:
+                    text = self.NO_BOOTH
                 else:
                     text = plain(row.get(col))
                 shown[col] = text
@@ -73,6 +95,12 @@ class ExhibitorModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col == "name":
             return tooltip(" · ".join(plain(n) for n in (row.get("name"), row.get("name_zh"),
                                                          row.get("pinyin")) if n))
+        if role == Qt.ItemDataRole.ToolTipRole and col == "booths":
+            if row.get("booths"):
+                return tooltip(booths_text(row["booths"].split(", "), self.layout))
+            if self.curated:
+                return tooltip(tr("No booth: no source places it"))
+            return None
         if role == Qt.ItemDataRole.DecorationRole and col == "zone_name":
             return self._zone_colors.get(row.get("zone") or "")
         if role == SLUG_ROLE:
@@ -92,7 +120,8 @@ class ExhibitorModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_slugs = [(self._rows[i.row()]["slug"], i.column()) for i in old]
-        self._rows.sort(key=lambda r: (str(r.get(col) or "").casefold(), r["name"].casefold()),
+        blank = self.NO_BOOTH if col == "booths" and self.curated else ""   # as shown: last
+        self._rows.sort(key=lambda r: (str(r.get(col) or blank).casefold(), r["name"].casefold()),
                         reverse=order == Qt.SortOrder.DescendingOrder)
         self._index = {r["slug"]: i for i, r in enumerate(self._rows)}
         self.changePersistentIndexList(

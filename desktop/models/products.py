@@ -193,13 +193,18 @@ class ProductModel(QAbstractTableModel):
         r = self.row(index.row())
         if r is None:
             return None
-        _rid, slug, name, zh, exname, tool, zone, country, image, ex = r
+        _rid, slug, name, zh, exname, tool, zone, country, image, ex, shown, zh_note = r
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             v = (name, zh, exname, tool, zone, country_name(country))[col]
             return plain(v)    # plain and elided: a cell never lays out a whole long field
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            if shown == 0:      # a product line no source reports as shown at this expo
+                return tooltip(plain(name) + "\n" + tr(
+                    "The company's product line; not reported as shown at this expo"))
             return tooltip(name)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 1 and zh:
+            return tooltip(plain(zh) + ("\n" + plain(zh_note, None) if zh_note else ""))
         if role == Qt.ItemDataRole.DecorationRole and col == 0 and self.thumbs is not None:
             if image:
                 self._image_rows.setdefault(image, set()).add(index.row())

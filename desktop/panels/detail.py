@@ -12,16 +12,19 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit
                                QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QTextBrowser,
                                QToolButton, QVBoxLayout, QWidget)
 
+from db.content import booth_layout
 from db.errors import DataError
 from db.expo import Expo
 from db.supply import tool_label
 from db.userdata import Outbox, UserData
-from db.views import SHOWN_PRODUCTS, ExhibitorView
+from db.views import SHOWN_PRODUCTS, ExhibitorView, confidence_for
 
 from .. import theme
 from ..i18n import country, tr
-from ..richtext import (STYLE, TITLE, ThemedBrowser, attr, data_combo, esc, esc_text, plain,
-                        set_plain, sources_html, specs_html)
+from ..richtext import (STYLE, TITLE, ThemedBrowser, attr, booth_text, booths_text,
+                        confidence_html, data_combo, date_text, esc, esc_text, plain,
+                        product_line_html, set_plain, sources_html, specs_html,
+                        zh_note_html)
 from ..selection import Reason, Selected, Selection
 from .market import MarketChart
 
@@ -193,6 +196,8 @@ class DetailPanel(QWidget):
             about += f" ({esc(meta['short_zh'])})</div>" if meta.get("short_zh") else "</div>"
         if meta.get("summary"):
             about += f"<p>{esc_text(meta['summary'])}</p>"
+            key = ("expo", meta.get("slug") or "")
+            about += confidence_html(confidence_for(self.expo, [key]).get(key))
         if meta.get("schematic"):
             about += "<p class='muted'>" + esc(tr(
                 "The floor layout is schematic: no official floor plan is known. Booths of "
@@ -220,7 +225,12 @@ class DetailPanel(QWidget):
         set_plain(self.title, names, None)
         rows = []
         if ex["booths"]:
-            rows.append((tr("Booth"), ", ".join(ex["booths"])))
+            rows.append((tr("Booth"), booths_text(ex["booths"], view.layout)))
+        elif view.confidence_of("exhibitor", slug) is not None:
+            # A curated expo places an exhibitor only where a source does.
+            rows.append((tr("Booth"), tr("none: no source places it")))
+        else:
+            rows.append((tr("Booth"), tr("none in this expo file")))
         if ex.get("zone_name") is not None:
             rows.append((tr("Zone"), ex["zone_name"] + (" " + tr("(schematic placement)")
                                                         if view.schematic else "")))
@@ -231,12 +241,15 @@ class DetailPanel(QWidget):
         if ex.get("aliases"):
             rows.append((tr("Also known as"), ", ".join(ex["aliases"])))
         body = f"<h2>{esc(ex['name'])}</h2>"
-        if ex.get("name_zh") or ex.get("pinyin"):
-            body += f"<div class='zh'>{esc(ex.get('name_zh') or '')} {esc(ex.get('pinyin') or '')}</div>"
+        zh = " ".join(n for n in (ex.get("name_zh"), ex.get("pinyin")) if n)
+        if zh:
+            body += f"<div class='zh'>{esc(zh)}</div>"
+        body += zh_note_html(ex.get("name_zh_note"))
         body += "<table cellspacing=2>" + "".join(
             f"<tr><td class='muted'>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in rows) + "</table>"
         if ex.get("summary"):
             body += f"<p>{esc_text(ex['summary'])}</p>"
+            body += confidence_html(view.confidence_of("exhibitor", slug))
         body += sources_html(view.sources_of("exhibitor", slug))
         body += self._people_html(view)
         self.info.setHtml(STYLE + body)
@@ -251,8 +264,10 @@ class DetailPanel(QWidget):
         code = booth["code"]
         self.kind, self.ref = "booth", code
         self.view = None
-        set_plain(self.title, tr("Booth") + " " + plain(code), None)
-        body = f"<h2>{esc(tr('Booth'))} {esc(code)}</h2>"
+        meta = self.expo.meta()
+        marked = booth_text(code, booth_layout(meta))
+        set_plain(self.title, tr("Booth {code}").format(code=marked), None)
+        body = f"<h2>{esc(tr('Booth {code}').format(code=marked))}</h2>"
         if booth.get("zone_name") is not None:
             body += f"<p>{esc(tr('Zone'))}: {esc(booth['zone_name'])}</p>"
         body += "<p>" + esc(tr("Other exhibitor: this booth's exhibitor is not named in our "
@@ -273,6 +288,7 @@ class DetailPanel(QWidget):
         out = f"<h3>{esc(tr('People and quotes'))}</h3>"
         for p in view.people:
             out += f"<p><b>{esc(p['name'])}</b> <span class='muted'>{esc(p.get('role') or '')}</span></p>"
+            out += confidence_html(view.confidence_of("person", p["slug"]))
             for q in p["quotes"]:
                 out += self._quote_html(q, p["name"], view)
         return out
@@ -285,6 +301,7 @@ class DetailPanel(QWidget):
             if q.get("translation_note"):
                 out += f" <i>({esc(q['translation_note'])})</i>"
             out += "</div>"
+        out += confidence_html(view.confidence_of("quote", q["id"]))
         out += sources_html(view.sources_of("quote", q["id"]))
         return out
 
@@ -304,12 +321,15 @@ class DetailPanel(QWidget):
                    f"{esc(p['name'])}</a></h3>"
             if names:
                 out += f"<div class='zh'>{esc(names)}</div>"
+                out += zh_note_html(p.get("name_zh_note"))
+            out += product_line_html(p)
             if p.get("tool_type"):
                 out += (f"<div class='muted'>{esc(tr('Tool type'))}: "
                         f"{esc(tool_label(p['tool_type']))}</div>")
             out += "</td></tr></table>"
             if p.get("summary"):
                 out += f"<p>{esc_text(p['summary'])}</p>"
+                out += confidence_html(view.confidence_of("product", p["slug"]))
             out += specs_html(p.get("specs"))
             out += sources_html(view.sources_of("product", p["slug"]))
         if len(products) > limit:
@@ -369,15 +389,18 @@ class DetailPanel(QWidget):
             target = ln["target"] or {}
             title = target.get("title") or ln["to_slug"]
             label = tr("Topic") if ln["to_kind"] == "topic" else tr("Event")
-            when = f" ({esc(target['date'])})" if target.get("date") else ""
+            date = date_text(target.get("date"), target.get("date_precision"))
+            when = f" ({esc(date)})" if date else ""
             via = ""
             if ln["from_kind"] == "product":
                 via = f"<div class='muted'>{esc(tr('via'))} {esc(ln['product_name'] or '')}</div>"
             out += f"<h3>{esc(label)}: {esc(title)}{when}</h3>{via}"
             out += f"<p><b>{esc(tr('Why it matters'))}:</b> {esc_text(ln['reason'])}</p>"
+            out += confidence_html(view.confidence_of("link", ln["id"]))
             out += sources_html(view.sources_of("link", ln["id"]))
             if target.get("summary"):
                 out += f"<p class='muted'>{esc_text(target['summary'])}</p>"
+                out += confidence_html(view.confidence_of(ln["to_kind"], ln["to_slug"]))
                 out += sources_html(view.sources_of(ln["to_kind"], ln["to_slug"]))
         return out
 
@@ -390,8 +413,9 @@ class DetailPanel(QWidget):
             self.note_about.clear()
             if kind is not None:
                 view = self.view if kind == "exhibitor" else None
-                label = tr("Booth {code}").format(code=plain(ref)) if view is None else \
-                    plain(view.exhibitor.get("name", ref))
+                label = tr("Booth {code}").format(
+                    code=booth_text(ref, booth_layout(self.expo.meta()))) if view is None \
+                    else plain(view.exhibitor.get("name", ref))
                 self.note_about.addItem(label, (kind, ref))
                 if view is not None:
                     for p in view.products:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
                                QLabel, QListWidget, QListWidgetItem, QMenu,
                                QPushButton, QToolButton, QVBoxLayout, QWidget)
 
+from db.content import booth_layout
 from db.errors import DataError
 from db.expo import Expo
 from db.plan_export import (Plan, attach_route, collect_plan, route_stops, write_csv,
@@ -26,7 +27,7 @@ from db.userdata import UserData
 
 from .. import theme
 from ..i18n import tr
-from ..richtext import TITLE, data_combo, esc, esc_text, plain, tooltip, warn
+from ..richtext import TITLE, booth_text, data_combo, esc, esc_text, plain, tooltip, warn
 from ..selection import Reason, Selected, Selection
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -46,6 +47,7 @@ class PlanPanel(QWidget):
         self.user = user
         self.selection = selection
         self.expo_slug = expo.meta().get("slug") or expo.path.stem
+        self.layout = booth_layout(expo.meta())     # "schematic": marked beside every code
         self.render_floor = render_floor    # () -> QImage of the floor with the route
         self.plan: Plan | None = None
         self.route = None
@@ -179,7 +181,16 @@ class PlanPanel(QWidget):
     def _start_label(self) -> str:
         if self.start == ENTRANCE:
             return tr("the entrance")
-        return tr("booth {code}").format(code=plain(self.start))
+        return tr("booth {code}").format(code=self.booth(self.start))
+
+    def booth(self, code) -> str:
+        """A booth code as the plan shows it: "1C09 (schematic)" on a schematic layout."""
+        return booth_text(code, self.layout)
+
+    def stop_booth(self, s) -> str:
+        """What a stop without a name is called: "Booth 1C09 (schematic)"."""
+        return tr("Booth {code}").format(
+            code=self.booth(s.booth) if s.booth else plain(s.ref))
 
     def _fill(self) -> None:
         plan = self.plan
@@ -197,8 +208,9 @@ class PlanPanel(QWidget):
             else:
                 num = str(s.number) if s.number is not None else str(self.list.count() + 1)
             # Names, notes and tags are data: plain, elided, one line each.
-            head = f"{num}   {plain(s.name) or tr('Booth {code}').format(code=plain(s.booth or s.ref))}"
-            where = [plain(s.booth) or tr("no booth on the plan"), plain(s.hall)]
+            head = f"{num}   {plain(s.name) or self.stop_booth(s)}"
+            where = [self.booth(s.booth) if s.booth else tr("no booth on the plan"),
+                     plain(s.hall)]
             if s.leg_m is not None and s.number:
                 where.append(tr("{m:.0f} m").format(m=s.leg_m))
             text = head + "\n      " + " · ".join(w for w in where if w)
@@ -237,7 +249,7 @@ class PlanPanel(QWidget):
         self.start_box.addItem(tr("Entrance (south side)"), ENTRANCE)
         for s in plan.stops:
             if s.booth:
-                self.start_box.addItem(tr("Booth {code}").format(code=plain(s.booth))
+                self.start_box.addItem(tr("Booth {code}").format(code=self.booth(s.booth))
                                        + (f" · {plain(s.name)}" if s.name else ""), s.booth)
         i = self.start_box.findData(self.start)
         self.start_box.setCurrentIndex(max(i, 0))
@@ -402,7 +414,7 @@ class PlanPanel(QWidget):
                 tr("Walk"))) + "</tr>")
         for s in plan.stops:
             num = "" if s.number is None else (tr("start") if s.number == 0 else str(s.number))
-            name = esc(s.name) or esc(tr("Booth {code}").format(code=plain(s.booth or s.ref)))
+            name = esc(s.name) or esc(self.stop_booth(s))
             if s.name_zh:
                 name += f"<br>{esc(s.name_zh)}"
             products = "<br>".join(
@@ -415,7 +427,7 @@ class PlanPanel(QWidget):
                 if s.note["tags"]:
                     note += f"<br><span style='color:#555'>#{esc(', #'.join(s.note['tags']))}</span>"
             walk = "" if s.leg_m is None or not s.number else f"{s.leg_m:.0f} m"
-            where = esc(s.booth or "—") + (f"<br><span style='color:#555'>{esc(s.hall)}</span>"
+            where = esc(self.booth(s.booth) if s.booth else "—") + (f"<br><span style='color:#555'>{esc(s.hall)}</span>"
                                            if s.hall else "")
             out.append(f"<tr><td><b>{esc(num)}</b></td><td>{where}</td><td><b>{name}</b></td>"
                        f"<td>{products}</td><td>{note}</td><td>{esc(walk)}</td></tr>")

@@ -1,5 +1,6 @@
-"""The Policy view: topics, a zoomable timeline (US and China lanes, the expo), the exhibits
-a topic or event concerns, and every text with its sources."""
+"""The Policy view: topics, a zoomable timeline (US and China lanes, the expo), the exhibitors
+and products a topic or event concerns, and every text with its sources and, where it is
+not high, its confidence."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,13 +10,14 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, 
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsScene, QGraphicsView, QLabel, QListWidget,
                                QListWidgetItem, QSplitter, QVBoxLayout, QWidget)
 
+from db.content import source_citations
 from db.expo import Expo
 from db.views import PolicyTarget, citations
 
 from .. import theme
 from ..i18n import tr
-from ..richtext import (LABEL, STYLE, ThemedBrowser, attr, esc, esc_text, plain, sources_html,
-                        tooltip)
+from ..richtext import (LABEL, STYLE, ThemedBrowser, attr, confidence_html, date_text, esc,
+                        esc_text, plain, source_date, sources_html, tooltip)
 from ..selection import Highlight, Reason, Selection
 
 LANES = ("us", "china", "expo")
@@ -53,7 +55,8 @@ class EventItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip(tooltip(f"{plain(event['date'])} — {plain(event['title'])}"))
+        when = date_text(event["date"], event.get("date_precision"))
+        self.setToolTip(tooltip(f"{when} — {plain(event['title'])}"))
         self.show_label = True
         self._font = QFont()
         self._font.setPixelSize(11)
@@ -334,8 +337,9 @@ class PolicyPanel(QWidget):
 
     def _on_anchor(self, url) -> None:
         target = url.toString()
-        if target.startswith("exhibitor:"):
-            self.selection.select("exhibitor", target.split(":", 1)[1], reason=Reason.LINK)
+        if target.startswith(("exhibitor:", "product:")):
+            kind, slug = target.split(":", 1)
+            self.selection.select(kind, slug, reason=Reason.LINK)
         elif target.startswith(("topic:", "event:")):
             kind, slug = target.split(":", 1)
             self.choose(kind, slug)
@@ -368,14 +372,14 @@ class PolicyPanel(QWidget):
         out = f"<h2>{esc(rec['title'])}</h2>"
         if kind == "event":
             side = LANE_LABEL.get(rec["side"], rec["side"])
-            prec = rec.get("date_precision") or "day"
-            when = rec["date"] if prec == "day" else (
-                rec["date"][:7] if prec == "month" else rec["date"][:4] if prec == "year"
-                else tr("during the expo (day not reported)"))
+            when = date_text(rec["date"], rec.get("date_precision"))
             out += f"<div class='muted'>{esc(when)} · {esc(tr(side))}</div>"
         out += f"<p>{esc_text(rec.get('summary') or '')}</p>"
+        out += confidence_html(target.confidence_of(kind, target.slug))
         out += sources_html(target.sources)
-        out += f"<h3>{esc(tr('Exhibits it concerns'))}</h3>"
+        # Exhibitors, and the product lines of theirs it concerns: not necessarily what
+        # they showed at this expo (SiCarrier's tool lines were shown at SEMICON China).
+        out += f"<h3>{esc(tr('Exhibitors and products it concerns'))}</h3>"
         if target.linked:
             for r in target.linked:
                 via = ""
@@ -383,14 +387,23 @@ class PolicyPanel(QWidget):
                     via = (f" <span class='muted'>({esc(tr('through the topic'))} "
                            f"<a href='topic:{attr(r['via'])}'>"
                            f"{esc(self.topic_titles.get(r['via'], r['via']))}</a>)</span>")
-                out += (f"<p><a href='exhibitor:{attr(r['slug'])}'>{esc(r['name'])}</a> — "
+                what = ""
+                if r.get("product"):
+                    what = (f" · <a href='product:{attr(r['product'])}'>"
+                            f"{esc(r['product_name'])}</a>")
+                    if r.get("product_shown") == 0:
+                        what += " <span class='muted'>(" + esc(tr(
+                            "product line; not reported as shown at this expo")) + ")</span>"
+                out += (f"<p><a href='exhibitor:{attr(r['slug'])}'>{esc(r['name'])}</a>{what} — "
                         f"{esc_text(r['reason'])}{via}</p>")
+                out += confidence_html(target.confidence_of("link", r.get("link")))
         else:
-            out += f"<p class='muted'>{esc(tr('No exhibit is linked directly.'))}</p>"
+            out += f"<p class='muted'>{esc(tr('No exhibitor or product is linked directly.'))}</p>"
         if kind == "topic":
             if target.events:
                 out += f"<h3>{esc(tr('On the timeline'))}</h3>"
-                out += "".join(f"<p>{esc(e['date'])} · <a href='event:{attr(e['slug'])}'>"
+                out += "".join(f"<p>{esc(date_text(e['date'], e.get('date_precision')))} · "
+                               f"<a href='event:{attr(e['slug'])}'>"
                                f"{esc(e['title'])}</a></p>" for e in target.events)
         elif target.topics:
             out += f"<h3>{esc(tr('Topics'))}</h3>" + "".join(
@@ -406,14 +419,22 @@ class SourcesPanel(QWidget):
         super().__init__(parent)
         from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels([tr("Source"), tr("Publisher"), tr("Date"), tr("Address")])
+        self.tree.setHeaderLabels([tr("Source"), tr("Publisher"), tr("Date"), tr("Citations"),
+                                   tr("Note"), tr("Address")])
         self.tree.setAccessibleName(tr("Sources"))
         self.tree.setColumnWidth(0, 360)
+        self.tree.setColumnWidth(4, 260)
         for s, refs in citations(expo):
+            cites = "; ".join(plain(c) for c in source_citations(s.get("citations")))
+            # Its note: how it was read, what it does not say (e.g. "the exact day is not
+            # confirmed"); shown whole in the tooltip.
             top = QTreeWidgetItem([f"{plain(s['title'])} ({len(refs)})", plain(s.get("publisher")),
-                                   plain(s.get("date")) or tr("undated"), plain(s.get("url"))])
+                                   source_date(s), cites, plain(s.get("note")),
+                                   plain(s.get("url"))])
             top.setToolTip(0, tooltip(s["title"], LABEL))
-            top.setToolTip(3, tooltip(s.get("url"), LABEL))
+            top.setToolTip(3, tooltip(cites, LABEL))
+            top.setToolTip(4, tooltip(s.get("note")))
+            top.setToolTip(5, tooltip(s.get("url"), LABEL))
             for kind, _ref, title in refs:
                 text = plain(title, 120)
                 child = QTreeWidgetItem([f"{tr(kind)}: {text}"])
@@ -433,6 +454,6 @@ class SourcesPanel(QWidget):
         if event.matches(QKeySequence.StandardKey.Copy) and self.tree.currentItem():
             item = self.tree.currentItem()
             QApplication.clipboard().setText(" · ".join(
-                item.text(c) for c in range(4) if item.text(c)))
+                item.text(c) for c in range(self.tree.columnCount()) if item.text(c)))
             return
         super().keyPressEvent(event)

@@ -15,8 +15,9 @@ from db.views import product_view
 from .. import theme
 from ..i18n import country, tr
 from ..models.products import EXHIBITOR_ROLE, SLUG_ROLE, ProductModel
-from ..richtext import (STYLE, ThemedBrowser, attr, data_combo, esc, esc_text, plain, set_plain,
-                        sources_html, specs_html)
+from ..richtext import (STYLE, ThemedBrowser, attr, booths_text, confidence_html, data_combo,
+                        esc, esc_text, plain, product_line_html, set_plain, sources_html,
+                        specs_html, zh_note_html)
 from ..selection import Reason, Selected, Selection
 from ..workers import PictureJob, placeholder_image
 
@@ -70,10 +71,12 @@ class ProductView(QWidget):
         names = " · ".join(n for n in (p.get("name_zh"), p.get("pinyin")) if n)
         if names:
             body += f"<div class='zh'>{esc(names)}</div>"
+            body += zh_note_html(p.get("name_zh_note"))
+        body += product_line_html(p)
         rows = [(tr("Exhibitor"), f"<a href='exhibitor:{attr(p['exhibitor'])}'>"
                                   f"{esc(view.exhibitor_name or p['exhibitor'])}</a>")]
         if view.booths:
-            rows.append((tr("Booth"), esc(", ".join(view.booths))))
+            rows.append((tr("Booth"), esc(booths_text(view.booths, view.layout))))
         if p.get("tool_type"):
             rows.append((tr("Tool type"), esc(tool_label(p["tool_type"]))))
         if view.country:
@@ -82,6 +85,7 @@ class ProductView(QWidget):
             f"<tr><td class='muted'>{esc(k)}</td><td>{v}</td></tr>" for k, v in rows) + "</table>"
         if p.get("summary"):
             body += f"<p>{esc_text(p['summary'])}</p>"
+            body += confidence_html(view.confidence)
         body += specs_html(p.get("specs"), tr("Specifications"))
         body += sources_html(view.sources)
         self.text.setHtml(STYLE + body)

@@ -13,7 +13,7 @@ from db.expo import Expo
 from .. import theme
 from ..i18n import tr
 from ..models.exhibitors import SLUG_ROLE, ExhibitorFilter, ExhibitorModel
-from ..richtext import data_combo, plain, tooltip
+from ..richtext import booths_text, data_combo, plain, tooltip
 from ..selection import Reason, Selected, Selection
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -136,7 +136,11 @@ class SearchPanel(QWidget):
         booth_col = ExhibitorModel.COLUMNS.index("booths")  # several booths make a long text
         self.table.horizontalHeader().setSectionResizeMode(booth_col,
                                                            QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(booth_col, 70)
+        # Wide enough for its header ("Booth" over "(schematic)" on a schematic layout).
+        head = str(self.model.headerData(booth_col, Qt.Orientation.Horizontal) or "")
+        fm = self.table.horizontalHeader().fontMetrics()
+        self.table.setColumnWidth(booth_col, max(
+            [70] + [fm.horizontalAdvance(line) + 14 for line in head.splitlines()]))
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setWordWrap(False)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
@@ -216,7 +220,7 @@ class SearchPanel(QWidget):
             for hit in group:
                 label = plain(hit.title) + (f" — {plain(hit.subtitle)}" if hit.subtitle else "")
                 if hit.booths:
-                    label += f"  [{plain(', '.join(hit.booths))}]"
+                    label += f"  [{booths_text(hit.booths, self.model.layout)}]"
                 item = QTreeWidgetItem(head, [label])
                 item.setData(0, HIT_ROLE, (hit.kind, hit.id))
                 item.setToolTip(0, tooltip(label))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 from db import schema
 from db.build import seed_fingerprint
 from db.dates import format_date
+from db.views import citations
 from desktop import app as desktop_app
 from desktop import startstate
 from desktop.help import about, shortcuts, welcome
@@ -392,12 +393,16 @@ def test_about_has_version_data_date_sources_and_licences(builtin_window, qtbot)
     assert dlg.isVisible() and not dlg.isModal()
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert version in dlg.version.text()
-    # The data's date is the newest date the Sources view lists; the count is its rows.
+    # The data's date is the newest date the Sources view lists (at its precision, as the
+    # list shows it); the count is its rows.
     tree = win.sources.tree
     dates = [tree.topLevelItem(i).text(2) for i in range(tree.topLevelItemCount())]
-    newest = max(d for d in dates if d[:1].isdigit())
+    newest = max((s["date"], s["date_precision"]) for s, _refs in citations(win.expo)
+                 if s.get("date"))
+    shown = format_date(*newest)
+    assert shown in dates
     info = dlg.data.text()
-    assert format_date(newest) in info
+    assert shown in info
     assert f"newest of its {tree.topLevelItemCount()} sources" in info
     assert "View ▸ Sources" in info
     licences = dlg.licences.toPlainText()

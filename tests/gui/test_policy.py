@@ -30,7 +30,7 @@ def test_topic_lights_exactly_the_linked_booths(window, qtbot):
     assert expected  # SiCarrier's tools and the foreign equipment makers
     assert lit_codes(window) == expected
     text = window.policy.text.toPlainText()
-    assert "Exhibits it concerns" in text and "SiCarrier" in text
+    assert "Exhibitors and products it concerns" in text and "SiCarrier" in text
     assert "Sources" in text
 
 
@@ -114,7 +114,15 @@ def test_sources_view_lists_every_source_with_citing_records(window):
     article = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
                    if "In the shadow" in tree.topLevelItem(i).text(0))
     assert article.childCount() > 5
-    assert article.text(3).startswith("https://")
+    headers = [tree.headerItem().text(c) for c in range(tree.columnCount())]
+    assert headers == ["Source", "Publisher", "Date", "Citations", "Note", "Address"]
+    assert article.text(2) == "19 December 2025"             # at its precision, as written
+    assert article.text(4).startswith("Datelined Shenzhen")  # how it was read
+    assert article.text(5).startswith("https://")
+    # A source's citations are shown ("87 FR 62186" for the October 2022 rule).
+    fr = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+              if "87 FR 62186" in tree.topLevelItem(i).text(3))
+    assert "FR Doc. 2022-21658" in fr.text(3)
 
 
 def test_topic_cli_screenshot_state(window):
