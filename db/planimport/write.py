@@ -37,9 +37,11 @@ PLACED_BY_HAND = "placed-by-hand"
 _OURS = f"(source LIKE 'plan-%' OR source = '{PLACED_BY_HAND}')"
 
 
-def rewrite_expo(target: str | os.PathLike, work: Callable[[sqlite3.Connection], T]) -> T:
+def rewrite_expo(target: str | os.PathLike, work: Callable[[sqlite3.Connection], T], *,
+                 base: str | os.PathLike | None = None) -> T:
     """Run ``work(conn)`` inside one transaction on a checked temporary copy of the expo
-    file (made if missing) and put the copy in place of the file; all or nothing.
+    file (made if missing: empty, or a copy of ``base``, e.g. the built-in expo) and put
+    the copy in place of the file; all or nothing.
 
     The copy replaces the file through ``db.fileops.replace`` (atomic, through symlinks,
     the file's mode kept, the old WAL never replayed onto the new file).
@@ -52,13 +54,16 @@ def rewrite_expo(target: str | os.PathLike, work: Callable[[sqlite3.Connection],
         if not os.access(real, os.W_OK):
             raise DataError(f"{target}: the expo file is read-only; write into a copy")
         open_expo(target, readonly=True).close()   # SQLite, ours, not truncated, not newer
+    elif base is not None:
+        open_expo(base, readonly=True).close()
+    source = real if exists else (fileops.real_path(base) if base is not None else None)
     fileops.remove_stale(target, "plan")
     temp = fileops.temp_beside(target, "plan")
     expect = fileops.fingerprint(real) if exists else None
     conn = None
     try:
-        if exists:
-            src = connection.readonly(real, trusted_schema=True)
+        if source is not None:
+            src = connection.readonly(source, trusted_schema=True)
             try:
                 dst = connection.connect(temp)
                 try:
@@ -178,8 +183,9 @@ def _underlays(res, halls_by_page: dict[int, str], progress) -> list[tuple[bytes
 
 
 # --------------------------------------------------------------------- API
-def write_plan(res, expo_path, *, underlay: bool = True, progress=None) -> dict:
-    """Write ``res`` (a reviewed ``PlanImport``) into ``expo_path``: all or nothing."""
+def write_plan(res, expo_path, *, underlay: bool = True, progress=None, base=None) -> dict:
+    """Write ``res`` (a reviewed ``PlanImport``) into ``expo_path``: all or nothing (a new
+    ``expo_path`` starts as a copy of ``base`` when one is given)."""
     progress = progress or (lambda f, m: None)
     problems = res.needs_review()
     if problems:
@@ -284,7 +290,7 @@ def write_plan(res, expo_path, *, underlay: bool = True, progress=None) -> dict:
                 "not_in_list": sum(1 for r in rows if listed and r[0] not in listed),
                 "underlays": len(unders), "source": src_id}
 
-    out = rewrite_expo(target, work)
+    out = rewrite_expo(target, work, base=base)
     progress(1.0, "done")
     return out
 
