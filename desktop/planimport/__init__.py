@@ -80,7 +80,7 @@ def plan_import_action(window) -> QAction:
 def underlay_action(window) -> QAction:
     """View ▸ Plan underlay: on by default when the expo has the plan's picture."""
     scene = window.scene
-    a = QAction(tr("Plan &underlay"), window)
+    a = QAction(tr("Pla&n underlay"), window)
     a.setCheckable(True)
     a.setChecked(scene.underlay_on)
     a.setEnabled(bool(scene.underlays))

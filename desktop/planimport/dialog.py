@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QDialog
 from db.errors import DataError
 
 from .. import theme
+from ..help import menu_path
 from ..i18n import tr
 from ..richtext import MESSAGE, SHORT, plain, plain_label, tooltip
 from . import jobs
@@ -39,6 +40,35 @@ from .review import Legend, MarkItem, ReviewView
 
 LIST_LIMIT = 500            # entries in the "to review" list (empty outlines last)
 HOW_HAND = ("confirmed", "drawn")
+
+
+POINT_M = 0.0254 / 72          # a PDF point, in metres
+
+
+def scale_text(p) -> str:
+    """A page's scale as a plan states it (1 : N, or centimetres per pixel of a picture)
+    and where it came from, in the interface's language."""
+    import re
+    if not p.scale_m_per_pt:
+        return tr("No scale yet")
+    src = p.scale_source or ""
+    m_size = re.match(r"booth size ([\d.]+) x ([\d.]+) m", src)
+    m_line = re.match(r"measured line of ([\d.]+) m", src)
+    if src.startswith("guess"):
+        how = tr("a guess: the commonest booth taken as 3 m × 3 m; give its real size or "
+                 "measure a line")
+    elif m_size:
+        how = tr("the commonest booth is {w} m × {h} m").format(w=m_size[1], h=m_size[2])
+    elif m_line:
+        how = tr("a measured line of {m} m").format(m=m_line[1])
+    elif src.startswith("calibrated"):
+        how = tr("calibrated by two points")
+    else:
+        how = plain(src, SHORT)
+    if p.kind == "vector":
+        return tr("Scale 1 : {n} ({how})").format(n=f"{p.scale_m_per_pt / POINT_M:,.0f}",
+                                                  how=how)
+    return tr("{cm} cm per pixel ({how})").format(cm=f"{p.scale_m_per_pt * 100:.3g}", how=how)
 
 
 def read_plan(plan: Path, vocabulary_from: Path | None, progress) -> tuple:
@@ -53,8 +83,9 @@ def read_plan(plan: Path, vocabulary_from: Path | None, progress) -> tuple:
         progress(0.8 + 0.2 * k / max(1, len(pages)), f"drawing page {p.number}")
         if res.kind == "picture":
             data = res.picture[0]
-        else:
-            data, _w, _h, _ppp = render_png(res.path, p.number)
+        else:       # as sharp as 4,096 pixels allow (codes are small print), 300 dpi at most
+            dpi = max(72.0, min(300.0, 4096 * 72.0 / max(p.width, p.height, 1.0)))
+            data, _w, _h, _ppp = render_png(res.path, p.number, dpi=dpi)
         img = QImage.fromData(data)
         if img.isNull():
             raise DataError(f"{plan}: page {p.number} could not be drawn")
@@ -78,6 +109,7 @@ class PlanImportDialog(QDialog):
         self.page_no: int | None = None
         self.summary: dict | None = None
         self.edited = False
+        self._refreshing = False
         self.state = "reading"          # reading | review | writing | done | failed
         self.job = None
         self.setWindowTitle(tr("Import floor plan: {name}").format(name=plain(self.plan.name,
@@ -174,7 +206,14 @@ class PlanImportDialog(QDialog):
         self.result_text = plain_label("", MESSAGE, multiline=True)
         self.result_text.setObjectName("planImportResult")
         self.result_text.setWordWrap(True)
+        self.result_head = QLabel()
+        self.result_head.setObjectName("planImportHeadline")
+        f = self.result_head.font()
+        f.setPointSizeF(f.pointSizeF() * 1.3)
+        f.setBold(True)
+        self.result_head.setFont(f)
         ld.addStretch(1)
+        ld.addWidget(self.result_head)
         ld.addWidget(self.result_text)
         ld.addStretch(2)
 
@@ -206,11 +245,14 @@ class PlanImportDialog(QDialog):
         lay.addWidget(self.pages, 1)
         lay.addLayout(bottom)
         self._update_buttons()
-        if parent is not None:
-            g = parent.geometry()
-            self.resize(max(900, int(g.width() * 0.92)), max(620, int(g.height() * 0.9)))
-        else:
-            self.resize(1200, 800)
+        # most of the window, within the screen (the page wants room)
+        g = parent.geometry() if parent is not None else None
+        w, h = (int(g.width() * 0.94), int(g.height() * 0.92)) if g else (1200, 800)
+        screen = (parent.screen() if parent is not None else None) or self.screen()
+        if screen is not None:
+            avail = screen.availableGeometry()
+            w, h = min(w, int(avail.width() * 0.96)), min(h, int(avail.height() * 0.92))
+        self.resize(max(760, w), max(520, h))
 
     # ------------------------------------------------------------ side panel
     def _side_panel(self) -> QWidget:
@@ -408,6 +450,7 @@ class PlanImportDialog(QDialog):
             return
         self.state = "failed"
         self.pages.setCurrentIndex(2)
+        self.result_head.setText(tr("The plan could not be read."))
         self.result_text.setText(tr("The plan could not be read: {reason}. Nothing was "
                                     "written.").format(reason=str(exc)))
         self._update_buttons()
@@ -442,7 +485,7 @@ class PlanImportDialog(QDialog):
         for b in res.booths:
             if b.page == n:
                 kind = "review" if b.how == "review" else "hand" if b.how in HOW_HAND \
-                    else "found"
+                    else "unlisted" if res.vocabulary and not b.in_list else "found"
                 tip = tr("Booth {code}").format(code=plain(b.code, SHORT))
                 if b.note:
                     tip += "\n" + plain(b.note, SHORT)
@@ -460,10 +503,17 @@ class PlanImportDialog(QDialog):
                 marks.append(MarkItem("empty", bx.id, QRectF(QPointF(*bx.box[:2]),
                                                              QPointF(*bx.box[2:])), "",
                                       tr("Empty outline")))
-        self.view.set_marks(marks, self._door_marks())
-        self.view.select_refs(keep)
+        typing = self.code.hasFocus()
+        self._refreshing = True         # one update of the panel at the end, not three
+        try:
+            self.view.set_marks(marks, self._door_marks())
+            self.view.select_refs(keep)
+        finally:
+            self._refreshing = False
         self._fill_todo()
         self._update_counts()
+        if typing and self.code.isEnabled():
+            self.code.setFocus()
 
     def _door_marks(self) -> list[MarkItem]:
         p = self._page()
@@ -576,11 +626,7 @@ class PlanImportDialog(QDialog):
                       "2. Draw booth: drag a rectangle for each booth and type its code (the "
                       "expo's codes are offered as you type).")
         self.hint.setText(hint)
-        if p.scale_m_per_pt:
-            self.scale_label.setText(tr("{scale} m per page unit ({how})").format(
-                scale=f"{p.scale_m_per_pt:.4g}", how=plain(p.scale_source, SHORT)))
-        else:
-            self.scale_label.setText(tr("No scale yet"))
+        self.scale_label.setText(scale_text(p))
         self.size_button.setEnabled(any(b.page == p.number for b in res.booths))
         self.line_button.setEnabled(self._line is not None)
         self.doors_label.setText(tr("Doors: {n}. Mark them with Mark door (the route planner "
@@ -607,17 +653,18 @@ class PlanImportDialog(QDialog):
         self.view.select_refs([ref], centre=True)
 
     def _selection_changed(self) -> None:
-        if self.res is None:
+        if self.res is None or self._refreshing:
             return
         marks = self.view.selected_marks()
         kinds = [m.kind for m in marks]
-        booths = [m for m in marks if m.kind in ("found", "hand", "review")]
-        boxes = [m for m in marks if m.kind in ("found", "hand", "review", "empty")]
+        booths = [m for m in marks if m.kind in ("found", "unlisted", "hand", "review")]
+        boxes = [m for m in marks if m.kind in ("found", "unlisted", "hand", "review", "empty")]
         if not marks:
             text = tr("Nothing selected: click a mark, or pick an entry of the list.")
         elif len(marks) == 1:
             m = marks[0]
             text = {"found": tr("Booth {code}"), "hand": tr("Booth {code} (set by you)"),
+                    "unlisted": tr("Booth {code}: in none of the expo's lists"),
                     "review": tr("Booth {code}: to review"),
                     "empty": tr("An empty outline: type a code to make it a booth"),
                     "loose": tr("Code {code} without an outline: draw its booth or pair it "
@@ -626,7 +673,7 @@ class PlanImportDialog(QDialog):
         else:
             text = tr("Marks selected: {n}").format(n=len(marks))
         self.selected_label.setText(text)
-        single = len(marks) == 1 and kinds[0] in ("found", "hand", "review", "empty")
+        single = len(marks) == 1 and kinds[0] in ("found", "unlisted", "hand", "review", "empty")
         if single and kinds[0] != "empty":
             if not self.code.hasFocus():
                 self.code.setText(marks[0].code)
@@ -681,14 +728,14 @@ class PlanImportDialog(QDialog):
         """The selected booths and outlines become one; of the booths among them the one
         nearest the top-left corner keeps its code (the others' codes go loose)."""
         marks = [m for m in self.view.selected_marks()
-                 if m.kind in ("found", "hand", "review", "empty")]
+                 if m.kind in ("found", "unlisted", "hand", "review", "empty")]
         marks.sort(key=lambda m: (m.kind == "empty", m.rect.top(), m.rect.left()))
         got = self._edit(self.res.merge, [m.ref for m in marks])
         if got:
             self.refresh([got.id])
 
     def split(self, axis: str) -> None:
-        refs = self._refs(("found", "hand", "review", "empty"))
+        refs = self._refs(("found", "unlisted", "hand", "review", "empty"))
         if len(refs) != 1:
             return
         got = self._edit(self.res.split, refs[0], axis, self.parts.value())
@@ -796,10 +843,12 @@ class PlanImportDialog(QDialog):
                "{added}.").format(updated=summary["updated"], added=summary["added"])]
         if summary.get("unplaced"):
             lines.append(tr("Booths of the old layout not on the plan: {n}. They wait in "
-                            "View ▸ Unplaced booths, where you can draw them on the plan.")
-                         .format(n=summary["unplaced"]))
+                            "{menu}, where you can draw them on the plan.").format(
+                n=summary["unplaced"], menu=menu_path(tr("&View"), tr("&Unplaced booths"))))
         lines.append(tr("Every booth from the plan cites it as its source; the plan's picture "
-                        "lies under the floor plan (View ▸ Plan underlay)."))
+                        "lies under the floor plan ({menu}).").format(
+            menu=menu_path(tr("&View"), tr("Pla&n underlay"))))
+        self.result_head.setText(tr("The plan is in the expo file."))
         self.result_text.setText("\n\n".join(lines))
         self.pages.setCurrentIndex(2)
         self._update_buttons()

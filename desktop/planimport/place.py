@@ -136,11 +136,17 @@ class BoothPlacer(QObject):
         self.window.statusBar().showMessage(tr("Placing booth {code}…").format(
             code=plain(code, SHORT)))
         self.job = jobs.run(lambda _progress: place_booths(path, spot),
-                            finished=lambda _summary: self._placed(),
+                            finished=lambda _summary: self._placed(code),
                             failed=self._failed)
 
-    def _placed(self) -> None:
+    def _placed(self, code: str) -> None:
+        """Open the expo again (its floor now has the booth) and select the booth."""
+        from .. import app
         self.window.open_requested(str(self.window.expo.path))
+        windows = getattr(app, "_windows", None) or []
+        new = windows[-1] if windows else None
+        if new is not None and new is not self.window:
+            new.select_text(code)
 
     def _failed(self, exc) -> None:
         self.button.setEnabled(self.current_code() is not None)

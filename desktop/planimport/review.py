@@ -6,9 +6,10 @@ made here goes to it unchanged.
 
 Each kind of mark has its own colour (the Okabe–Ito set, told apart with the common
 colour-vision deficiencies) *and* its own line or marker, so colour is never the only
-cue: found booths blue and solid; booths settled by hand bluish green, solid and ticked;
-booths to review vermillion, dashed, with a "?"; empty outlines reddish purple and
-dotted; codes without an outline orange diamonds; doors sky-blue triangles.
+cue: found booths blue and solid; found booths whose code no list of the expo has blue,
+dash-dotted, with a "!"; booths settled by hand bluish green, solid and ticked; booths to
+review vermillion, dashed, with a "?"; empty outlines reddish purple and dotted; codes
+without an outline orange diamonds; doors sky-blue triangles.
 
 Tools: select (click, Ctrl+click, drag a band), draw a booth (drag a rectangle), mark a
 door (click), measure a line (drag from one point to the other). The wheel zooms
@@ -50,6 +51,7 @@ class Look:
 
 LOOKS = {
     "found": Look(FOUND, Qt.PenStyle.SolidLine, 1.5, 38, ""),
+    "unlisted": Look(FOUND, Qt.PenStyle.DashDotLine, 2.2, 38, "!"),
     "hand": Look(BY_HAND, Qt.PenStyle.SolidLine, 2.2, 46, "tick"),
     "review": Look(REVIEW, Qt.PenStyle.DashLine, 2.6, 52, "?"),
     "empty": Look(EMPTY, Qt.PenStyle.DotLine, 1.8, 0, ""),
@@ -59,7 +61,8 @@ LOOKS = {
 
 
 def legend_entries() -> list[tuple[str, str]]:
-    return [("found", tr("Booth found")), ("hand", tr("Booth set by you")),
+    return [("found", tr("Booth found")), ("unlisted", tr("Code in no list")),
+            ("hand", tr("Booth set by you")),
             ("review", tr("Booth to review")), ("empty", tr("Empty outline")),
             ("loose", tr("Code without an outline")), ("door", tr("Door"))]
 
@@ -102,13 +105,13 @@ def _corner_marker(p: QPainter, look: Look, r: QRectF, px: float) -> None:
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(look.color)
     p.drawEllipse(c)
-    if look.marker == "?":
+    if look.marker in ("?", "!"):
         f = QFont()
         f.setPixelSize(max(6, int(px * 0.8)))
         f.setBold(True)
         p.setFont(f)
         p.setPen(QColor("white"))
-        p.drawText(c, Qt.AlignmentFlag.AlignCenter, "?")
+        p.drawText(c, Qt.AlignmentFlag.AlignCenter, look.marker)
     else:
         pen = QPen(QColor("white"), max(1.0, px / 7))
         p.setPen(pen)
@@ -136,7 +139,7 @@ class MarkItem(QGraphicsItem):
 
     def __init__(self, kind: str, ref: int, rect: QRectF, code: str = "", tip: str = ""):
         super().__init__()
-        self.kind = kind              # found | hand | review | empty | loose | door
+        self.kind = kind              # found | unlisted | hand | review | empty | loose | door
         self.ref = ref                # the PlanImport id (a door: its index)
         self.rect = rect
         self.code = display_text(code, 40) if code else ""
@@ -202,7 +205,7 @@ class MarkItem(QGraphicsItem):
 
     def _label(self, painter: QPainter, r: QRectF, ratio: float, left: bool = False) -> None:
         f = QFont()
-        px = min(13 * ratio, r.height() * 0.45)
+        px = min(12 * ratio, r.height() * 0.3)
         if not left:        # as large as fits across the box (bold digits: ~0.65 em each)
             px = min(px, (r.width() - 4 * ratio) / (0.65 * max(1, len(self.code))))
         if px < 6 * ratio:
@@ -215,8 +218,10 @@ class MarkItem(QGraphicsItem):
         if not text:
             return
         w, h = fm.horizontalAdvance(text) + 4 * ratio, fm.height()
+        # inside the box's foot, so that the code printed on the plan (most often in
+        # the middle) stays in sight beside what was read
         box = QRectF(r.left(), r.center().y() - h / 2, w, h) if left else \
-            QRectF(r.center().x() - w / 2, r.center().y() - h / 2, w, h)
+            QRectF(r.center().x() - w / 2, r.bottom() - h - 2 * ratio, w, h)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(HALO)
         painter.drawRoundedRect(box, 2 * ratio, 2 * ratio)

@@ -131,7 +131,7 @@ def test_import_review_fix_draw_accept_then_the_floor_plan_shows_it(window, qtbo
     # with the expo's codes offered as you type
     dlg.todo.setFocus()
     dlg.todo.setCurrentRow(todo_row(dlg, "1C6O: in none of the expo's lists"))
-    assert [m.code for m in dlg.view.selected_marks()] == ["1C6O"]
+    assert [(m.code, m.kind) for m in dlg.view.selected_marks()] == [("1C6O", "unlisted")]
     assert dlg.code.text() == "1C6O"
     dlg.code.setFocus()
     dlg.code.selectAll()
@@ -295,7 +295,7 @@ def test_merge_split_remove_and_scale_in_the_review(window, qtbot, tmp_path):
     dlg.booth_h.setValue(2.0)
     dlg.size_button.click()
     assert res.page(1).scale_m_per_pt == pytest.approx(2 / 12, rel=0.02)
-    assert "booth size 2 x 2 m" in dlg.scale_label.text()
+    assert "the commonest booth is 2 m × 2 m" in dlg.scale_label.text()
     dlg.view.setFocus()
     QTest.keyClick(dlg.view, Qt.Key.Key_L)
     drag(dlg.view, (40, 70), (136, 70))                  # 8 booths: 96 pt
@@ -303,7 +303,9 @@ def test_merge_split_remove_and_scale_in_the_review(window, qtbot, tmp_path):
     assert dlg.line_button.isEnabled()
     dlg.line_button.click()
     assert res.page(1).scale_m_per_pt == pytest.approx(0.25, rel=0.02)
-    assert "measured line of 24 m" in dlg.scale_label.text()
+    text = dlg.scale_label.text()                         # 0.25 m per point is 1 : 709
+    assert text.startswith("Scale 1 : ") and text.endswith(" (a measured line of 24 m)")
+    assert int(text.split()[3].replace(",", "")) == pytest.approx(709, abs=8)
     # remove with the keyboard
     dlg.view.set_tool("select")
     dlg.view.select_refs([res.booth_by_code("1D08").id])
@@ -437,6 +439,7 @@ def test_unplaced_booth_is_drawn_on_the_plan(window, qtbot, tmp_path):
     x, y, w, h = d.rects[d.by_code["1A01"]]
     assert (x, y, w, h) == pytest.approx((10, 23.6, 3, 2.8), abs=2 * scale + 0.05)
     assert "1A01" not in newer.unplaced.codes
+    assert newer.selection.current == ("booth", "1A01")          # shown where it now stands
     with open_expo(newer.expo.path, readonly=True) as expo:
         assert expo.sources_of("booth", "1A01")[0]["title"] == "Floor plan p.pdf"
 
@@ -472,9 +475,9 @@ def test_importing_into_the_builtin_expo_makes_a_new_file(window, qtbot, tmp_pat
     out = tmp_path / "mine.sqlite"
     dlg = start(window, qtbot, tmp_path / "p.pdf", target=out, base=builtin)
     assert len(dlg.res.vocabulary) > 500             # the built-in expo's booth codes
-    dlg.accept_button.click()
-    qtbot.waitUntil(lambda: dlg.state == "done", timeout=30_000)
+    new = write_and_show(qtbot, dlg, window)
     assert sha(builtin) == before
     with open_expo(out, readonly=True) as expo:
         assert expo.exhibitor("sicarrier") is not None
         assert box_m(expo, "1C09")[1] and not expo.meta()["schematic"]
+    assert Path(new.expo.path) == out and "organiser's plan p.pdf" in new.view.badge
