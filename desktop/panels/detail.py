@@ -240,8 +240,8 @@ class DetailPanel(QWidget):
         body += sources_html(view.sources_of("exhibitor", slug))
         for code in ex["booths"]:       # where a booth's place came from (e.g. the plan)
             if view.sources_of("booth", code):
-                body += f"<div class='src'>{esc(tr('Booth {code}').format(code=code))}:</div>" \
-                    + sources_html(view.sources_of("booth", code))
+                body += sources_html(view.sources_of("booth", code),
+                                     tr("Booth {code}").format(code=code))
         body += self._people_html(view)
         self.info.setHtml(STYLE + body)
         self.products.setHtml(STYLE + self._products_html(view))

@@ -186,7 +186,7 @@ class PlanImportDialog(QDialog):
         ll.addWidget(Legend())
         ll.addWidget(self.view, 1)
         side = self._side_panel()
-        scroll = QScrollArea()
+        scroll = self.side_scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(side)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -225,8 +225,10 @@ class PlanImportDialog(QDialog):
         self.write_progress.setAccessibleName(tr("Writing into the expo file"))
         self.write_progress.hide()
         self.buttons = QDialogButtonBox()
+        # ActionRole: a button box makes its first AcceptRole button the default when
+        # shown, and Enter in any field would then write
         self.accept_button = self.buttons.addButton(tr("Write into the expo"),
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+                                                    QDialogButtonBox.ButtonRole.ActionRole)
         self.accept_button.setObjectName("planAccept")
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.close_button = self.buttons.addButton(tr("Show the floor plan"),
@@ -244,6 +246,11 @@ class PlanImportDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(self.pages, 1)
         lay.addLayout(bottom)
+        # Enter belongs to the field it is pressed in (a code, a length), never to a button
+        # of the dialog: no default button while reviewing (the write is a click away).
+        for b in self.findChildren(QPushButton):
+            b.setAutoDefault(False)
+            b.setDefault(False)
         self._update_buttons()
         # most of the window, within the screen (the page wants room)
         g = parent.geometry() if parent is not None else None
@@ -273,6 +280,9 @@ class PlanImportDialog(QDialog):
         self.todo.setAccessibleName(tr("What needs review"))
         self.todo.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.todo.currentItemChanged.connect(self._todo_chosen)
+        # Enter on an entry: type its code at once
+        self.todo.itemActivated.connect(lambda _item: (self.code.setFocus(),
+                                                       self.code.selectAll()))
         lt.addWidget(self.todo)
         self.blockers = QLabel()
         self.blockers.setWordWrap(True)
@@ -370,6 +380,7 @@ class PlanImportDialog(QDialog):
         form.addRow(tr("Commonest booth:"), size_row)
         line_row = QHBoxLayout()
         self.line_length = self._metres(10.0)
+        self.line_length.lineEdit().returnPressed.connect(self.use_line)
         self.line_length.setAccessibleName(tr("Length of the measured line, metres"))
         self.line_button = QPushButton(tr("Use"))
         self.line_button.setObjectName("planUseLine")
@@ -718,6 +729,36 @@ class PlanImportDialog(QDialog):
             got = self._edit(self.res.set_code, m.ref, text)
         if got:
             self.refresh([got.id])
+            if m.kind == "empty":
+                self._on_to_next_outline(got)
+
+    def _on_to_next_outline(self, done) -> None:
+        """After an empty outline got its code: the next empty outline of its row (else
+        the next in reading order) is selected, with the list's next free code offered,
+        so a row of outlines (drawn, or one rectangle split into pieces) is named by
+        typing and Enter alone."""
+        res = self.res
+        x0, y0, x1, y1 = done.box
+        cx, cy, h = (x0 + x1) / 2, (y0 + y1) / 2, y1 - y0
+        boxes = [b for b in res.unmatched_boxes if b.page == done.page]
+        if not boxes:
+            return
+
+        def centre(b):
+            return (b.box[0] + b.box[2]) / 2, (b.box[1] + b.box[3]) / 2
+        row = [b for b in boxes if abs(centre(b)[1] - cy) < h / 2 and centre(b)[0] > cx]
+        nxt = min(row, key=lambda b: centre(b)[0]) if row else \
+            min(boxes, key=lambda b: (round(centre(b)[1] / max(h, 1e-6)), centre(b)[0]))
+        self.view.select_refs([nxt.id], centre=not self.view.mapToScene(
+            self.view.viewport().rect()).boundingRect().contains(
+                QRectF(QPointF(*nxt.box[:2]), QPointF(*nxt.box[2:]))))
+        used = {b.code for b in res.booths}
+        voc = res.vocabulary
+        k = voc.index(done.code) if done.code in voc else -1
+        offer = next((c for c in voc[k + 1:] if c not in used), "") if k >= 0 else ""
+        self.code.setText(offer)
+        self.code.setFocus()
+        self.code.selectAll()
 
     def confirm(self) -> None:
         done = [r for r in self._refs(("review",)) if self._edit(self.res.confirm, r)]
@@ -740,7 +781,15 @@ class PlanImportDialog(QDialog):
             return
         got = self._edit(self.res.split, refs[0], axis, self.parts.value())
         if got:
-            self.refresh([p.id for p in got])
+            # the first empty piece is selected, waiting for its code (Enter moves on to
+            # the next one: ``_on_to_next_outline``)
+            empty = [p for p in got if p.__class__.__name__ == "FoundBox"]
+            first = min(empty, key=lambda p: (p.box[1], p.box[0])) if empty else got[0]
+            self.refresh([first.id])
+            if empty:
+                self.code.clear()
+                self.side_scroll.ensureWidgetVisible(self.code)
+                self.code.setFocus()
 
     def pair(self) -> None:
         codes, boxes = self._refs(("loose",)), self._refs(("empty",))
@@ -771,6 +820,7 @@ class PlanImportDialog(QDialog):
             self.refresh([got.id])
             if got.__class__.__name__ == "FoundBox":
                 self.code.clear()
+                self.side_scroll.ensureWidgetVisible(self.code)
                 self.code.setFocus()
                 self.status.setText(tr("Type the new booth's code and press Enter."))
 
@@ -789,6 +839,7 @@ class PlanImportDialog(QDialog):
         d = math.hypot(p1.x() - p0.x(), p1.y() - p0.y())
         self.status.setText(tr("A line of {d} page units: give its length in metres and "
                                "press Use.").format(d=f"{d:.1f}"))
+        self.side_scroll.ensureWidgetVisible(self.line_length)
         self.line_length.setFocus()
         self.line_length.selectAll()
 
@@ -852,6 +903,8 @@ class PlanImportDialog(QDialog):
         self.result_text.setText("\n\n".join(lines))
         self.pages.setCurrentIndex(2)
         self._update_buttons()
+        self.close_button.setDefault(True)      # Enter shows the floor plan
+        self.close_button.setFocus()
         self.written.emit(summary)
 
     def _on_write_failed(self, exc) -> None:
@@ -888,6 +941,14 @@ class PlanImportDialog(QDialog):
         if self.state in ("reading", "review"):
             self.state = "cancelled"
         super().reject()
+
+    def keyPressEvent(self, event) -> None:
+        """Enter belongs to the field it is typed in; it writes nothing (the write is the
+        button's); once written, it shows the floor plan."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state != "done":
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event) -> None:
         if self.state == "writing":

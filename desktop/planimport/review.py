@@ -24,10 +24,11 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QIcon, QImage, 
                            QPainterPath, QPen, QPixmap, QPolygonF)
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsLineItem, QGraphicsPixmapItem,
                                QGraphicsRectItem, QGraphicsScene, QGraphicsView, QHBoxLayout,
-                               QLabel, QWidget)
+                               QLabel, QSizePolicy, QWidget)
 
 from db.text import display_text
 
+from ..flowlayout import FlowLayout
 from ..i18n import tr
 
 FOUND = QColor("#0072B2")        # blue
@@ -235,17 +236,23 @@ class Legend(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        lay = QHBoxLayout(self)
+        lay = FlowLayout(self, spacing=4)      # wraps in a narrow window
         lay.setContentsMargins(4, 2, 4, 2)
-        lay.setSpacing(10)
         for kind, text in legend_entries():
+            entry = QWidget()
+            row = QHBoxLayout(entry)
+            row.setContentsMargins(0, 0, 8, 0)
+            row.setSpacing(4)
             icon = QLabel()
             icon.setPixmap(look_icon(kind).pixmap(36, 18))
-            lay.addWidget(icon)
+            row.addWidget(icon)
             lab = QLabel(text)
             lab.setObjectName(f"legend-{kind}")
-            lay.addWidget(lab)
-        lay.addStretch(1)
+            row.addWidget(lab)
+            lay.addWidget(entry)
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
 
 
 class ReviewView(QGraphicsView):
@@ -330,7 +337,7 @@ class ReviewView(QGraphicsView):
     def show_rect(self, rect: QRectF) -> None:
         """Bring ``rect`` into view, zoomed so that a booth is comfortably large."""
         vw = max(self.viewport().width(), 50)
-        want = min(vw / max(rect.width() * 8, 1e-6), vw / max(rect.height() * 8, 1e-6))
+        want = min(vw / max(rect.width() * 10, 1e-6), vw / max(rect.height() * 10, 1e-6))
         cur = self.transform().m11()
         if cur < want * 0.5 or cur > want * 4:
             f = want / cur

@@ -133,8 +133,8 @@ def test_import_review_fix_draw_accept_then_the_floor_plan_shows_it(window, qtbo
     dlg.todo.setCurrentRow(todo_row(dlg, "1C6O: in none of the expo's lists"))
     assert [(m.code, m.kind) for m in dlg.view.selected_marks()] == [("1C6O", "unlisted")]
     assert dlg.code.text() == "1C6O"
-    dlg.code.setFocus()
-    dlg.code.selectAll()
+    QTest.keyClick(dlg.todo, Qt.Key.Key_Return)              # Enter: on to the code
+    assert dlg.code.hasFocus() and dlg.code.selectedText() == "1C6O"
     QTest.keyClicks(dlg.code, "1C0")
     completer = dlg.code.completer()
     offered = [completer.completionModel().index(r, 0).data()
@@ -177,6 +177,9 @@ def test_import_review_fix_draw_accept_then_the_floor_plan_shows_it(window, qtbo
     assert dlg.view.tool == "select"
 
     assert dlg.blocking() == [] and dlg.accept_button.isEnabled()
+    dlg.code.setFocus()
+    QTest.keyClick(dlg.code, Qt.Key.Key_Return)          # Enter in a field writes nothing
+    assert dlg.state == "review"
     dlg.accept_button.click()
     qtbot.waitUntil(lambda: dlg.state == "done", timeout=30_000)
     assert "booths 24, halls 1" in dlg.result_text.text()
@@ -209,7 +212,7 @@ def test_import_review_fix_draw_accept_then_the_floor_plan_shows_it(window, qtbo
                      new.view.mapFromScene(QPointF(x + w / 2, y + h / 2)))
     assert new.selection.current == ("exhibitor", "sicarrier")
     html = new.detail.info.toPlainText()
-    assert "Booth 1C09:" in html and "Floor plan hall-c.pdf" in html     # cites the plan
+    assert "Booth 1C09 · Sources: [1] Floor plan hall-c.pdf" in html     # cites the plan
     i12 = d.by_code["1C12"]
     x, y, w, h = d.rects[i12]
     QTest.mouseClick(new.view.viewport(), Qt.MouseButton.LeftButton,
@@ -353,7 +356,7 @@ def test_picture_plan_calibrated_by_two_points_and_booths_drawn(window, qtbot, t
     assert page.scale_m_per_pt == pytest.approx(18 / (6 * px), rel=0.01)
     assert page.calibration and dlg.view.tool == "draw"
     # draw two booths, their codes offered as you type
-    for k, code in ((0, "1C02"), (5, "1C06")):
+    for k, code in ((0, "1C02"), (5, "1C07")):
         x = ox + k * px
         drag(dlg.view, (x + 1, oy + 1), (x + px - 1, oy + px - 1))
         assert dlg.code.hasFocus()
@@ -363,14 +366,28 @@ def test_picture_plan_calibrated_by_two_points_and_booths_drawn(window, qtbot, t
         QTest.keyClicks(dlg.code, code[3:])
         QTest.keyClick(dlg.code, Qt.Key.Key_Return)
         assert res.booth_by_code(code) is not None
+    # the four between: one rectangle split into four, named by typing the first code
+    # and pressing Enter (each time the next outline and the next free code come up)
+    drag(dlg.view, (ox + px + 1, oy + 1), (ox + 5 * px - 1, oy + px - 1))
+    dlg.parts.setValue(4)
+    dlg.view.select_refs([dlg.view.selected_marks()[0].ref])
+    dlg.split_x.click()
+    assert len(res.unmatched_boxes) == 4 and dlg.code.hasFocus()
+    QTest.keyClicks(dlg.code, "1C03")
+    QTest.keyClick(dlg.code, Qt.Key.Key_Return)
+    for code in ("1C04", "1C05", "1C06"):
+        assert dlg.code.text() == code and dlg.code.selectedText() == code
+        QTest.keyClick(dlg.code, Qt.Key.Key_Return)
+    assert res.unmatched_boxes == [] and dlg.state == "review"
     assert dlg.blocking() == [] and dlg.accept_button.isEnabled()
     dlg.accept_button.click()
     qtbot.waitUntil(lambda: dlg.state == "done", timeout=30_000)
     s = 18 / (6 * px)
     with open_expo(path, readonly=True) as expo:
-        (x, y, w, h), placed = box_m(expo, "1C06")
-        assert placed and (x, y, w, h) == pytest.approx(((ox + 5 * px) * s, oy * s, 3, 3),
-                                                        abs=0.15)
+        for k in range(6):
+            (x, y, w, h), placed = box_m(expo, f"1C0{k + 2}")
+            assert placed and (x, y, w, h) == pytest.approx(((ox + k * px) * s, oy * s, 3, 3),
+                                                            abs=0.15), k
     dlg.close_button.click()
     new = new_window(qtbot, window)
     assert "booths placed by hand" in new.statusBar().currentMessage()
