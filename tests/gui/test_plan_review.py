@@ -200,6 +200,13 @@ def test_import_review_fix_draw_accept_then_the_floor_plan_shows_it(window, qtbo
     assert "organiser's plan hall-c.pdf" in new.view.badge
     assert "Layout from the organiser's plan hall-c.pdf, page 1" in \
         new.statusBar().currentMessage()
+    from desktop.help.about import AboutDialog
+    about = AboutDialog(new)
+    qtbot.addWidget(about)
+    from PySide6.QtGui import QTextDocument
+    doc = QTextDocument()
+    doc.setHtml(about.data.text())
+    assert "Layout from the organiser's plan hall-c.pdf, page 1, read on" in doc.toPlainText()
     d = new.scene.data
     i = d.by_code["1C09"]
     assert d.rects[i] == pytest.approx((truth["1C09"].x / 4, truth["1C09"].y / 4, 3, 3),
@@ -317,6 +324,20 @@ def test_merge_split_remove_and_scale_in_the_review(window, qtbot, tmp_path):
     assert res.booth_by_code("1D08") is None
     assert any("1D08: code without an outline" in dlg.todo.item(r).text()
                for r in range(dlg.todo.count()))
+
+
+def test_a_hall_over_two_pages_is_reviewed_page_by_page(window, qtbot, tmp_path):
+    from db.planimport.synthetic import make_split_plan
+    make_split_plan().save(tmp_path / "two.pdf")
+    dlg = start(window, qtbot, tmp_path / "two.pdf")
+    assert dlg.page_box.isVisibleTo(dlg) and dlg.page_box.count() == 2
+    on_page = {n: {b.id for b in dlg.res.booths if b.page == n} for n in (1, 2)}
+    assert on_page[1] and on_page[2]
+    shown = set(dlg.view.items_by_ref)
+    assert shown == on_page[dlg.page_no]
+    other = 2 if dlg.page_no == 1 else 1
+    dlg.page_box.setCurrentIndex(dlg.page_box.findData(other))
+    assert dlg.page_no == other and set(dlg.view.items_by_ref) == on_page[other]
 
 
 def test_colour_is_never_the_only_cue():
