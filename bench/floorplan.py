@@ -105,7 +105,8 @@ def pan(view, dx: int, dy: int) -> None:
     view.verticalScrollBar().setValue(view.verticalScrollBar().value() + dy)
 
 
-def measure_program(path: Path, size, samples: int, window: bool = False) -> dict:
+def measure_program(path: Path, size, samples: int, window: bool = False,
+                    underlay: bool = True) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from db.expo import open_expo
@@ -139,6 +140,14 @@ def measure_program(path: Path, size, samples: int, window: bool = False) -> dic
     out["levels"] = len(scene.levels)
     out["booths_on_level"] = len(scene.levels[scene.level].ids)
     view.settle()
+    if scene.underlays:     # an imported plan: its picture under the booths (or not)
+        scene.set_underlay_visible(underlay)
+        end = time.perf_counter() + 10
+        while underlay and not scene.render_state.underlay and time.perf_counter() < end:
+            QApplication.processEvents()
+            time.sleep(0.005)
+        view.settle()
+    out["underlay"] = bool(scene.render_state.underlay)
 
     def pans(n):
         times, settles = [], []
@@ -413,6 +422,8 @@ def main(argv=None) -> int:
                     "(each in its own process)")
     ap.add_argument("--rounds", type=int, default=1,
                     help="with --dpr: processes per ratio, alternating")
+    ap.add_argument("--no-underlay", action="store_true",
+                    help="an imported plan: measure without its picture under the booths")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     size = tuple(int(v) for v in args.size.lower().split("x"))
@@ -431,7 +442,8 @@ def main(argv=None) -> int:
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication([sys.argv[0]])  # noqa: F841
     result = {"expo": str(path), "view": args.size}
-    result.update(measure_program(path, size, args.samples, args.window))
+    result.update(measure_program(path, size, args.samples, args.window,
+                                  underlay=not args.no_underlay))
     if not args.no_reference:
         result.update(measure_reference(path, size, args.ref_samples))
         for k in ("repaint_ms_p50_fit", "repaint_ms_p50_zoom", "zoom_step_ms_p50",

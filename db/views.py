@@ -110,6 +110,7 @@ def exhibitor_view(expo, slug: str) -> ExhibitorView | None:
     links = _links(expo, slug, products)
     shown = products[:SHOWN_PRODUCTS]
     pairs = [("exhibitor", slug)] + [("product", p["slug"]) for p in shown]
+    pairs += [("booth", b) for b in ex["booths"]]     # a booth placed from a plan cites it
     pairs += [("quote", str(q["id"])) for p in people for q in p["quotes"]]
     for ln in links:
         pairs.append(("link", str(ln["id"])))
@@ -191,10 +192,14 @@ def product_view(expo, slug: str) -> ProductView | None:
 
 
 def booth_view(expo, code: str) -> dict | None:
-    """A booth (its row and ``zone_name``), or None if there is no such booth."""
+    """A booth (its row, ``zone_name`` and ``sources``: e.g. the floor plan it was placed
+    from), or None if there is no such booth."""
     rows = expo._rows("SELECT b.*, z.name AS zone_name FROM booths b "
                       "LEFT JOIN zones z ON z.slug = b.zone WHERE b.code = ?", (code,))
-    return rows[0] if rows else None
+    if not rows:
+        return None
+    rows[0]["sources"] = expo.sources_of("booth", code)
+    return rows[0]
 
 
 @dataclass

@@ -28,6 +28,8 @@ from .flowlayout import FlowLayout
 from .floorplan.scene import FloorScene, _mix
 from .floorplan.view import FloorView
 from .i18n import tr
+from .planimport import (attach_placing, layout_badge, layout_text, plan_import_action,
+                         underlay_action)
 from .richtext import TITLE, button_text, date_text, plain, tooltip, warn
 from .selection import Highlight, Reason, Selected, Selection
 from .panels.detail import DetailPanel
@@ -159,9 +161,7 @@ class MainWindow(QMainWindow):
                             " — WeSemiBay Explorer")
         self.resize(1400, 880)
 
-        badge = []
-        if self.meta.get("schematic"):
-            badge.append(tr("Schematic layout"))
+        badge = [b for b in [layout_badge(expo)] if b]      # where the layout came from
         if self.meta.get("synthetic"):
             badge.append(tr("Synthetic data"))
         self.scene = FloorScene(expo, self)
@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
         self.detail.favouriteToggled.connect(lambda *_: self._refresh_stars())
 
         self._add_catalogue()
+        attach_placing(self)            # the tray's "Draw on the floor plan"
         self._build_actions()
         self._refresh_stars()
         status = [plain(self.meta.get("name"), TITLE)]     # data: plain, short, no overrides
@@ -246,6 +247,7 @@ class MainWindow(QMainWindow):
             status.append(tr("opened {date}").format(date=date_text(
                 self.meta["start_date"], (self.meta.get("extra") or {}).get("start_date_precision"))))
         status.append(tr("{n} booths").format(n=len(self.scene.data.codes)))
+        status.append(layout_text(expo, schematic=False))  # "" unless it came from a plan
         self.statusBar().showMessage("  ·  ".join(s for s in status if s))
         if settings is not None:
             geo = settings.value("window/geometry")
@@ -266,6 +268,7 @@ class MainWindow(QMainWindow):
         self.a_import.setShortcut(QKeySequence("Ctrl+I"))
         self.a_import.triggered.connect(lambda: self.import_dialog())
         m_file.addAction(self.a_import)
+        m_file.addAction(plan_import_action(self))      # File ▸ Import floor plan…
         m_file.addSeparator()
         a_quit = QAction(tr("&Quit"), self)
         a_quit.setShortcut(QKeySequence.StandardKey.Quit)
@@ -287,6 +290,8 @@ class MainWindow(QMainWindow):
         self.a_minimap.setShortcut(QKeySequence("Ctrl+M"))
         self.a_minimap.toggled.connect(self.view.set_minimap_visible)
         m_view.addAction(self.a_minimap)
+        self.a_underlay = underlay_action(self)         # View ▸ Plan underlay
+        m_view.addAction(self.a_underlay)
 
         m_view.addSeparator()
         a_policy = self.policy_dock.toggleViewAction()
@@ -492,26 +497,15 @@ class MainWindow(QMainWindow):
 
     def import_dialog(self, files=None, target=None):
         """File > Import…: into this expo, or into a new file when this one is built in."""
-        import os
-        from pathlib import Path
-
         from .panels.import_dialog import ImportDialog
         base = None
         if target is None:
-            path = Path(self.expo.path)
-            builtin = path.name.startswith("builtin-") or not os.access(path, os.W_OK)
-            if builtin:
-                QMessageBox.information(self, tr("Import"), tr(
-                    "The built-in expo is not changed by imports. Choose a new expo file: it "
-                    "will hold the built-in expo plus what you import."))
-                out, _ = QFileDialog.getSaveFileName(
-                    self, tr("New expo file"), str(Path.home() / "my-expo.sqlite"),
-                    tr("Expo files (*.sqlite)"))
-                if not out:
-                    return None
-                target, base = Path(out), path
-            else:
-                target = path
+            chosen = self.import_target(tr("Import"), tr(
+                "The built-in expo is not changed by imports. Choose a new expo file: it "
+                "will hold the built-in expo plus what you import."))
+            if chosen is None:
+                return None
+            target, base = chosen
         dlg = ImportDialog(target, base=base, parent=self, commit=self._commit_import)
         if files:
             dlg.add_files(files)
@@ -521,6 +515,19 @@ class MainWindow(QMainWindow):
         dlg.show()
         self.import_dlg = dlg
         return dlg
+
+    def import_target(self, title: str, why: str):
+        """Where an import writes: (this expo's file, None), or, when this is the built-in
+        (or a read-only) expo, (a new file the user chooses, this file as its base); None
+        when the user backs out."""
+        path = Path(self.expo.path)
+        if not (path.name.startswith("builtin-") or not os.access(path, os.W_OK)):
+            return path, None
+        QMessageBox.information(self, title, why)
+        out, _ = QFileDialog.getSaveFileName(
+            self, tr("New expo file"), str(Path.home() / "my-expo.sqlite"),
+            tr("Expo files (*.sqlite)"))
+        return (Path(out), path) if out else None
 
     def _commit_import(self, prepared):
         try:

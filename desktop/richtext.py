@@ -241,10 +241,10 @@ def product_line_html(product: dict) -> str:
         "The company's product line; not reported as shown at this expo"), PARAGRAPH) + "</div>"
 
 
-def sources_html(sources: list[dict]) -> str:
+def sources_html(sources: list[dict], label: str = "") -> str:
     """A record's sources as the panels show them under it: publisher, title, date (at
     its precision), citations, licence and address (as text to copy, never a link that
-    fetches)."""
+    fetches); ``label`` (plain text) names the record first ("Booth 1C09")."""
     if not sources:
         return f'<div class="src">{esc(tr("No source recorded."))}</div>'
     items = []
@@ -259,7 +259,8 @@ def sources_html(sources: list[dict]) -> str:
         if s.get("url"):
             bits.append(f"<span class='url'>{esc(s['url'])}</span>")
         items.append(" · ".join(b for b in bits if b))
-    return ('<div class="src">' + esc(tr("Sources")) + ": " + "<br>".join(
+    return ('<div class="src">' + (esc(label) + " · " if label else "") + esc(tr("Sources"))
+            + ": " + "<br>".join(
         f"[{i + 1}] {t}" for i, t in enumerate(items)) + "</div>")
 
 

@@ -365,6 +365,23 @@ class PlanImport:
         self.booths.append(b)
         return b
 
+    def name_box(self, box_id: int, code: str) -> FoundBooth:
+        """Give an empty outline a booth code (typed in the review): paired with the loose
+        code of that text on its page when there is one (``assign``), else the outline
+        becomes a confirmed booth with that code."""
+        bx = self.item(box_id)
+        if not isinstance(bx, FoundBox):
+            raise EditError(f"id {box_id} is not an empty outline")
+        c = clean_code(code)
+        loose = next((u for u in self.unmatched_codes if u.code == c and u.page == bx.page),
+                     None)
+        if loose is not None:
+            return self.assign(loose.id, bx.id)
+        b = self.draw(bx.page, bx.box, c)           # checks that the code is free
+        self.unmatched_boxes.remove(bx)
+        b.how = "confirmed"
+        return b
+
     def unassign(self, booth_id: int) -> tuple[FoundCode, FoundBox]:
         """Take a booth apart: its code and its outline go back to the leftovers."""
         b = self.item(booth_id)
@@ -599,11 +616,13 @@ class PlanImport:
         raise EditError(f"no hall {slug!r} in this import")
 
     # -------------------------------------------------------------- accept
-    def accept(self, expo_path: str | Path, *, underlay: bool = True, progress=None) -> dict:
-        """Write the halls and booths into ``expo_path`` (made if missing): all or nothing.
-        Raises DataError (one line) while ``needs_review()`` is not empty."""
+    def accept(self, expo_path: str | Path, *, underlay: bool = True, progress=None,
+               base: str | Path | None = None) -> dict:
+        """Write the halls and booths into ``expo_path`` (made if missing, as a copy of
+        ``base`` when given): all or nothing. Raises DataError (one line) while
+        ``needs_review()`` is not empty."""
         from .write import write_plan
-        return write_plan(self, expo_path, underlay=underlay, progress=progress)
+        return write_plan(self, expo_path, underlay=underlay, progress=progress, base=base)
 
 
 def _dist_to_rect(x, y, h) -> float:

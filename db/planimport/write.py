@@ -36,9 +36,11 @@ PLACED_BY_HAND = "placed-by-hand"
 _OURS = f"(source LIKE 'plan-%' OR source = '{PLACED_BY_HAND}')"
 
 
-def rewrite_expo(target: str | os.PathLike, work: Callable[[sqlite3.Connection], T]) -> T:
+def rewrite_expo(target: str | os.PathLike, work: Callable[[sqlite3.Connection], T], *,
+                 base: str | os.PathLike | None = None) -> T:
     """Run ``work(conn)`` inside one transaction on a checked temporary copy of the expo
-    file (made if missing) and put the copy in place of the file; all or nothing.
+    file (made if missing: empty, or a copy of ``base``, e.g. the built-in expo) and put
+    the copy in place of the file; all or nothing.
 
     The copy is the import's (``db.importing.swap``): it replaces the file through
     ``db.fileops.replace`` (atomic, through symlinks, the file's mode kept, the old WAL never
@@ -48,7 +50,7 @@ def rewrite_expo(target: str | os.PathLike, work: Callable[[sqlite3.Connection],
     target = Path(target)
     swap = conn = None
     try:
-        swap, conn = open_copy(target, "plan", read_only_fix="write into a copy")
+        swap, conn = open_copy(target, "plan", base=base, read_only_fix="write into a copy")
         conn.execute("BEGIN IMMEDIATE")
         result = work(conn)
         missing = missing_reference(conn)
@@ -148,8 +150,9 @@ def _underlays(res, halls_by_page: dict[int, str], progress) -> list[tuple[bytes
 
 
 # --------------------------------------------------------------------- API
-def write_plan(res, expo_path, *, underlay: bool = True, progress=None) -> dict:
-    """Write ``res`` (a reviewed ``PlanImport``) into ``expo_path``: all or nothing."""
+def write_plan(res, expo_path, *, underlay: bool = True, progress=None, base=None) -> dict:
+    """Write ``res`` (a reviewed ``PlanImport``) into ``expo_path``: all or nothing (a new
+    ``expo_path`` starts as a copy of ``base`` when one is given)."""
     progress = progress or (lambda f, m: None)
     problems = res.needs_review()
     if problems:
@@ -254,7 +257,7 @@ def write_plan(res, expo_path, *, underlay: bool = True, progress=None) -> dict:
                 "not_in_list": sum(1 for r in rows if listed and r[0] not in listed),
                 "underlays": len(unders), "source": src_id}
 
-    out = rewrite_expo(target, work)
+    out = rewrite_expo(target, work, base=base)
     progress(1.0, "done")
     return out
 

@@ -13,9 +13,9 @@ import math
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QRegion
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem
 
@@ -108,6 +108,7 @@ class Level:
         self._index_lock = threading.Lock()
         self._order: list[int] | None = None
         self._pos: dict[int, int] | None = None
+        self.underlays: list = []      # the plan's pictures on this level (``underlay``)
         bounds = QRectF()
         for h in halls:
             bounds = bounds.united(QRectF(h["x"], h["y"], h["w"], h["h"]))
@@ -518,9 +519,14 @@ class OverlayItem(QGraphicsItem):
             painter.drawRect(QRectF(x - 0.3, y - 0.3, w + 0.6, h + 0.6))
 
 
+class _UnderlayBridge(QObject):
+    prepared = Signal()             # emitted in the tile worker, delivered on the UI thread
+
+
 class FloorScene(QGraphicsScene):
     levelChanged = Signal(int)
     tilesChanged = Signal()
+    underlayChanged = Signal(bool)  # the plan's picture shown (True) or not
 
     def __init__(self, expo: Expo, parent=None):
         super().__init__(parent)
@@ -578,6 +584,49 @@ class FloorScene(QGraphicsScene):
         self.addItem(self.overlay)
         self.hall_items: list = []   # kept for callers of the old per-hall design
         theme.on_change(self.follow_theme)
+        self._init_underlays(expo, halls)
+
+    # ------------------------------------------------------------- underlay
+    def _init_underlays(self, expo: Expo, halls: list[dict]) -> None:
+        """The plan's pictures (an expo whose layout came from a plan): decoded by the tile
+        worker when idle, then shown under the booths while ``underlay_on``."""
+        from .underlay import load_underlays
+        self.underlays = load_underlays(expo)
+        self.underlay_on = bool(self.underlays)
+        self._underlay_bridge = _UnderlayBridge()
+        self._underlay_bridge.prepared.connect(self._underlays_prepared,
+                                               Qt.ConnectionType.QueuedConnection)
+        for u in self.underlays:
+            self.levels.get(self.hall_level.get(u.hall, self.level), self.levels[self.level]) \
+                .underlays.append(u)
+        if self.underlays:
+            bridge = self._underlay_bridge
+
+            def prepare(underlays=list(self.underlays)):
+                for u in underlays:
+                    u.prepare()
+                bridge.prepared.emit()
+            self.tiles.when_idle(prepare)
+
+    def underlay_ready(self) -> bool:
+        return any(u.ready for u in self.underlays)
+
+    def _underlays_prepared(self) -> None:
+        self._show_underlay()
+
+    def set_underlay_visible(self, on: bool) -> None:
+        """View ▸ Plan underlay: the plan's picture under the booths, or not."""
+        self.underlay_on = bool(on)
+        self._show_underlay()
+
+    def _show_underlay(self) -> None:
+        want = self.underlay_on and self.underlay_ready()
+        if want != self.render_state.underlay:
+            self.render_state = replace(self.render_state,
+                                        version=self.render_state.version + 1, underlay=want)
+            self.plan.update()
+            self.tilesChanged.emit()
+        self.underlayChanged.emit(want)
 
     def close(self) -> None:
         self.tiles.stop()
@@ -597,9 +646,7 @@ class FloorScene(QGraphicsScene):
         self._layers.clear()                  # no preview from tiles of the old colours
         self.labels._boxes.clear()
         self.setBackgroundBrush(colors.plan_bg)
-        self.render_state = RenderState(self.render_state.version + 1,
-                                        self.render_state.highlight,
-                                        self.render_state.hidden_zones)
+        self.render_state = replace(self.render_state, version=self.render_state.version + 1)
         self.update()
         for view in self.views():
             view.viewport().update()
@@ -684,10 +731,10 @@ class FloorScene(QGraphicsScene):
 
     def _new_state(self) -> None:
         d = self.data
-        self.render_state = RenderState(
-            self.render_state.version + 1,
-            None if d.highlight is None else frozenset(d.highlight),
-            frozenset(d.hidden_zones))
+        self.render_state = replace(
+            self.render_state, version=self.render_state.version + 1,
+            highlight=None if d.highlight is None else frozenset(d.highlight),
+            hidden_zones=frozenset(d.hidden_zones))
         # A single change (a search, a topic) is drawn right away; a quick series of
         # changes (typing) is drawn in the background while the old tiles show.
         now = time.perf_counter()

@@ -81,6 +81,7 @@ class RenderState:
     version: int = 0
     highlight: frozenset | None = None
     hidden_zones: frozenset = frozenset()
+    underlay: bool = False          # the plan's picture under the booths (``underlay``)
 
 
 class Palette:
@@ -267,6 +268,10 @@ def render_region(painter: QPainter, level, data, palette: Palette, scale: float
         if hall["x"] < x1 and hall["x"] + hall["w"] > x0 and hall["y"] < y1 \
                 and hall["y"] + hall["h"] > y0:
             painter.drawRect(QRectF(hall["x"], hall["y"], hall["w"], hall["h"]))
+    if state.underlay:
+        px_per_m = scale * paint_ratio(painter)
+        for u in getattr(level, "underlays", ()):
+            u.paint(painter, x0, y0, x1, y1, px_per_m, colors.dark)
     if not level.ids:
         painter.setTransform(base)
         return

@@ -165,6 +165,8 @@ class AboutDialog(HelpDialog):
             lines.append(tr("Sources: {n}.").format(n=summary.sources))
         lines.append(tr("{menu} lists every source with the records that cite it.").format(
             menu=menu_path(tr("&View"), tr("S&ources"))))
+        from ..planimport import layout_text       # where the floor layout came from
+        lines += [t for t in [layout_text(expo)] if t]
         name = esc(meta.get("name") or expo.path.stem, TITLE)
         text = "<br>".join([esc(tr("Expo: {name}"), PARAGRAPH).format(name=f"<b>{name}</b>")]
                            + [esc(line, PARAGRAPH) for line in lines])

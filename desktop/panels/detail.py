@@ -251,6 +251,10 @@ class DetailPanel(QWidget):
             body += f"<p>{esc_text(ex['summary'])}</p>"
             body += confidence_html(view.confidence_of("exhibitor", slug))
         body += sources_html(view.sources_of("exhibitor", slug))
+        for code in ex["booths"]:       # where a booth's place came from (e.g. the plan)
+            if view.sources_of("booth", code):
+                body += sources_html(view.sources_of("booth", code),
+                                     tr("Booth {code}").format(code=code))
         body += self._people_html(view)
         self.info.setHtml(STYLE + body)
         self.products.setHtml(STYLE + self._products_html(view))
@@ -272,6 +276,8 @@ class DetailPanel(QWidget):
             body += f"<p>{esc(tr('Zone'))}: {esc(booth['zone_name'])}</p>"
         body += "<p>" + esc(tr("Other exhibitor: this booth's exhibitor is not named in our "
                                "sources, so it is drawn as a neutral booth.")) + "</p>"
+        if booth.get("sources"):        # where its place came from (e.g. the plan)
+            body += sources_html(booth["sources"])
         self.info.setHtml(STYLE + body)
         self.products.setHtml(STYLE + f"<p class='muted'>{esc(tr('No products recorded.'))}</p>")
         self.policy.setHtml(STYLE + f"<p class='muted'>{esc(tr('No policy links recorded.'))}</p>")
