@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import fileops, images, schema
+from . import csvrows, fileops, images, schema
 from .dates import DateError, parse_date
 from .errors import DataError, describe, is_storage_fault, storage_error
 from .exporters import FORMAT_VERSION, FORMULA_START
@@ -495,8 +495,8 @@ class _Importer:
                 return
             delimiter = sniff_delimiter(first, path.suffix)
             csv.field_size_limit(CSV_CELL_CAP)
-            reader = csv.reader(text, delimiter=delimiter, quotechar='"', doublequote=True,
-                                skipinitialspace=False, strict=False)
+            reader = csvrows.reader(text, delimiter=delimiter, quotechar='"', doublequote=True,
+                                    skipinitialspace=False, strict=False)
             self._read_rows(reader, name, path, raw, size, file_no, n_files, encoding)
         finally:
             raw.close()

@@ -54,6 +54,9 @@ DISTRIBUTIONS: dict[str, str] = {
 }
 FOR_SQLITE_UTILS = ("click", "click-default-group", "pluggy", "python-dateutil", "sqlite-fts4",
                     "tabulate", "tzdata", "pip")
+# Required only where pip picks older releases (python-dateutil 3.x on Python 3.10 needs
+# six): listed when installed.
+WHERE_INSTALLED: dict[str, str] = {"six": "MIT"}
 
 
 def metadata_licence(dist: str) -> str | None:
@@ -122,6 +125,8 @@ def licence_rows() -> list[tuple[str, str, str]]:
         if dist in FOR_SQLITE_UTILS:
             name = tr("{name} (used by sqlite-utils)").format(name=dist)
         rows.append((name, dist_version(dist), licence))
+    rows += [(tr("{name} (used by sqlite-utils)").format(name=dist), dist_version(dist), licence)
+             for dist, licence in WHERE_INSTALLED.items() if dist_version(dist)]
     return rows
 
 
