@@ -87,6 +87,7 @@ def test_spec_bundles_seed_assets_and_metadata_and_drops_unused_qt(monkeypatch):
     assert sources[REPO / "assets"] == "assets"   # db.assets: sys._MEIPASS / "assets"
     assert any(dest.startswith(PROJECT["name"]) for dest in sources.values()), "--version"
     assert a["module_collection_mode"]["db"] == "pyz+py"  # seed_fingerprint hashes db/*.py
+    assert "db.planimport" in a["hiddenimports"]              # and with it pypdfium2 (PDFium)
     excludes = set(a["excludes"])
     assert {"PySide6.QtNetwork", "PySide6.QtQml", "PySide6.QtQuick", "tkinter"} <= excludes
     assert not {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets",
