@@ -42,6 +42,8 @@ from pathlib import Path
 import PIL
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from .assets import PRODUCT_ART
+
 log = logging.getLogger("wesemibay.images")
 # Pillow logs what it finds wrong in a damaged file (e.g. "More samples per pixel than can be
 # decoded") at error level; we report the file ourselves, so without a handler of the
@@ -461,7 +463,6 @@ def store(conn, data: bytes, *, info: Inspected | None = None, credit: str | Non
                                                    info.height, info.mime, credit)).lastrowid
 
 
-PRODUCT_ART = Path(__file__).resolve().parents[1] / "desktop" / "assets" / "products"
 PRODUCT_ART_CREDIT = "Illustration: WeSemiBay Explorer project"
 
 

@@ -1169,6 +1169,20 @@ _lock = threading.Lock()
 _graphs: OrderedDict[tuple, RouteGraph] = OrderedDict()
 _building: dict[tuple, threading.Event] = {}
 _known: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # expo -> (state, key)
+# One reader at a time on a connection that several threads ask through: from Python 3.12
+# on, two threads running the same cached statement on one sqlite3 connection can get each
+# other's rows (or none: "PRAGMA data_version" answered None under load).
+_readers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection -> its lock
+_readers_fallback = threading.Lock()                               # (no weak references)
+
+
+def _reading(expo) -> threading.Lock:
+    conn = expo._conn
+    with _lock:
+        try:
+            return _readers.setdefault(conn, threading.Lock())
+        except TypeError:
+            return _readers_fallback
 
 
 def _data_state(expo) -> tuple[int, int]:
@@ -1192,14 +1206,16 @@ def _remember(expo, state, key) -> None:
 def graph_for(expo) -> RouteGraph:
     """The walkable graph of ``expo``'s floor, built on first use and reused until the
     floor changes (any thread may ask; a floor being built by one is waited for)."""
-    state = _data_state(expo)
+    with _reading(expo):
+        state = _data_state(expo)
     with _lock:
         known = _known.get(expo)
         graph = _graphs.get(known[1]) if known is not None and known[0] == state else None
         if graph is not None:
             _graphs.move_to_end(known[1])
             return graph
-    floor = _read_floor(expo)
+    with _reading(expo):
+        floor = _read_floor(expo)
     key = _floor_key(floor)
     while True:
         with _lock:

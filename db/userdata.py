@@ -399,11 +399,14 @@ class UserData:
         if problem is not None:
             self.readonly_reason += f"; {problem[1]}"
         elif self.path.exists() and self.path.stat().st_size:
+            src = None
             try:
                 src = _connect(self.path, "ro")
                 src.execute("PRAGMA user_version").fetchone()
             except sqlite3.OperationalError:
                 # No -wal/-shm and no right to make them: the file is all there is.
+                if src is not None:
+                    src.close()
                 src = _connect(self.path, "immutable")
             try:
                 problem = _judge(src, self.path)

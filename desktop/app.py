@@ -283,7 +283,7 @@ def report_user_file(user, window=None) -> list[str]:
 def load_translation(app, lang: str) -> None:
     from PySide6.QtCore import QLocale, QTranslator
     QLocale.setDefault(QLocale({"en": "en_GB", "de": "de_DE", "zh": "zh_CN"}[lang]))
-    qm_dir = Path(__file__).with_name("assets") / "translations"
+    from db.assets import TRANSLATIONS as qm_dir
     translator = QTranslator(app)
     if translator.load(f"wesemibay_{lang}", str(qm_dir)):
         app.installTranslator(translator)
@@ -362,8 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName(ORG)
     app.setApplicationVersion(version())
     app.setDesktopFileName("wesemibay-explorer")  # the menu entry the installers add
-    app.setWindowIcon(QIcon(str(Path(__file__).with_name("assets") / "icons" /
-                                "wesemibay-256.png")))
+    from db.assets import ICONS
+    app.setWindowIcon(QIcon(str(ICONS / "wesemibay-256.png")))
     settings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
     lang = args.lang or settings.value("ui/language", "en")
     if lang not in LANGS:

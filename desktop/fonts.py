@@ -1,6 +1,6 @@
 """The program's own Chinese font, for systems that have none.
 
-``desktop/assets/fonts/WeSemiBaySansSC-Regular.otf`` is a subset of Noto Sans CJK SC (SIL
+``assets/fonts/WeSemiBaySansSC-Regular.otf`` is a subset of Noto Sans CJK SC (SIL
 Open Font License; see OFL.txt and README.md beside it, and scripts/subset_cjk_font.py):
 the 8,105 characters of the Table of General Standard Chinese Characters plus every
 character of the built-in data and the Chinese translation.
@@ -17,7 +17,9 @@ from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase
 
-FONT_PATH = Path(__file__).with_name("assets") / "fonts" / "WeSemiBaySansSC-Regular.otf"
+from db.assets import FONTS
+
+FONT_PATH = FONTS / "WeSemiBaySansSC-Regular.otf"
 FAMILY = "WeSemiBay Sans SC"
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
-ICONS = ROOT / "desktop" / "assets" / "icons"
+sys.path.insert(0, str(ROOT))
+from db.assets import DESKTOP_ENTRY, ICONS  # noqa: E402  (the one asset lookup)
+
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 EXE = "wesemibay"
 APP_NAME = "WeSemiBay Explorer"
@@ -242,7 +244,7 @@ def stage_deb(bundle: Path, root: Path, meta: dict, arch: str | None = None) -> 
     (bindir / EXE).chmod(0o755)
     apps = root / "usr" / "share" / "applications"
     apps.mkdir(parents=True)
-    shutil.copy2(HERE / "linux" / f"{meta['name']}.desktop", apps / f"{meta['name']}.desktop")
+    shutil.copy2(DESKTOP_ENTRY, apps / f"{meta['name']}.desktop")
     for n in ICON_SIZES:
         d = root / "usr" / "share" / "icons" / "hicolor" / f"{n}x{n}" / "apps"
         d.mkdir(parents=True)
@@ -255,8 +257,8 @@ def stage_deb(bundle: Path, root: Path, meta: dict, arch: str | None = None) -> 
         "Advanced Semiconductor Supply Chain Dataset is CC BY-NC 4.0 (Emerging Technology "
         "Observatory, CSET).\nThe bundle carries Qt 6 and PySide6 (LGPLv3) and Python "
         "(PSF licence) unmodified.\nChinese font: WeSemiBay Sans SC, a subset of Noto Sans "
-        "CJK SC, SIL Open Font License 1.1: /opt/wesemibay-explorer/_internal/desktop/"
-        "assets/fonts/OFL.txt.\n", encoding="utf-8")
+        "CJK SC, SIL Open Font License 1.1: /opt/wesemibay-explorer/_internal/assets/"
+        "fonts/OFL.txt.\n", encoding="utf-8")
     for p in [root, *root.rglob("*")]:   # regular permissions whatever the umask was
         if p.is_symlink():
             continue

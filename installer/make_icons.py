@@ -1,6 +1,6 @@
 """Draw the application icon (a floor plan with one lit booth) with Pillow.
 
-Writes ``desktop/assets/icons/wesemibay-<N>.png`` for N in 16..512, plus
+Writes ``assets/icons/wesemibay-<N>.png`` for N in 16..512, plus
 ``wesemibay.ico`` (Windows) and ``wesemibay.icns`` (macOS). The output is
 committed; run this again only after changing the drawing:
 
@@ -13,7 +13,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-ICON_DIR = Path(__file__).resolve().parents[1] / "desktop" / "assets" / "icons"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from db.assets import ICONS as ICON_DIR  # noqa: E402  (the one asset lookup)
+
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 NAVY = (31, 58, 95, 255)
 BOOTH = (220, 230, 240, 255)

@@ -75,7 +75,8 @@ def run_program(cmd: list[str], tmp: Path, prefix: list[str]) -> subprocess.Comp
     env.update(HOME=str(home), XDG_DATA_HOME=str(home / ".local/share"),
                XDG_CONFIG_HOME=str(home / ".config"), XDG_CACHE_HOME=str(home / ".cache"),
                QT_QPA_PLATFORM="offscreen", WESEMIBAY_NO_DIALOGS="1", LANG="C.UTF-8")
-    return subprocess.run(prefix + cmd, capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(prefix + cmd, capture_output=True, text=True, env=env, timeout=120,
+                          cwd=tmp)
 
 
 def png_is_not_blank(path: Path, size: tuple[int, int]) -> tuple[bool, str]:
@@ -202,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"network: {'none (' + ' '.join(prefix) + ')' if prefix else 'not isolated'}")
     if sys.platform.startswith("linux"):
         smoke_symbols(bundle, args.glibc)
+    pdfium = sorted(p.name for p in bundle.glob("_internal/pypdfium2_raw/*pdfium*"))
+    check(bool(pdfium) and (bundle / "_internal" / "assets" / "translations").is_dir(),
+          f"the bundle carries assets/ and PDFium for plan import ({pdfium})")
     smoke_program("bundle", [str(binary)], bundle, meta["version"], prefix)
     if not args.no_deb and sys.platform.startswith("linux"):
         debs = sorted(args.dist.glob(f"{meta['name']}_{meta['version']}_*.deb"))

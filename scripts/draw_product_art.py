@@ -1,6 +1,6 @@
 """Draw the built-in expo's product pictures: our own flat illustrations of each tool type.
 
-    python scripts/draw_product_art.py [--out desktop/assets/products]
+    python scripts/draw_product_art.py [--out assets/products]
 
 Nothing is taken from the web: every picture is drawn here with Pillow from
 simple shapes (a tool cabinet, its process chamber, the wafer and what the
@@ -11,9 +11,13 @@ always draws the same pictures.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from db.assets import PRODUCT_ART  # noqa: E402  (the one asset lookup)
 
 W, H = 640, 480
 S = 2  # supersampling
@@ -157,8 +161,7 @@ def draw(tool: str) -> Image.Image:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "desktop" /
-                                         "assets" / "products"))
+    ap.add_argument("--out", default=str(PRODUCT_ART))
     args = ap.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

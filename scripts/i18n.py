@@ -2,7 +2,7 @@
 
 Every user-facing string in ``desktop/`` goes through ``desktop.i18n.tr("…")``. This script
 finds those literals with Python's ``ast`` (so it needs no Qt tool to read Python), keeps one
-JSON catalogue per language in ``desktop/assets/translations/<lang>.json`` (source -> text,
+JSON catalogue per language in ``assets/translations/<lang>.json`` (source -> text,
 easy to review and edit), writes Qt's ``.ts`` files from them and compiles ``.qm`` files with
 ``pyside6-lrelease``.
 
@@ -21,8 +21,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from db.assets import TRANSLATIONS as OUT  # noqa: E402  (the one asset lookup)
+
 SRC = ROOT / "desktop"
-OUT = SRC / "assets" / "translations"
 LANGS = {"de": "de_DE", "zh": "zh_CN"}
 CONTEXT = "WeSemiBay"
 # Strings passed to tr() through a variable (labels kept in tables); keep in step with

@@ -1,10 +1,10 @@
 """Make the program's Chinese font: a subset of Noto Sans CJK SC (SIL Open Font License 1.1).
 
     pip install "fonttools>=4.47,<5"
-    python scripts/subset_cjk_font.py            # writes desktop/assets/fonts/
+    python scripts/subset_cjk_font.py            # writes assets/fonts/
     python scripts/subset_cjk_font.py --check    # exit 1 if a character of the data is missing
 
-The result is committed (desktop/assets/fonts/: the font, OFL.txt, README.md), so the
+The result is committed (assets/fonts/: the font, OFL.txt, README.md), so the
 program from source, the wheel and every installer carry the same file; run this again when
 the seed data or the Chinese translation gain characters (a test fails when they do).
 
@@ -16,7 +16,7 @@ the signed indexes; no root needed), or given with ``--ttc``/``--unihan``:
   (通用规范汉字表, State Council of the PRC, 2013): exactly 8,105 characters.
 
 Kept: those 8,105 characters; every character of the built-in data (``db/seed/``) and of
-the interface translations (``desktop/assets/translations/*.json``); ASCII, Latin-1,
+the interface translations (``assets/translations/*.json``); ASCII, Latin-1,
 Latin Extended-A, general punctuation, CJK symbols and punctuation, full-width forms.
 Renamed "WeSemiBay Sans SC" (a modified version under the OFL should not pass for the
 original); the copyright and licence fields are kept, OFL.txt is written beside it.
@@ -36,7 +36,9 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "desktop" / "assets" / "fonts"
+sys.path.insert(0, str(ROOT))
+from db.assets import FONTS as OUT, TRANSLATIONS  # noqa: E402  (the one asset lookup)
+
 FONT_FILE = "WeSemiBaySansSC-Regular.otf"
 FAMILY = "WeSemiBay Sans SC"
 SOURCE_FACE = "Noto Sans CJK SC"
@@ -50,7 +52,7 @@ def data_text_files() -> list[Path]:
     """The files whose characters the font must cover: built-in data, translations."""
     seed = ROOT / "db" / "seed"
     files = sorted(seed.rglob("*.json")) + sorted(seed.rglob("*.csv"))
-    files += sorted((ROOT / "desktop" / "assets" / "translations").glob("*.json"))
+    files += sorted(TRANSLATIONS.glob("*.json"))
     return files
 
 

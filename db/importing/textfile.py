@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator
 
-from .. import fileops
+from .. import csvrows, fileops
 from .report import Problems
 
 # The csv module's own cap on a cell (its default, 131,072, would make a long cell look like
@@ -182,7 +182,7 @@ def open_csv(path: Path, encoding: str | None, problems: Problems) -> CsvFile | 
             raw.close()
             return None
         csv.field_size_limit(CSV_CELL_CAP)
-        reader = csv.reader(text, delimiter=sniff_delimiter(first, path.suffix), quotechar='"',
+        reader = csvrows.reader(text, delimiter=sniff_delimiter(first, path.suffix), quotechar='"',
                             doublequote=True, skipinitialspace=False, strict=False)
     except BaseException:
         raw.close()

@@ -4,7 +4,7 @@ The licences list what the program ships with, each as its own package metadata 
 (``DISTRIBUTIONS``; ``tests/gui/test_help.py`` compares every entry with the installed
 metadata and checks that the list covers every package the program requires, so it cannot
 drift), the data that comes with it (the ETO subset's CC BY-NC 4.0, the product pictures),
-and the fonts found in ``desktop/assets/fonts`` when the box opens, with the licence file
+and the fonts found in ``assets/fonts`` when the box opens, with the licence file
 beside them.
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import (QApplication, QDialogButtonBox, QHBoxLayout, QLabel, QMainWindow,
                                QPushButton, QTextBrowser, QVBoxLayout)
 
+from db.assets import FONTS
 from db.dates import format_date
 from db.summary import expo_summary
 from db.supply import ETO_LICENCE
@@ -29,8 +30,6 @@ from ..richtext import PARAGRAPH, TITLE, esc
 from . import HelpDialog, fit_size, heading, menu_path, show_dialog, ui_locale
 
 PROGRAM_LICENCE = "MIT"
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
-FONTS = ASSETS / "fonts"
 FONT_FILES = ("*.otf", "*.ttf", "*.ttc", "*.woff", "*.woff2")
 LICENCE_FILES = ("OFL*", "LICEN[CS]E*", "COPYING*")
 
@@ -55,6 +54,9 @@ DISTRIBUTIONS: dict[str, str] = {
 }
 FOR_SQLITE_UTILS = ("click", "click-default-group", "pluggy", "python-dateutil", "sqlite-fts4",
                     "tabulate", "tzdata", "pip")
+# Required only where pip picks older releases (python-dateutil 3.x on Python 3.10 needs
+# six): listed when installed.
+WHERE_INSTALLED: dict[str, str] = {"six": "MIT"}
 
 
 def metadata_licence(dist: str) -> str | None:
@@ -123,6 +125,8 @@ def licence_rows() -> list[tuple[str, str, str]]:
         if dist in FOR_SQLITE_UTILS:
             name = tr("{name} (used by sqlite-utils)").format(name=dist)
         rows.append((name, dist_version(dist), licence))
+    rows += [(tr("{name} (used by sqlite-utils)").format(name=dist), dist_version(dist), licence)
+             for dist, licence in WHERE_INSTALLED.items() if dist_version(dist)]
     return rows
 
 

@@ -4,7 +4,7 @@
 ; By hand, after `pyinstaller --noconfirm build.spec`, from the repository root:
 ;   iscc /DAppVersion=0.1.0 installer\windows\wesemibay.iss
 ; The bundle (the same build.spec as Linux and macOS) carries the seed data, the assets and
-; the Chinese font (desktop\assets\fonts, with its OFL.txt); this script installs it whole.
+; the Chinese font (assets\fonts, with its OFL.txt); this script installs it whole.
 ; Not built or tested on Windows yet (docs/packaging.md).
 ; The program goes to Program Files (or the user's own programs folder when installed
 ; without administrator rights); notes, favourites and settings live in %APPDATA%\wesemibay-explorer
@@ -38,7 +38,7 @@ ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 OutputDir={#OutputDir}
 OutputBaseFilename=WeSemiBay-Explorer-{#AppVersion}-setup
-SetupIconFile=..\..\desktop\assets\icons\wesemibay.ico
+SetupIconFile=..\..\assets\icons\wesemibay.ico
 UninstallDisplayIcon={app}\{#AppExe}
 Compression=lzma2/max
 SolidCompression=yes

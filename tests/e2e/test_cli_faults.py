@@ -3,6 +3,7 @@ environment that fails, ends with one line on stderr and exit code 1, as a user 
 (issue 10: points 2, 6, 7, 8, 14 and the CLI)."""
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import re
@@ -181,7 +182,8 @@ def test_import_next_to_a_leftover_wal_then_check(cli_expo, tmp_path):
     for suffix in ("", "-wal", "-shm"):              # as a crashed program leaves them
         shutil.copyfile(f"{src}{suffix}", f"{expo}{suffix}")
     conn.close()
-    before = sqlite3.connect(cli_expo).execute("SELECT count(*) FROM exhibitors").fetchone()[0]
+    with contextlib.closing(sqlite3.connect(cli_expo)) as c:
+        before = c.execute("SELECT count(*) FROM exhibitors").fetchone()[0]
     proc = run_db("import", MESSY, "--expo", expo, "--json")
     assert proc.returncode == 0, proc.stderr
     added = json.loads(proc.stdout)["added"]["exhibitor"]

@@ -20,7 +20,7 @@ from PIL import Image
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-ICONS = REPO / "desktop" / "assets" / "icons"
+ICONS = REPO / "assets" / "icons"
 
 
 def load_installer_build():
@@ -84,9 +84,10 @@ def test_spec_bundles_seed_assets_and_metadata_and_drops_unused_qt(monkeypatch):
     a = run_spec(monkeypatch)["Analysis"].kwargs
     sources = {Path(src): dest for src, dest in a["datas"]}
     assert sources[REPO / "db" / "seed"] == "db/seed"
-    assert sources[REPO / "desktop" / "assets"] == "desktop/assets"
+    assert sources[REPO / "assets"] == "assets"   # db.assets: sys._MEIPASS / "assets"
     assert any(dest.startswith(PROJECT["name"]) for dest in sources.values()), "--version"
     assert a["module_collection_mode"]["db"] == "pyz+py"  # seed_fingerprint hashes db/*.py
+    assert "db.planimport" in a["hiddenimports"]              # and with it pypdfium2 (PDFium)
     excludes = set(a["excludes"])
     assert {"PySide6.QtNetwork", "PySide6.QtQml", "PySide6.QtQuick", "tkinter"} <= excludes
     assert not {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets",
@@ -134,7 +135,7 @@ def test_spec_drops_unused_plugins_and_the_libraries_only_they_need(monkeypatch)
 
 
 def test_spec_keeps_our_translations_and_only_qts_for_the_interface_languages(monkeypatch):
-    ours = "desktop/assets/translations"
+    ours = "assets/translations"
     qm = [f"{ours}/wesemibay_zh.qm", f"{ours}/wesemibay_de.qm",
           "PySide6/Qt/translations/qtbase_de.qm", "PySide6/Qt/translations/qtbase_zh_CN.qm",
           "PySide6/Qt/translations/qtbase_fr.qm", "PySide6/Qt/translations/qt_help_de.qm",
@@ -158,13 +159,13 @@ def test_icons_in_every_size_and_for_windows_and_macos():
 def test_desktop_entry_starts_the_launcher_with_the_installed_icon():
     cp = configparser.ConfigParser(interpolation=None)
     cp.optionxform = str
-    assert cp.read(REPO / "installer" / "linux" / f"{PROJECT['name']}.desktop", encoding="utf-8")
+    assert cp.read(REPO / "assets" / f"{PROJECT['name']}.desktop", encoding="utf-8")
     entry = cp["Desktop Entry"]
     assert entry["Type"] == "Application" and entry["Exec"] == "wesemibay"
     assert entry["Icon"] == PROJECT["name"] and entry["Terminal"] == "false"
     assert entry["Name"] == "WeSemiBay Explorer" and entry["Categories"].endswith(";")
     if shutil.which("desktop-file-validate"):
-        proc = subprocess.run(["desktop-file-validate", str(REPO / "installer" / "linux" /
+        proc = subprocess.run(["desktop-file-validate", str(REPO / "assets" /
                                                             f"{PROJECT['name']}.desktop")],
                               capture_output=True, text=True)
         assert proc.returncode == 0, proc.stdout

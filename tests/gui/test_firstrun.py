@@ -428,7 +428,15 @@ def test_licences_are_the_packages_own_and_cover_every_requirement():
     from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name
     for dist, licence in about.DISTRIBUTIONS.items():
-        assert about.metadata_licence(dist) == licence, dist
+        declared = about.metadata_licence(dist)
+        if sys.version_info[:2] == (3, 11):
+            # The list stands in for the metadata in the frozen build, whose Python is 3.11:
+            # there it must be exactly what the packages declare.
+            assert declared == licence, dist
+        else:
+            # On other Pythons pip may pick other releases (python-dateutil 3.x on 3.10,
+            # since 4.0 needs 3.11), whose metadata words the same licence otherwise.
+            assert declared, dist
     needed, todo = set(), ["wesemibay-explorer"]
     while todo:
         for text in requires(todo.pop()) or []:
@@ -439,7 +447,14 @@ def test_licences_are_the_packages_own_and_cover_every_requirement():
             if name not in needed:
                 needed.add(name)
                 todo.append(req.name)
-    assert needed == {canonicalize_name(d) for d in about.DISTRIBUTIONS}
+    listed = {canonicalize_name(d) for d in about.DISTRIBUTIONS}
+    sometimes = {canonicalize_name(d) for d in about.WHERE_INSTALLED}
+    assert listed <= needed <= listed | sometimes
+    for dist, licence in about.WHERE_INSTALLED.items():
+        assert about.metadata_licence(dist) in (None, licence), dist
+        if canonicalize_name(dist) in needed:     # then the About box lists it
+            assert (f"{dist} (used by sqlite-utils)", about.dist_version(dist), licence) \
+                in about.licence_rows(), dist
 
 
 def test_bundled_fonts_are_listed_with_the_licence_beside_them(tmp_path):

@@ -1,4 +1,4 @@
-"""The bundled Chinese font (desktop/fonts.py, desktop/assets/fonts/).
+"""The bundled Chinese font (desktop/fonts.py, assets/fonts/).
 
 Registration changes Qt's font database for the whole process, so the registration tests
 run in a child process, with fontconfig pointed at a configuration of our choosing.

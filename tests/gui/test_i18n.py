@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QTranslator
 
 ROOT = Path(__file__).resolve().parents[2]
-QM = ROOT / "desktop" / "assets" / "translations"
+QM = ROOT / "assets" / "translations"
 
 
 def test_catalogues_cover_every_string():

@@ -2,6 +2,7 @@
 versions 1 and 2 upgrade to it; the cached built-in expo is rebuilt; ``db.dates`` formats."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -23,7 +24,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 def test_old_files_upgrade_to_v3_with_dates_at_their_precision(tmp_path, name, version):
     path = tmp_path / name
     shutil.copyfile(FIXTURES / name, path)
-    with sqlite3.connect(path) as c:
+    with contextlib.closing(sqlite3.connect(path)) as c:
         assert c.execute("PRAGMA user_version").fetchone()[0] == version
         before = c.execute("SELECT slug, date, date_precision FROM events ORDER BY slug").fetchall()
         n_sources = c.execute("SELECT count(*) FROM sources").fetchone()[0]

@@ -140,7 +140,7 @@ def _copy_tree(tmp_path: Path) -> Path:
     root = tmp_path / "tree"
     for part in ("db", "desktop"):
         shutil.copytree(ROOT / part, root / part,
-                        ignore=shutil.ignore_patterns("__pycache__", "assets", "seed"))
+                        ignore=shutil.ignore_patterns("__pycache__", "seed"))
     return root
 
 
