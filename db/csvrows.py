@@ -43,6 +43,9 @@ class _NulReader:
     """Python 3.10: the rows of ``csv.reader`` over escaped lines, cells unescaped."""
 
     def __init__(self, lines: Iterable[str], fmt: dict):
+        # Keep the lines (an open text file) alive as long as the reader: the generator drops
+        # them at the end of the file, and a text file freed before its owner closes it warns.
+        self._lines = lines
         self._reader = csv.reader(_escape(lines), **fmt)
 
     def __iter__(self) -> _NulReader:
