@@ -237,6 +237,8 @@ class MainWindow(QMainWindow):
         self.detail.favouriteToggled.connect(lambda *_: self._refresh_stars())
 
         self._add_catalogue()
+        from .screening_view import ScreeningController   # the screening list (issue 13)
+        self.screening = ScreeningController(self)
         self._build_actions()
         self._refresh_stars()
         status = [plain(self.meta.get("name"), TITLE)]     # data: plain, short, no overrides
@@ -266,6 +268,7 @@ class MainWindow(QMainWindow):
         self.a_import.setShortcut(QKeySequence("Ctrl+I"))
         self.a_import.triggered.connect(lambda: self.import_dialog())
         m_file.addAction(self.a_import)
+        m_file.addAction(self.screening.load_action)
         m_file.addSeparator()
         a_quit = QAction(tr("&Quit"), self)
         a_quit.setShortcut(QKeySequence.StandardKey.Quit)
@@ -287,6 +290,7 @@ class MainWindow(QMainWindow):
         self.a_minimap.setShortcut(QKeySequence("Ctrl+M"))
         self.a_minimap.toggled.connect(self.view.set_minimap_visible)
         m_view.addAction(self.a_minimap)
+        m_view.addAction(self.screening.marks_action)
 
         m_view.addSeparator()
         a_policy = self.policy_dock.toggleViewAction()
