@@ -88,15 +88,31 @@ def basis_text(info: dict) -> str:
               "the day the list was made")
 
 
-def kind_text(kind: str, score: float) -> str:
-    """How a name matched: the kinds of ``db.screening.names``."""
+def kind_text(kind: str, score: float, entry_field: str = "alt_names") -> str:
+    """How a name matched: the kinds of ``db.screening.names`` (an alias found in the
+    entry's own name is its short name in parentheses: "… Corporation (SMIC)")."""
     if kind == "exact":
         return tr("the entry's name")
     if kind == "alias":
-        return tr("one of the entry's other names")
+        return tr("the short name in the entry's name") if entry_field == "name" \
+            else tr("one of the entry's other names")
     if kind == "normalised":
         return tr("the entry's name once legal forms and punctuation are set aside")
     return tr("similar distinctive words, score {score}: check").format(score=f"{score:.2f}")
+
+
+def matched_text(m: dict, most: int = 3) -> str:
+    """How the exhibitor's names matched an entry: each pair of names once, strongest first."""
+    seen, out = set(), []
+    for p in m["matched_on"]:
+        key = (p["exhibitor_text"], p["entry_text"])
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(tr("“{ours}” matches “{theirs}”, {how}").format(
+            ours=plain(p["exhibitor_text"]), theirs=plain(p["entry_text"]),
+            how=kind_text(p["kind"], p["score"], p.get("entry_field", "alt_names"))))
+    return "; ".join(out[:most])
 
 
 def caveat() -> str:
@@ -107,8 +123,8 @@ def caveat() -> str:
 
 def where_text() -> str:
     return tr("The program never downloads the list. Get consolidated.json (it says when it "
-              "was made) or consolidated.csv from {url} and load it with File ▸ Load "
-              "screening list….").format(url=OFFICIAL_PAGE)
+              "was made) or consolidated.csv from {url} and choose it below.").format(
+        url=OFFICIAL_PAGE)
 
 
 def copy_text(info: dict) -> str:

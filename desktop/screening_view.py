@@ -28,7 +28,7 @@ from .i18n import tr
 from .richtext import (LABEL, PARAGRAPH, TEXT, attr, date_text, esc, plain, plain_label,
                        set_plain)
 from .screening import (OFFICIAL_PAGE, ScreeningState, basis_text, bucket, caveat,
-                        column_text, copy_text, entry_status_text, kind_text, list_date,
+                        column_text, copy_text, entry_status_text, list_date, matched_text,
                         status_text, where_text)
 from .selection import Reason
 
@@ -137,6 +137,18 @@ class DetailBadge(QObject):
                     f"“{n}”" for n in _screened_names(view.exhibitor))), PARAGRAPH) + "</p>"
         for i, m in enumerate(res["matches"]):
             out += self._entry_html(i, m, view)
+        linked = {ln["citation"] for m in res["matches"] for ln in m.get("policy_context") or []}
+        unlinked = [c for c in dict.fromkeys(c for m in res["matches"] for c in m["citations"])
+                    if c not in linked]
+        if unlinked:
+            out += "<p class='muted'>" + esc(tr(
+                "No event or topic of this expo cites {cites}; the expo's own policy links "
+                "are under Policy context.").format(cites=", ".join(unlinked)), PARAGRAPH) + "</p>"
+        if view.exhibitor.get("name_zh"):
+            out += "<p class='muted'>" + esc(tr(
+                "The list is written in Latin script: the Chinese name {name} is screened "
+                "only through the Latin names above.").format(name=view.exhibitor["name_zh"]),
+                PARAGRAPH) + "</p>"
         out += "<p class='muted'>" + esc(copy_text(info), PARAGRAPH) + " " + esc(
             tr("Official list: {url} (never fetched by this program; load a newer copy with "
                "File ▸ Load screening list…).").format(url=OFFICIAL_PAGE), PARAGRAPH) + "</p>"
@@ -163,12 +175,7 @@ class DetailBadge(QObject):
             rows.append((tr("Other names in the list"), "; ".join(m["alt_names"])))
         if m.get("countries"):
             rows.append((tr("Countries"), ", ".join(m["countries"])))
-        how = []
-        for p in m["matched_on"][:3]:
-            how.append(tr("“{ours}” matches “{theirs}”, {how}").format(
-                ours=p["exhibitor_text"], theirs=p["entry_text"],
-                how=kind_text(p["kind"], p["score"])))
-        rows.append((tr("Matched"), "; ".join(how)))
+        rows.append((tr("Matched"), matched_text(m)))
         if m.get("list_date") and m["list_date"] != self.state.info["list_date"]:
             rows.append((tr("This list updated"), date_text(m["list_date"], "day")))
         if m.get("source_list_url"):
@@ -185,14 +192,9 @@ class DetailBadge(QObject):
 
     def _policy_html(self, m: dict) -> str:
         """The expo's events and topics that cite the same Federal Register notice."""
-        if not m["citations"]:
-            return ""
         links = m.get("policy_context") or []
         if not links:
-            return "<p class='muted' style='margin:2px 0'>" + esc(tr(
-                "No event or topic of this expo cites {cites}; the expo's own policy links "
-                "are under Policy context.").format(cites=", ".join(m["citations"])),
-                PARAGRAPH) + "</p>"
+            return ""
         out = "<p style='margin:4px 0 2px 0'>" + esc(tr(
             "Policy context (the expo's records citing the same notice):")) + "</p><ul>"
         for ln in links:
@@ -264,7 +266,10 @@ class ReviewDialog(QDialog):
                      tr("Entry: {name} ({list})").format(name=plain(match["entry_name"]),
                                                          list=plain(match["list"])),
                      tr("Federal Register: {cites}").format(
-                         cites=", ".join(match["citations"]) or tr("none given"))):
+                         cites=", ".join(match["citations"]) or tr("none given")),
+                     tr("Matched: {how}").format(how=matched_text(match)),
+                     tr("A possible match is a likeness of names, not a finding: check the "
+                        "address, the parent company or the documents before you decide.")):
             label = plain_label(text, PARAGRAPH)
             label.setWordWrap(True)
             lay.addWidget(label)
@@ -407,7 +412,7 @@ class LoadDialog(QDialog):
     def _show_stored(self) -> None:
         info = self.state.info
         if info is not None:
-            text = tr("Stored now: {copy} Loaded {when}.").format(
+            text = tr("Stored now. {copy} Loaded {when}.").format(
                 copy=copy_text(info), when=date_text((info.get("loaded_at") or "")[:10], "day"))
         elif self.state.error:
             text = tr("The stored list cannot be read: {reason}").format(reason=self.state.error)
@@ -527,6 +532,9 @@ def summary_text(scr, expo_name: str) -> str:
             what = ""
             if ch["fields"]:
                 what = " (" + ", ".join(_field_word(f) for f in ch["fields"]) + ")"
+            else:
+                what = " (" + (tr("match") if (ch["after"] or ch["before"])["status"] == "match"
+                               else tr("possible match")) + ")"
             lines.append(f"  {words[ch['change']]}: {plain(ch['name'])}: "
                          f"{plain(ch['entry_name'], LABEL)} [{ch['list_code'] or ch['list']}]"
                          + what)
@@ -632,10 +640,9 @@ class ScreeningController(QObject):
                 kinds.append(kind)
         self.marks.set_marks(rects, levels, kinds)
         set_plain(self.key, tr(
-            "Hatched, solid outline: on a U.S. screening list (a match, or a possible match "
-            "a reviewer confirmed) — {listed} booths. Dashed outline: possible match to check "
-            "— {possible} booths. Your list of {date}; a lead for a compliance check, not a "
-            "determination.").format(listed=self.marks.counts["listed"],
-                                     possible=self.marks.counts["possible"],
-                                     date=list_date(self.state.info)), PARAGRAPH)
+            "Screening marks, your list of {date}: hatched = on a list ({listed} booths); "
+            "dashed outline = possible match to check ({possible}). Leads for a compliance "
+            "check, not determinations.").format(listed=self.marks.counts["listed"],
+                                                  possible=self.marks.counts["possible"],
+                                                  date=list_date(self.state.info)), PARAGRAPH)
         self.key.show()

@@ -16,24 +16,24 @@ import os
 from ..errors import DataError
 from ..paths import default_data_dir
 from .citations import Citation, citation_strings, clean_licence_text, parse_citations
-from .listfile import DATE_BASIS_TEXT, ParsedList, check_date, read_list
+from .listfile import DATE_BASIS_TEXT, ParsedList, check_date, peek_date, read_list
 from .names import FUZZY_MIN, entry_names, exhibitor_names
 from .policy import citation_records
 from .report import (CAVEAT, DOWNLOADS, OFFICIAL_PAGE, WHERE, csv_rows, entry_text,
                      format_table, list_line, screening_csv_path, section, status_label,
                      stop_cells, summary_lines, write_csv_rows)
 from .decisions import decisions_for, move_decisions, set_decision
-from .screen import (Screening, diff, directory_statuses, load_and_screen, review_of,
+from .screen import (Screening, apply_decisions, diff, directory_statuses, found_by_key, load_and_screen, review_of,
                      screen_expo, screen_rows)
 from .store import DECISIONS, STORE_NAME, ScreeningStore, entry_key
 
 __all__ = [
-    "CAVEAT", "Citation", "DATE_BASIS_TEXT", "DECISIONS", "DOWNLOADS", "FUZZY_MIN",
+    "CAVEAT", "Citation", "apply_decisions", "DATE_BASIS_TEXT", "DECISIONS", "DOWNLOADS", "FUZZY_MIN",
     "OFFICIAL_PAGE", "STORE_NAME", "ParsedList", "Screening", "ScreeningStore", "WHERE",
     "check_date", "citation_records", "citation_strings", "clean_licence_text", "csv_rows",
     "decisions_for", "default_data_dir", "diff", "directory_statuses", "entry_key",
-    "entry_names", "exhibitor_names", "export_section", "entry_text", "format_table",
-    "list_line", "load_and_screen", "move_decisions", "parse_citations", "plan_screening",
+    "entry_names", "exhibitor_names", "export_section", "entry_text", "found_by_key", "format_table",
+    "list_line", "load_and_screen", "move_decisions", "parse_citations", "peek_date", "plan_screening",
     "read_list", "review_of", "screen_expo", "screen_rows", "screening_csv_path", "section",
     "set_decision", "status_label", "stop_cells", "summary_lines", "write_csv_rows",
 ]

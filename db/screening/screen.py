@@ -215,6 +215,17 @@ def review_of(statuses: dict[str, str], exhibitor: str,
     return None
 
 
+def apply_decisions(result: dict, decisions: dict[tuple[str, str], dict]) -> dict:
+    """One exhibitor's result with the reviewers' decisions as they are now (a copy; the
+    matches and the list are as they were screened)."""
+    out = dict(result)
+    out["matches"] = [dict(m, decision=decisions.get((result["exhibitor"], m["entry_key"])))
+                      for m in result["matches"]]
+    out["review"] = review_of({m["entry_key"]: m["status"] for m in out["matches"]},
+                              result["exhibitor"], decisions)
+    return out
+
+
 def directory_statuses(store: ScreeningStore, expo_slug: str, decisions: dict,
                        slugs=None) -> dict[str, tuple[str, str | None]] | None:
     """{exhibitor: (status, review)} from the expo's last screening against the stored

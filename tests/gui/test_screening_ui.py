@@ -86,7 +86,7 @@ def test_load_through_the_menu_says_where_the_list_is_and_how_it_is_dated(
     assert not window.screening.marks_action.isEnabled()       # nothing to mark yet
     path = write_list(tmp_path / "consolidated.csv", OLD)
     dlg = load_through_menu(window, qtbot, monkeypatch, path, stated="2025-01-01")
-    assert f"from {OFFICIAL_PAGE} and load it" in dlg.where.text()
+    assert f"from {OFFICIAL_PAGE} and choose it below." in dlg.where.text()
     assert "never downloads" in dlg.where.text() and "dated" in dlg.where.text()
     assert "does not say when the list was made" in dlg.date_note.text()
     summary = dlg.summary.toPlainText()
@@ -100,7 +100,7 @@ def test_load_through_the_menu_says_where_the_list_is_and_how_it_is_dated(
     info = store_of(window).info()
     assert (info["list_date"], info["date_basis"], info["sha256"]) == (
         "2025-01-01", "stated", sha(path))
-    assert "Stored now: Your copy of the U.S. Consolidated Screening List, dated 1 January " \
+    assert "Stored now. Your copy of the U.S. Consolidated Screening List, dated 1 January " \
            "2025" in dlg.stored.text()
     assert window.screening.marks_action.isEnabled()
 
@@ -302,8 +302,8 @@ def test_plan_marks_booths_of_listed_exhibitors_when_asked(loaded, qtbot):
     assert marks.isVisible() and marks.counts == {"listed": 1, "possible": 1}
     key = window.screening.key
     assert key.isVisibleTo(window)
-    assert key.text().startswith("Hatched, solid outline: on a U.S. screening list") \
-        and "Your list of 1 January 2025" in key.text()
+    assert key.text().startswith("Screening marks, your list of 1 January 2025: hatched = on") \
+        and "dashed outline = possible match to check (1)" in key.text()
     window.scene.set_level(window.scene.booth_level[window.scene.data.by_code[sic]])
     after = {c: _booth_picture(window, c) for c in (sic, hisi, amat)}
     assert after[sic] != before[sic] and after[hisi] != before[hisi]
