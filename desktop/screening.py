@@ -66,7 +66,13 @@ def column_text(status: str, review: str | None) -> str:
 
 def entry_status_text(status: str) -> str:
     """How one matched entry is introduced: a match, or a possible match to check."""
-    return tr("Match") if status == "match" else tr("Possible match: check")
+    return tr("Match") if status == "match" else tr("Possible match, to check")
+
+
+def entry_heading(m: dict) -> str:
+    """One matched entry's heading: "Match — Shenzhen SiCarrier Technologies Co., Ltd."."""
+    return tr("{status} — {entry}").format(status=entry_status_text(m["status"]),
+                                          entry=plain(m["entry_name"]))
 
 
 def bucket(status: str, review: str | None) -> str:
@@ -148,7 +154,7 @@ def entry_line(m: dict) -> str:
         word = tr("confirmed by a reviewer") if dec["decision"] == "confirmed" \
             else tr("cleared by a reviewer")
         bits.append(word + (f" ({plain(dec['note'])})" if dec.get("note") else ""))
-    return f"{entry_status_text(m['status'])}: {plain(m['entry_name'])} ({'; '.join(bits)})"
+    return f"{entry_heading(m)} ({'; '.join(bits)})"
 
 
 def sheet_lines(plan) -> list[tuple[int, str]]:

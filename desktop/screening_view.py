@@ -28,7 +28,7 @@ from .i18n import tr
 from .richtext import (LABEL, PARAGRAPH, TEXT, attr, date_text, esc, plain, plain_label,
                        set_plain)
 from .screening import (OFFICIAL_PAGE, ScreeningState, basis_text, bucket, caveat,
-                        column_text, copy_text, entry_status_text, list_date, matched_text,
+                        column_text, copy_text, entry_heading, list_date, matched_text,
                         status_text, where_text)
 from .selection import Reason
 
@@ -180,7 +180,7 @@ class DetailBadge(QObject):
             rows.append((tr("This list updated"), date_text(m["list_date"], "day")))
         if m.get("source_list_url"):
             rows.append((tr("Source list"), m["source_list_url"]))
-        head = f"{entry_status_text(m['status'])}: {m['entry_name']}"
+        head = entry_heading(m)
         out = f"<p style='margin:8px 0 2px 0'><b>{esc(head, PARAGRAPH)}</b></p>"
         out += "<table cellspacing=2>" + "".join(
             f"<tr><td class='muted'>{esc(k)}</td><td>{esc(v, PARAGRAPH)}</td></tr>"

@@ -68,6 +68,18 @@ def main(argv=None) -> int:
             if until():
                 return
 
+    def whole(browser, name: str, width: int = 540) -> None:
+        """A rich-text view's whole document at ``width`` (not only what fits on screen)."""
+        from PySide6.QtGui import QImage, QPainter
+        doc = browser.document().clone()
+        doc.setTextWidth(width)
+        img = QImage(width, int(doc.size().height()) + 1, QImage.Format.Format_ARGB32)
+        img.fill(browser.palette().base().color())
+        painter = QPainter(img)
+        doc.drawContents(painter)
+        painter.end()
+        img.save(str(out / f"{name}.png"))
+
     def grab(widget, name: str, size=None) -> None:
         if size:
             widget.resize(*size)
@@ -124,9 +136,10 @@ def main(argv=None) -> int:
         texts += ["== sources", " | ".join(item.text(c) for c in range(6))]
         texts += [item.child(i).text(0) for i in range(item.childCount())]
         win.sources_dock.hide()
-        for slug in SLUGS:                 # last: the details are stretched to their length
+        for slug in SLUGS:                 # the whole Exhibitor tab, as its text lays out
             win.selection.select("exhibitor", slug)
-            grab(win.detail.info, f"details-{slug}", (560, 1600))
+            settle(rounds=3)
+            whole(win.detail.info, f"details-{slug}")
         win.close()
         user.close()
         expo.close()

@@ -6,12 +6,13 @@ either theme and on paper): a booth of an exhibitor on a list (a match, or a pos
 match a reviewer confirmed) is hatched and outlined with a solid line; a booth of an
 exhibitor with a possible match to check is outlined with a dashed line. Both lines are
 drawn in the plan's ink over a casing in its background colour, so they stand out from
-every zone colour. The item only reads booth rectangles; the window says which booths.
+every zone colour, a few pixels inside the booth (so that the selection's outline never
+hides them). The item only reads booth rectangles; the window says which booths.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from .route import scene_colors
@@ -22,24 +23,27 @@ LISTED, POSSIBLE = "listed", "possible"
 class ScreeningMarksItem(QGraphicsItem):
     """Hatched, solid-outlined booths (on a list) and dashed-outlined ones (possible)."""
 
+    INSET_PX = 4.0                     # the marks sit this far inside the booth
+
     def __init__(self, bounds: QRectF):
         super().__init__()
         self.setZValue(8.5)                # over the tiles and note marks, under the route
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.bounds = bounds
         self.level = 0
-        self.paths: dict[int, dict[str, QPainterPath]] = {}
+        self.rects: dict[int, dict[str, list[tuple[float, float, float, float]]]] = {}
         self.counts = {LISTED: 0, POSSIBLE: 0}
+        self._paths: tuple[tuple, dict[str, QPainterPath]] | None = None
 
     def set_marks(self, rects: list[tuple[float, float, float, float]], levels: list[int],
                   kinds: list[str]) -> None:
         """Booth rectangles (scene units), their levels, and LISTED or POSSIBLE for each."""
-        self.paths = {}
+        self.rects = {}
         self.counts = {LISTED: 0, POSSIBLE: 0}
-        for (x, y, w, h), lv, kind in zip(rects, levels, kinds):
-            path = self.paths.setdefault(lv, {LISTED: QPainterPath(), POSSIBLE: QPainterPath()})
-            path[kind].addRect(QRectF(x, y, w, h))
+        for rect, lv, kind in zip(rects, levels, kinds):
+            self.rects.setdefault(lv, {LISTED: [], POSSIBLE: []})[kind].append(rect)
             self.counts[kind] += 1
+        self._paths = None
         self.update()
 
     def set_level(self, level: int) -> None:
@@ -49,8 +53,25 @@ class ScreeningMarksItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self.bounds
 
+    def _paths_at(self, scale: float) -> dict[str, QPainterPath] | None:
+        """The level's marks as paths, inset by a few pixels at this zoom (kept per zoom)."""
+        rects = self.rects.get(self.level)
+        if not rects:
+            return None
+        key = (self.level, round(scale, 3))
+        if self._paths is None or self._paths[0] != key:
+            paths = {}
+            for kind, items in rects.items():
+                path = QPainterPath()
+                for x, y, w, h in items:
+                    d = min(self.INSET_PX / max(scale, 1e-6), w / 4, h / 4)
+                    path.addRect(QRectF(x + d, y + d, w - 2 * d, h - 2 * d))
+                paths[kind] = path
+            self._paths = (key, paths)
+        return self._paths[1]
+
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        paths = self.paths.get(self.level)
+        paths = self._paths_at(painter.worldTransform().m11())
         if not paths:
             return
         c = scene_colors(self)
@@ -72,6 +93,8 @@ class ScreeningMarksItem(QGraphicsItem):
             if kind == POSSIBLE:
                 pen.setStyle(Qt.PenStyle.DashLine)
             painter.setPen(pen)
-            painter.setBrush(QBrush(ink, Qt.BrushStyle.BDiagPattern) if kind == LISTED
+            hatch = QColor(ink)
+            hatch.setAlpha(150)               # the booth's label stays readable under it
+            painter.setBrush(QBrush(hatch, Qt.BrushStyle.BDiagPattern) if kind == LISTED
                              else Qt.BrushStyle.NoBrush)
             painter.drawPath(path)

@@ -74,7 +74,7 @@ class ExhibitorModel(QAbstractTableModel):
         booth = tr("Booth") + "\n" + tr("({layout})").format(layout=mark) if mark \
             else tr("Booth")
         self._headers = (tr("Exhibitor"), booth,
-                         tr("Zone"), tr("Country"), tr("Screening"))
+                         tr("Zone"), tr("Country"), tr("U.S. list"))
         self._rows = expo.exhibitor_rows()
         self._zone_colors = {z["slug"]: QColor(z["color"]) for z in expo.zones()}
         for r in self._rows:

@@ -143,7 +143,7 @@ def test_badge_says_match_possible_and_none_with_the_lists_date(loaded):
 
     hisi = details(window, "hisilicon")
     assert "▲ Possible match: check" in hisi
-    assert "Possible match: check: Shanghai HiSilicon Technologies Co., Ltd." in hisi
+    assert "Possible match, to check — Shanghai HiSilicon Technologies Co., Ltd." in hisi
     assert "similar distinctive words, score 1.00: check" in hisi
     assert "Review: confirm or clear this possible match…" in hisi
     # Policy context: the expo's event whose source carries the same citation, dated.
@@ -176,7 +176,7 @@ def test_directory_column_and_filter(loaded, qtbot):
     model, proxy = search.model, search.proxy
     col = model.COLUMNS.index("screening")
     assert not search.table.isColumnHidden(col)
-    assert model.headerData(col, Qt.Orientation.Horizontal) == "Screening"
+    assert model.headerData(col, Qt.Orientation.Horizontal) == "U.S. list"
 
     def cell(slug):
         return model.index(model.row_of(slug), col).data()
@@ -374,7 +374,7 @@ def test_the_real_2026_entries_on_the_built_in_expo(window, qtbot, monkeypatch, 
     text = details(window, "sicarrier")
     assert "■ Match on the U.S. screening list" in text
     assert "Shenzhen SiCarrier Technologies Co., Ltd." in text
-    assert "Possible match: check: Shenzhen Xinkailai Industrial Machinery Co., Ltd." in text
+    assert "Possible match, to check — Shenzhen Xinkailai Industrial Machinery Co., Ltd." in text
     assert "list of 31 July 2026" in text
     # No event or topic of the built-in expo carries 89 FR 96837: none is inferred.
     assert "No event or topic of this expo cites 89 FR 96837" in text
