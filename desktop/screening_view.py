@@ -585,7 +585,7 @@ class ScreeningController(QObject):
         window.search.set_screening(self.state)
         window.sources.set_screening(self.state)
         scene = window.scene
-        self.marks = ScreeningMarksItem(scene.sceneRect())
+        self.marks = ScreeningMarksItem(scene.sceneRect(), scene.data.typical_w)
         self.marks.set_level(scene.level)
         self.marks.setVisible(False)
         scene.addItem(self.marks)

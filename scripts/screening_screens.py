@@ -1,7 +1,7 @@
 """Grab the screening list's screens on the built-in expo, to read them as a user would.
 
     python scripts/screening_screens.py OUT --list FILE [--older FILE --older-date DATE]
-                                        [--lang en|de|zh] [--size 1280x720]
+                                        [--lang en|de|zh] [--size 1280x720] [--theme dark]
 
 Builds the built-in expo and a fresh data folder in a temporary folder, stores ``--older``
 (if given) as the list it had before, opens the window (offscreen, ``--size``), loads
@@ -9,7 +9,7 @@ Builds the built-in expo and a fresh data folder in a temporary folder, stores `
 dialog's summary of what changed), ``window-<slug>.png`` (the window on SiCarrier,
 HiSilicon, Pengjin Hi-Tech and Applied Materials), ``details-<slug>.png`` (their whole
 Exhibitor tab), ``directory-listed.png`` (the directory filtered to exhibitors on a list,
-the plan's marks on), ``review.png`` (the review of a possible match), ``sources.png`` and
+the plan's marks on), ``marks.png`` (the marks on SiCarrier's hall, closer), ``review.png`` (the review of a possible match), ``sources.png`` and
 ``texts.txt`` (the same texts as plain text). Nothing of the user's own data is touched.
 
 The list for ``--list`` is the user's own download; ``tests/screening_files.py`` can write
@@ -41,6 +41,7 @@ def main(argv=None) -> int:
     p.add_argument("--older-date", help="the older list's date, if the file gives none")
     p.add_argument("--lang", choices=("en", "de", "zh"), default="en")
     p.add_argument("--size", default="1280x720")
+    p.add_argument("--theme", choices=("light", "dark"), default="light")
     args = p.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     width, height = (int(v) for v in args.size.lower().split("x"))
@@ -57,6 +58,8 @@ def main(argv=None) -> int:
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     load_translation(app, args.lang)
+    from desktop import theme
+    theme.apply(args.theme)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     texts: list[str] = []
@@ -128,6 +131,9 @@ def main(argv=None) -> int:
         settle(rounds=20)
         grab(win, "directory-listed")
         texts += ["== marks key", win.screening.key.text()]
+        win.view.fly_to([win.scene.data.by_code[c] for c in win.expo.booths_of("sicarrier")])
+        settle(rounds=20)
+        grab(win.view, "marks")
         win.sources_dock.show()
         win.sources_dock.raise_()
         settle(rounds=5)

@@ -7,7 +7,8 @@ match a reviewer confirmed) is hatched and outlined with a solid line; a booth o
 exhibitor with a possible match to check is outlined with a dashed line. Both lines are
 drawn in the plan's ink over a casing in its background colour, so they stand out from
 every zone colour, a few pixels inside the booth (so that the selection's outline never
-hides them). The item only reads booth rectangles; the window says which booths.
+hides them) and, where the plan labels booths, below the booth's code and name (so that the
+labels stay whole). The item only reads booth rectangles; the window says which booths.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from .route import scene_colors
+from .tiles import label_band_px
 
 LISTED, POSSIBLE = "listed", "possible"
 
@@ -25,8 +27,10 @@ class ScreeningMarksItem(QGraphicsItem):
 
     INSET_PX = 4.0                     # the marks sit this far inside the booth
 
-    def __init__(self, bounds: QRectF):
+    def __init__(self, bounds: QRectF, booth_w: float):
+        """``booth_w``: a typical booth's width (scene units), which sets the labels' size."""
         super().__init__()
+        self.booth_w = booth_w
         self.setZValue(8.5)                # over the tiles and note marks, under the route
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.bounds = bounds
@@ -54,18 +58,21 @@ class ScreeningMarksItem(QGraphicsItem):
         return self.bounds
 
     def _paths_at(self, scale: float) -> dict[str, QPainterPath] | None:
-        """The level's marks as paths, inset by a few pixels at this zoom (kept per zoom)."""
+        """The level's marks as paths at this zoom (kept per zoom): inset by a few pixels,
+        their tops below the labels where the booth has room for both."""
         rects = self.rects.get(self.level)
         if not rects:
             return None
         key = (self.level, round(scale, 3))
         if self._paths is None or self._paths[0] != key:
             paths = {}
+            band = label_band_px(self.booth_w * scale) / max(scale, 1e-6)
             for kind, items in rects.items():
                 path = QPainterPath()
                 for x, y, w, h in items:
                     d = min(self.INSET_PX / max(scale, 1e-6), w / 4, h / 4)
-                    path.addRect(QRectF(x + d, y + d, w - 2 * d, h - 2 * d))
+                    top = band if h - band - d >= h / 3 else d   # room below the labels
+                    path.addRect(QRectF(x + d, y + top, w - 2 * d, h - top - d))
                 paths[kind] = path
             self._paths = (key, paths)
         return self._paths[1]

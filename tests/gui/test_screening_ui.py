@@ -177,6 +177,15 @@ def test_directory_column_and_filter(loaded, qtbot):
     col = model.COLUMNS.index("screening")
     assert not search.table.isColumnHidden(col)
     assert model.headerData(col, Qt.Orientation.Horizontal) == "U.S. list"
+    # The new column and the country codes beside it take only the room of their words.
+    window.resize(1280, 720)
+    qtbot.wait(50)
+    header = search.table.horizontalHeader()
+    fm = header.fontMetrics()
+    country = model.COLUMNS.index("country")
+    assert header.sectionSize(col) <= 14 + fm.horizontalAdvance("none found")
+    assert header.sectionSize(country) <= 14 + fm.horizontalAdvance("Country")
+    assert header.sectionSize(0) > fm.horizontalAdvance("Exhibitor") + 20
 
     def cell(slug):
         return model.index(model.row_of(slug), col).data()
@@ -289,6 +298,11 @@ def _booth_picture(window, code: str) -> QImage:
     return img
 
 
+def _rows(img: QImage, hit) -> list[int]:
+    """The rows of a booth's picture (away from its edges) with a pixel where ``hit``."""
+    return [y for y in range(img.height()) if any(hit(x, y) for x in range(8, img.width() - 8))]
+
+
 def test_plan_marks_booths_of_listed_exhibitors_when_asked(loaded, qtbot):
     window = loaded
     sic = window.expo.booths_of("sicarrier")[0]
@@ -309,6 +323,10 @@ def test_plan_marks_booths_of_listed_exhibitors_when_asked(loaded, qtbot):
     assert after[sic] != before[sic] and after[hisi] != before[hisi]
     assert after[sic] != after[hisi]                     # hatched vs dashed: not alike
     assert after[amat] == before[amat]                   # no entry found: no mark
+    # The booth's code and name stay whole: the marks start below them.
+    label_rows = _rows(before[sic], lambda x, y: QColor(before[sic].pixel(x, y)).lightness() < 90)
+    marked_rows = _rows(after[sic], lambda x, y: after[sic].pixel(x, y) != before[sic].pixel(x, y))
+    assert label_rows and marked_rows and max(label_rows) < min(marked_rows)
     action.setChecked(False)
     assert _booth_picture(window, sic) == before[sic]
     assert not key.isVisibleTo(window)
