@@ -306,14 +306,21 @@ class SearchPanel(QWidget):
             self.screen_filter.setCurrentIndex(0)
         col = ExhibitorModel.COLUMNS.index("screening")
         self.table.setColumnHidden(col, not on)
-        if on:      # as narrow as its words, so that names keep their room
-            header = self.table.horizontalHeader()
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        header = self.table.horizontalHeader()
+        country = ExhibitorModel.COLUMNS.index("country")
+        if on:      # the new column and its neighbours as narrow as their words: names need room
             fm = header.fontMetrics()
-            self.table.setColumnWidth(col, 12 + max(fm.horizontalAdvance(t) for t in (
-                str(self.model.headerData(col, Qt.Orientation.Horizontal) or ""),
-                tr("none found"), tr("possible"), tr("confirmed"))))
+
+            def fit(c: int, *texts: str) -> None:
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+                self.table.setColumnWidth(c, 12 + max(fm.horizontalAdvance(t) for t in (
+                    str(self.model.headerData(c, Qt.Orientation.Horizontal) or ""),) + texts))
+            fit(col, tr("none found"), tr("possible"), tr("confirmed"))
+            fit(country, "CN", "US")                  # two-letter codes under the header
             self.table.setColumnWidth(ExhibitorModel.COLUMNS.index("zone_name"), 64)
+        else:
+            header.setSectionResizeMode(country, QHeaderView.ResizeMode.ResizeToContents)
+            self.table.setColumnWidth(ExhibitorModel.COLUMNS.index("zone_name"), 105)
         self.model.screening_changed()
         self.proxy.screening_changed()
 
