@@ -8,12 +8,14 @@ test data is on this machine.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
+import re
 import shutil
 
 import pypdf
 import pytest
-from PySide6.QtCore import QDate, QRectF, Qt
+from PySide6.QtCore import QDate, QRectF, Qt, QUrl
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QFileDialog
 
@@ -158,6 +160,27 @@ def test_badge_says_match_possible_and_none_with_the_lists_date(loaded):
     assert "it is not a clearance" in amat
     for text in (sic, hisi, amat):
         assert "not listed" not in text.lower()
+
+
+def test_a_cited_event_opens_in_the_policy_view(loaded):
+    window = loaded
+    details(window, "hisilicon")
+    hrefs = re.findall(r"href=\"(screening:event:[^\"]+)\"", window.detail.info.toHtml())
+    assert hrefs == ["screening:event:bis-rule-2022-10-07"]
+    window.detail.info.anchorClicked.emit(QUrl(hrefs[0]))     # as a click on the link does
+    assert window.policy.current == ("event", "bis-rule-2022-10-07")
+    assert "First US rules on advanced chips" in window.policy.text.toPlainText()
+
+
+def test_the_lists_words_stay_plain_text(window, qtbot, monkeypatch, tmp_path):
+    odd = dict(SIC, license_policy="Presumption of <b>denial</b> & <a href='x'>more</a>",
+               alt_names=SIC["alt_names"] + ["<i>Xinkailai</i> Group"])
+    dlg = load_through_menu(window, qtbot, monkeypatch,
+                            write_list(tmp_path / "consolidated.csv", [odd]), "2025-01-01")
+    assert dlg.result is not None, dlg.failure
+    text = details(window, "sicarrier")
+    assert "Licence policy: Presumption of <b>denial</b> & <a href='x'>more</a>" in text
+    assert "<i>Xinkailai</i> Group" in text
 
 
 def test_near_miss_names_stay_none_on_screen(loaded):
@@ -359,6 +382,17 @@ def test_route_sheet_has_a_screening_section(loaded, tmp_path):
     assert "SiCarrier: Match on the U.S. screening list" in text
     assert "Applied Materials: No entry found in the list of 1 January 2025" in text
     assert "a lead for a compliance check, not a determination" in text
+    # The plan's Markdown and CSV, written from the window, carry the same section.
+    md = window.plan.export_markdown(tmp_path / "plan.md").read_text(encoding="utf-8")
+    assert "## Screening" in md and "SiCarrier" in md.split("## Screening")[1]
+    table = list(csv.reader(window.plan.export_csv(tmp_path / "plan.csv").read_text(
+        encoding="utf-8").splitlines()))
+    col = table[0].index("screening")
+    assert "- SiCarrier: match\n  - match: Shenzhen SiCarrier Technologies Co., Ltd." in md
+    assert "- Applied Materials: no entry found in the list of 2025-01-01" in md
+    assert {r[5]: r[col] for r in table[1:3]} == {
+        "SiCarrier": "match", "Applied Materials": "no entry found in the list of 2025-01-01"}
+    assert table[-1][col - 1] == "screening list" and "not a determination" in table[-1][col]
 
 
 def test_a_stored_list_is_screened_when_the_window_opens(qtbot, expo, tmp_path):
