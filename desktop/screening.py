@@ -135,8 +135,8 @@ def where_text() -> str:
 
 def copy_text(info: dict) -> str:
     """Which copy of the list a screening comes from, its date and how it was dated."""
-    return tr("Your copy of the U.S. Consolidated Screening List, dated {date} by {basis} "
-              "({file}, {n} entries).").format(date=list_date(info), basis=basis_text(info),
+    return tr("Your copy of the U.S. Consolidated Screening List ({file}, {n} entries), "
+              "dated {date} by {basis}.").format(date=list_date(info), basis=basis_text(info),
                                               file=plain(info["file_name"]),
                                               n=f"{info['entries']:,}")
 

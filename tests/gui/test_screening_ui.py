@@ -102,8 +102,9 @@ def test_load_through_the_menu_says_where_the_list_is_and_how_it_is_dated(
     info = store_of(window).info()
     assert (info["list_date"], info["date_basis"], info["sha256"]) == (
         "2025-01-01", "stated", sha(path))
-    assert "Stored now. Your copy of the U.S. Consolidated Screening List, dated 1 January " \
-           "2025" in dlg.stored.text()
+    assert "Stored now. Your copy of the U.S. Consolidated Screening List (consolidated.csv, 4 " \
+           "entries), dated 1 January 2025 by the date you gave when loading it." \
+        in dlg.stored.text()
     assert window.screening.marks_action.isEnabled()
 
 
