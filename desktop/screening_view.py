@@ -151,7 +151,8 @@ class DetailBadge(QObject):
                 PARAGRAPH) + "</p>"
         out += "<p class='muted'>" + esc(copy_text(info), PARAGRAPH) + " " + esc(
             tr("Official list: {url} (never fetched by this program; load a newer copy with "
-               "File ▸ Load screening list…).").format(url=OFFICIAL_PAGE), PARAGRAPH) + "</p>"
+               "Load screening list… in the File menu).").format(url=OFFICIAL_PAGE),
+            PARAGRAPH) + "</p>"
         out += "<p class='muted'>" + esc(caveat(), PARAGRAPH) + " " + esc(tr(
             "The expo's own sourced facts above (summary, sources, Policy context) keep "
             "their own dates; the list does not replace them."), PARAGRAPH) + "</p>"
