@@ -42,7 +42,8 @@ from pathlib import Path
 from . import connection, fileops
 from .errors import DataError, StorageError, describe, is_storage_fault, storage_error
 
-USER_VERSION = 2
+USER_VERSION = 3
+USER_FILE = "user.sqlite"     # its name in the data folder (the screening store sits beside it)
 USER_APP_ID = 0x57534255  # "WSBU"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SIDECARS = ("-wal", "-shm", "-journal")
@@ -72,6 +73,17 @@ _STEPS: dict[int, list[str]] = {
             kept TEXT NOT NULL)""",
         "CREATE INDEX note_conflicts_key ON note_conflicts(expo, kind, ref)",
     ],
+    # v3: reviewers' decisions on screening-list matches (db.screening), keyed by the expo,
+    # the exhibitor and the entry's identity (its list and name), so that they survive
+    # re-screening and newer lists; the list it was decided on is kept with it.
+    3: [
+        """CREATE TABLE screening_decisions (
+            expo TEXT NOT NULL, exhibitor TEXT NOT NULL, entry_key TEXT NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('confirmed','cleared')),
+            note TEXT NOT NULL DEFAULT '', entry_name TEXT, list_sha256 TEXT, list_date TEXT,
+            decided_at TEXT NOT NULL,
+            PRIMARY KEY (expo, exhibitor, entry_key)) WITHOUT ROWID""",
+    ],
 }
 
 # The tables and columns each version must have (a file lacking one is damaged).
@@ -82,6 +94,12 @@ _TABLES: dict[int, dict[str, set[str]]] = {
 _TABLES[2] = {**_TABLES[1],
               "notes": _TABLES[1]["notes"] | {"version"},
               "note_conflicts": {"id", "expo", "kind", "ref", "text", "tags", "saved", "kept"}}
+_TABLES[3] = {**_TABLES[2],
+              "screening_decisions": {"expo", "exhibitor", "entry_key", "decision", "note",
+                                      "entry_name", "list_sha256", "list_date", "decided_at"}}
+SCREENING_DECISIONS = ("confirmed", "cleared")
+_DECISION_COLUMNS = ("expo", "exhibitor", "entry_key", "decision", "note", "entry_name",
+                     "list_sha256", "list_date", "decided_at")
 
 
 def _now() -> str:
@@ -277,6 +295,13 @@ def _salvage(backup: Path, conn: sqlite3.Connection) -> tuple[int, int]:
                 if all(isinstance(v, str) for v in row):
                     conn.execute("INSERT INTO note_conflicts(expo, kind, ref, text, tags, saved, "
                                  "kept) VALUES (?,?,?,?,?,?,?)", row)
+        if _TABLES[3]["screening_decisions"] <= tables.get("screening_decisions", set()):
+            for row in _readable(src, f"SELECT {', '.join(_DECISION_COLUMNS)} "
+                                      "FROM screening_decisions"):
+                if all(isinstance(v, str) for v in row[:5] + row[8:]) \
+                        and row[3] in SCREENING_DECISIONS:
+                    conn.execute("INSERT OR IGNORE INTO screening_decisions VALUES "
+                                 "(?,?,?,?,?,?,?,?,?)", row)
         conn.execute("COMMIT")
     except sqlite3.Error:
         if conn.in_transaction:
@@ -635,6 +660,50 @@ class UserData:
         with self._write("cannot remove the conflict copy") as conn:
             conn.execute("DELETE FROM note_conflicts WHERE id = ?", (conflict_id,))
 
+    # ------------------------------------------------- screening decisions
+    def screening_decisions(self, expo: str) -> dict[tuple[str, str], dict]:
+        """A reviewer's decisions on screening-list matches of one expo:
+        {(exhibitor, entry key): {"decision", "note", "entry_name", "list_sha256",
+        "list_date", "decided_at"}}."""
+        return _decisions(self._rows(
+            f"SELECT {', '.join(_DECISION_COLUMNS[1:])} FROM screening_decisions "
+            "WHERE expo = ?", (expo,)))
+
+    def set_screening_decision(self, expo: str, exhibitor: str, entry_key: str,
+                               decision: str | None, note: str = "",
+                               entry_name: str | None = None, list_sha256: str | None = None,
+                               list_date: str | None = None) -> None:
+        """Mark a match "confirmed" or "cleared" (with a note and the list it was decided
+        on); ``None`` takes the decision back. One transaction."""
+        if decision is not None and decision not in SCREENING_DECISIONS:
+            raise DataError(f"decision must be one of {', '.join(SCREENING_DECISIONS)}, "
+                            f"not {decision!r}")
+        with self._write("cannot save the screening decision") as conn:
+            if decision is None:
+                conn.execute("DELETE FROM screening_decisions WHERE expo = ? AND exhibitor = ? "
+                             "AND entry_key = ?", (expo, exhibitor, entry_key))
+            else:
+                conn.execute("INSERT OR REPLACE INTO screening_decisions VALUES "
+                             "(?,?,?,?,?,?,?,?,?)",
+                             (expo, exhibitor, entry_key, decision, note or "", entry_name,
+                              list_sha256, list_date, _now()))
+
+    def add_screening_decisions(self, rows: list[dict]) -> int:
+        """Decisions made elsewhere (the screening store kept them before the user file
+        did), in one transaction; a decision the user file already has is kept. Returns
+        how many were added."""
+        added = 0
+        with self._write("cannot save the screening decisions") as conn:
+            for r in rows:
+                if r.get("decision") not in SCREENING_DECISIONS:
+                    continue
+                added += conn.execute(
+                    "INSERT OR IGNORE INTO screening_decisions VALUES (?,?,?,?,?,?,?,?,?)",
+                    tuple(r.get(c) if c != "note" else (r.get("note") or "")
+                          for c in _DECISION_COLUMNS[:-1])
+                    + (r.get("decided_at") or _now(),)).rowcount
+        return added
+
     # ------------------------------------------------------- plan helpers
     def orphans(self, expo: str, exists) -> list[dict]:
         """Favourites and notes whose record ``exists(kind, ref)`` says is gone. Kept, not dropped."""
@@ -648,6 +717,40 @@ class UserData:
                 out.setdefault(key, {"kind": key[0], "ref": key[1], "favourite": False})
                 out[key]["note"] = {k: n[k] for k in ("text", "tags", "updated")}
         return list(out.values())
+
+
+def _decisions(rows) -> dict[tuple[str, str], dict]:
+    return {(r[0], r[1]): dict(zip(_DECISION_COLUMNS[3:], r[2:])) for r in rows}
+
+
+def read_screening_decisions(path: str | os.PathLike, expo: str) -> dict[tuple[str, str], dict]:
+    """The screening decisions of one expo in the user file at ``path``, read without
+    opening it for writing (nothing is made, moved or upgraded): {} when there is no file
+    or it is older than version 3. ``DataError`` for a file that is not a sound user file."""
+    path = Path(path)
+    if not path.is_file() or not path.stat().st_size:
+        return {}
+    try:
+        if any(Path(f"{path}{s}").exists() for s in ("-wal", "-shm")):
+            conn = connection.readonly(path, timeout=BUSY_TIMEOUT_S)     # in use: its WAL too
+        else:   # nobody has it open: read the file as it is, making no -wal/-shm beside it
+            conn = connection.connect(path, mode="immutable", timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as exc:
+        raise storage_error(path, exc, "cannot read the user file") from None
+    try:
+        if conn.execute("PRAGMA application_id").fetchone()[0] != USER_APP_ID:
+            raise DataError(f"{path}: not a WeSemiBay user file")
+        if conn.execute("PRAGMA user_version").fetchone()[0] < 3:
+            return {}
+        return _decisions(conn.execute(
+            f"SELECT {', '.join(_DECISION_COLUMNS[1:])} FROM screening_decisions "
+            "WHERE expo = ?", (expo,)).fetchall())
+    except sqlite3.DatabaseError as exc:
+        if is_storage_fault(exc):
+            raise storage_error(path, exc, "cannot read the user file") from None
+        raise DataError(f"{path}: cannot read the screening decisions ({exc})") from None
+    finally:
+        conn.close()
 
 
 # ----------------------------------------------------------------- outbox

@@ -238,6 +238,8 @@ class MainWindow(QMainWindow):
 
         self._add_catalogue()
         attach_placing(self)            # the tray's "Draw on the floor plan"
+        from .screening_view import ScreeningController   # the screening list (issue 13)
+        self.screening = ScreeningController(self)
         self._build_actions()
         self._refresh_stars()
         status = [plain(self.meta.get("name"), TITLE)]     # data: plain, short, no overrides
@@ -269,6 +271,7 @@ class MainWindow(QMainWindow):
         self.a_import.triggered.connect(lambda: self.import_dialog())
         m_file.addAction(self.a_import)
         m_file.addAction(plan_import_action(self))      # File ▸ Import floor plan…
+        m_file.addAction(self.screening.load_action)
         m_file.addSeparator()
         a_quit = QAction(tr("&Quit"), self)
         a_quit.setShortcut(QKeySequence.StandardKey.Quit)
@@ -292,6 +295,7 @@ class MainWindow(QMainWindow):
         m_view.addAction(self.a_minimap)
         self.a_underlay = underlay_action(self)         # View ▸ Plan underlay
         m_view.addAction(self.a_underlay)
+        m_view.addAction(self.screening.marks_action)
 
         m_view.addSeparator()
         a_policy = self.policy_dock.toggleViewAction()

@@ -16,22 +16,25 @@ import os
 from ..errors import DataError
 from ..paths import default_data_dir
 from .citations import Citation, citation_strings, clean_licence_text, parse_citations
-from .listfile import DATE_BASIS_TEXT, ParsedList, check_date, read_list
+from .listfile import DATE_BASIS_TEXT, ParsedList, check_date, peek_date, read_list
 from .names import FUZZY_MIN, entry_names, exhibitor_names
 from .policy import citation_records
 from .report import (CAVEAT, DOWNLOADS, OFFICIAL_PAGE, WHERE, csv_rows, entry_text,
                      format_table, list_line, screening_csv_path, section, status_label,
                      stop_cells, summary_lines, write_csv_rows)
-from .screen import Screening, diff, load_and_screen, screen_expo
+from .decisions import decisions_for, move_decisions, set_decision
+from .screen import (Screening, apply_decisions, diff, directory_statuses, found_by_key, load_and_screen, review_of,
+                     screen_expo, screen_rows)
 from .store import DECISIONS, STORE_NAME, ScreeningStore, entry_key
 
 __all__ = [
-    "CAVEAT", "Citation", "DATE_BASIS_TEXT", "DECISIONS", "DOWNLOADS", "FUZZY_MIN",
+    "CAVEAT", "Citation", "apply_decisions", "DATE_BASIS_TEXT", "DECISIONS", "DOWNLOADS", "FUZZY_MIN",
     "OFFICIAL_PAGE", "STORE_NAME", "ParsedList", "Screening", "ScreeningStore", "WHERE",
     "check_date", "citation_records", "citation_strings", "clean_licence_text", "csv_rows",
-    "default_data_dir", "diff", "entry_key", "entry_names", "exhibitor_names", "export_section",
-    "entry_text", "format_table", "list_line", "load_and_screen", "parse_citations",
-    "plan_screening", "read_list", "screen_expo", "screening_csv_path", "section",
+    "decisions_for", "default_data_dir", "diff", "directory_statuses", "entry_key",
+    "entry_names", "exhibitor_names", "export_section", "entry_text", "found_by_key", "format_table",
+    "list_line", "load_and_screen", "move_decisions", "parse_citations", "peek_date", "plan_screening",
+    "read_list", "review_of", "screen_expo", "screen_rows", "screening_csv_path", "section",
     "set_decision", "status_label", "stop_cells", "summary_lines", "write_csv_rows",
 ]
 
@@ -42,12 +45,6 @@ def export_section(expo, data_dir: str | os.PathLike | None) -> Screening | None
     if store.info() is None:
         return None
     return screen_expo(expo, store, save=False, compare=False)
-
-
-def set_decision(store: ScreeningStore, expo_slug: str, exhibitor: str, key: str,
-                 decision: str | None, note: str = "", entry_name: str | None = None) -> None:
-    """A reviewer's decision on a (possible) match: "confirmed", "cleared" or None (undo)."""
-    store.set_decision(expo_slug, exhibitor, key, decision, note, entry_name)
 
 
 def plan_screening(expo, data_dir: str | os.PathLike, slugs: list[str]) -> Screening | None:

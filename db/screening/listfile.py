@@ -237,6 +237,28 @@ def _json_entries(path: Path, text: str) -> tuple[list[Entry], dict]:
     return entries, doc
 
 
+def peek_date(path: str | os.PathLike) -> str | None:
+    """The day a JSON list says it was made (``search_performed_at``), read from the ends of
+    the file without parsing it (a hint for the window, before the file is loaded; the
+    loader decides). None for a CSV, an undated or unreadable file."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+            if not head.lstrip().startswith((b"{", b"[")):
+                return None
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - 65536))
+            tail = fh.read()
+    except OSError:
+        return None
+    for part in (tail, head):
+        found = re.search(rb'"search_performed_at"\s*:\s*"([^"]{10,40})"', part)
+        if found:
+            return _iso_day(found.group(1).decode("ascii", "replace"))
+    return None
+
+
 def read_list(path: str | os.PathLike, list_date: str | None = None) -> ParsedList:
     """Read and check a Consolidated Screening List file (nothing is stored)."""
     path = Path(path)

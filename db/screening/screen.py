@@ -6,8 +6,9 @@ import os
 from contextlib import closing
 from dataclasses import dataclass, field
 
-from .policy import citation_records
 from ..expo import Expo
+from .decisions import decisions_for
+from .policy import citation_records
 from .listfile import read_list
 from .matching import match_exhibitor
 from .names import exhibitor_names
@@ -133,24 +134,49 @@ def _result(ex: dict, found, entries: dict[int, dict], info: dict, decisions: di
             "entry_key": e["key"], "decision": decision, "policy_context": links})
     status = ("match" if any(m["status"] == "match" for m in matches)
               else "possible" if matches else "none")
-    reviewed = [m["decision"]["decision"] for m in matches
-                if m["decision"] and m["status"] == "possible"]
-    review = None
-    if "confirmed" in reviewed:
-        review = "confirmed"
-    elif reviewed and len(reviewed) == sum(m["status"] == "possible" for m in matches):
-        review = "cleared"
+    review = review_of({m["entry_key"]: m["status"] for m in matches}, ex["slug"], decisions)
     return {"exhibitor": ex["slug"], "name": ex["name"], "status": status, "matches": matches,
             "list_date": info["list_date"], "list_date_basis": info["date_basis"],
             "list_sha256": info["sha256"], "review": review}
 
 
+def _match_rows(store: ScreeningStore, info: dict, exhibitors: list[dict], decisions: dict,
+                policy: dict[str, list[dict]], few: bool) -> list[dict]:
+    """Match exhibitor rows (slug, name, pinyin, aliases) against the stored list."""
+    with closing(store.connect()) as conn:
+        index = store.sql_index(conn) if few else store.memory_index()
+        found = [match_exhibitor(index, exhibitor_names(ex["name"], ex.get("aliases") or [],
+                                                        ex.get("pinyin")))
+                 for ex in exhibitors]
+        entries = store.entries({f.entry for fs in found for f in fs}, conn)
+    return [_result(ex, fs, entries, info, decisions, policy)
+            for ex, fs in zip(exhibitors, found)]
+
+
+def _counts(results: list[dict]) -> dict:
+    return {s: sum(r["status"] == s for r in results) for s in ("match", "possible", "none")}
+
+
+def screen_rows(store: ScreeningStore, expo_slug: str, rows: list[dict], *, info: dict,
+                decisions: dict, policy: dict[str, list[dict]]) -> Screening:
+    """Screen a few exhibitors given as rows (``slug``, ``name``, ``pinyin``, ``aliases``):
+    the window's badge, from the details it already holds, without a query on the expo.
+    ``info`` is ``store.info()``, ``decisions`` those of ``decisions_for`` and ``policy``
+    ``citation_records(expo)``, each read once by the caller."""
+    results = _match_rows(store, info, rows, decisions, policy, few=len(rows) <= SQL_LOOKUP_MAX)
+    scr = Screening(expo_slug, info, results)
+    scr.counts = _counts(results)
+    return scr
+
+
 def screen_expo(expo: Expo, store: ScreeningStore, *, slugs=None, save: bool = True,
-                compare: bool = True) -> Screening:
+                compare: bool = True, decisions: dict | None = None) -> Screening:
     """Screen the expo's exhibitors (or only ``slugs``) against the stored list.
 
     ``save`` keeps this screening as the expo's last (whole-expo screenings only); ``compare``
     reports what changed since the expo's last screening against another list.
+    ``decisions`` are the reviewers' (``decisions_for``: by default read from the user file
+    beside the store).
     """
     info = store.info()
     if info is None:
@@ -158,19 +184,12 @@ def screen_expo(expo: Expo, store: ScreeningStore, *, slugs=None, save: bool = T
     slug = expo.meta().get("slug") or expo.path.stem
     exhibitors = _exhibitors(expo, slugs)
     policy = citation_records(expo)
-    decisions = store.decisions(slug)
-    with closing(store.connect()) as conn:
-        if slugs is not None and len(exhibitors) <= SQL_LOOKUP_MAX:
-            index = store.sql_index(conn)
-        else:
-            index = store.memory_index()
-        found = [match_exhibitor(index, exhibitor_names(ex["name"], ex["aliases"], ex["pinyin"]))
-                 for ex in exhibitors]
-        entries = store.entries({f.entry for fs in found for f in fs}, conn)
-    results = [_result(ex, fs, entries, info, decisions, policy)
-               for ex, fs in zip(exhibitors, found)]
+    if decisions is None:
+        decisions = decisions_for(store, slug)
+    results = _match_rows(store, info, exhibitors, decisions, policy,
+                          few=slugs is not None and len(exhibitors) <= SQL_LOOKUP_MAX)
     scr = Screening(slug, info, results)
-    scr.counts = {s: sum(r["status"] == s for r in results) for s in ("match", "possible", "none")}
+    scr.counts = _counts(results)
     if slugs is None:
         new = found_by_key(results)
         last = store.last_screening(slug) if compare else None
@@ -182,22 +201,73 @@ def screen_expo(expo: Expo, store: ScreeningStore, *, slugs=None, save: bool = T
     return scr
 
 
+def review_of(statuses: dict[str, str], exhibitor: str,
+              decisions: dict[tuple[str, str], dict]) -> str | None:
+    """An exhibitor's review from its matches' statuses ({entry key: status}): "confirmed"
+    when a reviewer confirmed a possible match, "cleared" when every possible match was
+    cleared, else None (as ``review`` in a screening's result)."""
+    reviewed = [decisions[(exhibitor, k)]["decision"] for k, st in statuses.items()
+                if st == "possible" and (exhibitor, k) in decisions]
+    if "confirmed" in reviewed:
+        return "confirmed"
+    if reviewed and len(reviewed) == sum(st == "possible" for st in statuses.values()):
+        return "cleared"
+    return None
+
+
+def apply_decisions(result: dict, decisions: dict[tuple[str, str], dict]) -> dict:
+    """One exhibitor's result with the reviewers' decisions as they are now (a copy; the
+    matches and the list are as they were screened)."""
+    out = dict(result)
+    out["matches"] = [dict(m, decision=decisions.get((result["exhibitor"], m["entry_key"])))
+                      for m in result["matches"]]
+    out["review"] = review_of({m["entry_key"]: m["status"] for m in out["matches"]},
+                              result["exhibitor"], decisions)
+    return out
+
+
+def directory_statuses(store: ScreeningStore, expo_slug: str, decisions: dict,
+                       slugs=None) -> dict[str, tuple[str, str | None]] | None:
+    """{exhibitor: (status, review)} from the expo's last screening against the stored
+    list, for the exhibitors with a match or a possible match (all of them, or those of
+    ``slugs``: a page of the directory); any other exhibitor had no entry found. None when
+    the expo was not yet screened against the stored list."""
+    saved = store.saved_matches(expo_slug, slugs)
+    if saved is None:
+        return None
+    return {ex: ("match" if "match" in per.values() else "possible",
+                 review_of(per, ex, decisions)) for ex, per in saved.items()}
+
+
 def load_and_screen(expo: Expo, store: ScreeningStore, list_path: str | os.PathLike,
-                    list_date: str | None = None) -> Screening:
+                    list_date: str | None = None, *, decisions: dict | None = None,
+                    progress=None) -> Screening:
     """Check a list file, store it (unless it is the stored one), screen the expo, say what
-    changed against the list it replaced. A bad file raises ``DataError``; nothing changes."""
+    changed against the list it replaced. A bad file raises ``DataError``; nothing changes.
+
+    ``progress(step)`` is told each step as it starts: "read" (reading and checking the
+    file), "baseline" (screening against the list it replaces, when that was never done),
+    "store" (keeping it), "screen" (screening the expo).
+    """
+    step = progress or (lambda _step: None)
+    step("read")
     parsed = read_list(list_path, list_date)
     old = store.info()
     slug = expo.meta().get("slug") or expo.path.stem
+    if decisions is None:
+        decisions = decisions_for(store, slug)
     same = (old is not None and old["sha256"] == parsed.sha256
             and old["list_date"] == parsed.list_date and old["date_basis"] == parsed.date_basis)
     if old is not None and old["sha256"] != parsed.sha256:
         last = store.last_screening(slug)
         if last is None or last[0]["list_sha256"] != old["sha256"]:
-            screen_expo(expo, store, compare=False)      # the baseline to compare with
+            step("baseline")
+            screen_expo(expo, store, compare=False, decisions=decisions)   # to compare with
     if not same:
+        step("store")
         store.replace_list(parsed)
-    scr = screen_expo(expo, store)
+    step("screen")
+    scr = screen_expo(expo, store, decisions=decisions)
     scr.loaded = {"file": str(parsed.path),
                   "replaced": old["list_date"] if old is not None and not same else None,
                   "unchanged": same, "duplicates": parsed.duplicates,

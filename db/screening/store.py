@@ -6,10 +6,13 @@ either the old one or the new one, never half of each; the last screenings and t
 decisions are carried over into the new file. Screenings and decisions are small in-place
 transactions.
 
-Decisions are kept here, keyed by (expo slug, exhibitor slug, entry identity), until they move
-to the user file. An entry's identity is its source list and its name (``EL|shenzhen
-sicarrier technologies co., ltd.``): the list's ``_id`` is a hash of the name and the Federal
-Register text, so it changes whenever a citation is added, and would lose the decision.
+Reviewers' decisions live in the user file (``db.userdata``, version 3), keyed by (expo slug,
+exhibitor slug, entry identity). Before it had a table for them they were kept here; the
+``decisions`` table stays so that they can be read and moved there once
+(``db.screening.decisions.move_decisions``). An entry's identity is its source list and its
+name (``EL|shenzhen sicarrier technologies co., ltd.``): the list's ``_id`` is a hash of the
+name and the Federal Register text, so it changes whenever a citation is added, and would
+lose the decision.
 """
 from __future__ import annotations
 
@@ -293,37 +296,66 @@ class ScreeningStore:
                     raise storage_error(self.path, exc, "cannot save the screening") from None
                 raise
 
-    # ----------------------------------------------------------- decisions
-    def set_decision(self, expo: str, exhibitor: str, key: str, decision: str | None,
-                     note: str = "", entry_name: str | None = None) -> None:
-        """Record a reviewer's decision on a match ("confirmed" or "cleared"); None removes it."""
-        if decision is not None and decision not in DECISIONS:
-            raise DataError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
+    def saved_matches(self, expo: str, slugs=None) -> dict[str, dict[str, str]] | None:
+        """{exhibitor: {entry key: "match" | "possible"}} of the expo's last screening, if it
+        was made against the stored list (None when there is none: screen the expo first).
+        An exhibitor it does not name had no entry found. With ``slugs``, only those (a page
+        of the directory); indexed lookups, the list is not loaded."""
         info = self.info()
         if info is None:
-            raise DataError(f"{self.path}: no screening list is stored")
-        with closing(self.connect(write=True)) as conn:
-            try:
-                if decision is None:
-                    conn.execute("DELETE FROM decisions WHERE expo = ? AND exhibitor = ? AND "
-                                 "entry_key = ?", (expo, exhibitor, key))
-                else:
-                    conn.execute("INSERT OR REPLACE INTO decisions VALUES (?,?,?,?,?,?,?,?,?)",
-                                 (expo, exhibitor, key, decision, note or "", entry_name,
-                                  info["sha256"], info["list_date"], _now()))
-            except sqlite3.Error as exc:
-                if is_storage_fault(exc):
-                    raise storage_error(self.path, exc, "cannot save the decision") from None
-                raise
+            return None
+        with closing(self.connect()) as conn:
+            row = conn.execute("SELECT list_sha256 FROM screenings WHERE expo = ?",
+                               (expo,)).fetchone()
+            if row is None or row[0] != info["sha256"]:
+                return None
+            sql = ("SELECT exhibitor, entry_key, json_extract(data, '$.status') FROM "
+                   "screening_matches WHERE expo = ?")
+            if slugs is None:
+                rows = conn.execute(sql, (expo,)).fetchall()
+            else:
+                wanted, rows = sorted(set(slugs)), []
+                for i in range(0, len(wanted), 500):
+                    chunk = wanted[i:i + 500]
+                    rows += conn.execute(sql + f" AND exhibitor IN ({','.join('?' * len(chunk))})",
+                                         (expo, *chunk)).fetchall()
+        out: dict[str, dict[str, str]] = {}
+        for ex, key, status in rows:
+            out.setdefault(ex, {})[key] = status
+        return out
 
-    def decisions(self, expo: str) -> dict[tuple[str, str], dict]:
-        """{(exhibitor, entry key): decision} for one expo."""
+    # ----------------------------------------------------------- decisions
+    def decisions(self, expo: str | None = None) -> dict[tuple[str, str], dict]:
+        """Decisions kept here before the user file had a table for them: {(exhibitor,
+        entry key): decision} of one expo (``expo`` None: of every expo, keyed by (expo,
+        exhibitor, entry key))."""
         if not self.exists():
             return {}
+        cols = ("exhibitor", "entry_key", "decision", "note", "entry_name", "list_sha256",
+                "list_date", "decided_at")
         with closing(self.connect()) as conn:
-            cur = conn.execute("SELECT exhibitor, entry_key, decision, note, entry_name, "
-                               "list_sha256, list_date, decided_at FROM decisions "
-                               "WHERE expo = ?", (expo,))
-            return {(r[0], r[1]): {"decision": r[2], "note": r[3], "entry_name": r[4],
-                                   "list_sha256": r[5], "list_date": r[6], "decided_at": r[7]}
-                    for r in cur}
+            if expo is None:
+                cur = conn.execute(f"SELECT expo, {', '.join(cols)} FROM decisions")
+                return {tuple(r[:3]): dict(zip(("expo",) + cols, r)) for r in cur}
+            cur = conn.execute(f"SELECT {', '.join(cols)} FROM decisions WHERE expo = ?",
+                               (expo,))
+            return {(r[0], r[1]): dict(zip(cols[2:], r[2:])) for r in cur}
+
+    def drop_decisions(self, keys) -> None:
+        """Remove decisions (expo, exhibitor, entry key) once the user file holds them."""
+        keys = list(keys)
+        if not keys:
+            return
+        with closing(self.connect(write=True)) as conn:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany("DELETE FROM decisions WHERE expo = ? AND exhibitor = ? AND "
+                                 "entry_key = ?", keys)
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if is_storage_fault(exc):
+                    raise storage_error(self.path, exc, "cannot update the screening store") \
+                        from None
+                raise

@@ -352,10 +352,23 @@ def _fonts(code_px: int, name_px: int):
         return got
 
 
+def _label_fonts(booth_px: float):
+    """The fonts of booth codes and names when a typical booth is ``booth_px`` wide."""
+    return _fonts(max(8, min(12, int(booth_px / 4))), max(9, min(14, int(booth_px / 3.2))))
+
+
+def label_band_px(booth_px: float) -> float:
+    """How far down from a booth's top its labels reach (the code and a line of the name),
+    in pixels; 0 at zooms where the plan draws no labels."""
+    if booth_px < CODES_MIN_PX:
+        return 0.0
+    _, _, fm_code, fm_name = _label_fonts(booth_px)
+    return 1 + fm_code.height() + fm_name.height()
+
+
 def paint_labels(painter: QPainter, data, palette, ids, scale, dx, dy, booth_px, hl) -> None:
     """Booth codes and exhibitor names, each clipped to its own booth (no overlaps)."""
-    code_font, name_font, fm_code, fm_name = _fonts(
-        max(8, min(12, int(booth_px / 4))), max(9, min(14, int(booth_px / 3.2))))
+    code_font, name_font, fm_code, fm_name = _label_fonts(booth_px)
     code_h, name_h = fm_code.height(), fm_name.height()
     rects, codes, labels = data.rects, data.codes, data.labels
     zones, occupants = data.zones, data.occupants

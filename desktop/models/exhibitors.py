@@ -12,6 +12,7 @@ from db.views import curated
 
 from ..i18n import tr
 from ..richtext import booths_text, layout_word, plain, tooltip
+from ..screening import bucket, column_text, status_text
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -26,14 +27,44 @@ class ExhibitorModel(QAbstractTableModel):
     the column narrow) and each cell's tooltip gives the codes marked. An exhibitor that
     no source places (a curated expo) shows "—", its tooltip saying why."""
 
-    COLUMNS = ("name", "booths", "zone_name", "country")
+    COLUMNS = ("name", "booths", "zone_name", "country", "screening")
     NO_BOOTH = "—"
 
     def __init__(self, expo: Expo, parent=None):
         super().__init__(parent)
         self._zone_colors: dict[str, QColor] = {}
         self._rows: list[dict] = []
+        self.screening = None            # desktop.screening.ScreeningState, once set
         self.reload(expo)
+
+    # ------------------------------------------------------------ screening
+    def set_screening(self, state) -> None:
+        """The Screening column: each row's status against the stored screening list, asked
+        of the state by slug (``ScreeningState.status_of``: the exhibitors with a match come
+        from ``db.screening.directory_statuses``, which can answer for a page of rows)."""
+        self.screening = state
+        self.screening_changed()
+
+    def screening_changed(self) -> None:
+        col = self.COLUMNS.index("screening")
+        if self._rows:
+            self.dataChanged.emit(self.index(0, col), self.index(len(self._rows) - 1, col))
+
+    def screening_of(self, row: int) -> tuple[str, str | None] | None:
+        """(status, review) of a row's exhibitor; None without a list or while unknown."""
+        if self.screening is None or not (0 <= row < len(self._rows)):
+            return None
+        return self.screening.status_of(self._rows[row]["slug"])
+
+    def _screening_data(self, row: int, role):
+        got = self.screening_of(row)
+        if got is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column_text(*got)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(status_text(*got, self.screening.info))
+        return None
 
     def reload(self, expo: Expo) -> None:
         self.beginResetModel()
@@ -43,7 +74,7 @@ class ExhibitorModel(QAbstractTableModel):
         booth = tr("Booth") + "\n" + tr("({layout})").format(layout=mark) if mark \
             else tr("Booth")
         self._headers = (tr("Exhibitor"), booth,
-                         tr("Zone"), tr("Country"))
+                         tr("Zone"), tr("Country"), tr("U.S. list"))
         self._rows = expo.exhibitor_rows()
         self._zone_colors = {z["slug"]: QColor(z["color"]) for z in expo.zones()}
         for r in self._rows:
@@ -77,6 +108,9 @@ class ExhibitorModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         col = self.COLUMNS[index.column()]
+        if col == "screening" and role in (Qt.ItemDataRole.DisplayRole,
+                                           Qt.ItemDataRole.ToolTipRole):
+            return self._screening_data(index.row(), role)
         if role == Qt.ItemDataRole.DisplayRole:
             # Plain and elided (a name may be any length in a foreign file); made once.
             shown = row.get("_shown")
@@ -121,8 +155,18 @@ class ExhibitorModel(QAbstractTableModel):
         old = self.persistentIndexList()
         old_slugs = [(self._rows[i.row()]["slug"], i.column()) for i in old]
         blank = self.NO_BOOTH if col == "booths" and self.curated else ""   # as shown: last
-        self._rows.sort(key=lambda r: (str(r.get(col) or blank).casefold(), r["name"].casefold()),
-                        reverse=order == Qt.SortOrder.DescendingOrder)
+        if col == "screening":          # on a list first, then possible, none, unknown
+            rank = {"listed": "0", "possible": "1", "none": "2"}
+            statuses = {r["slug"]: self.screening.status_of(r["slug"]) if self.screening
+                        else None for r in self._rows}
+            self._rows.sort(key=lambda r: (rank[bucket(*statuses[r["slug"]])]
+                                           if statuses[r["slug"]] else "3",
+                                           r["name"].casefold()),
+                            reverse=order == Qt.SortOrder.DescendingOrder)
+        else:
+            self._rows.sort(key=lambda r: (str(r.get(col) or blank).casefold(),
+                                           r["name"].casefold()),
+                            reverse=order == Qt.SortOrder.DescendingOrder)
         self._index = {r["slug"]: i for i, r in enumerate(self._rows)}
         self.changePersistentIndexList(
             old, [self.index(self._index[s], c) for s, c in old_slugs])
@@ -150,6 +194,7 @@ class ExhibitorFilter(QSortFilterProxyModel):
         self._words: list[str] = []
         self._zones: set[str] | None = None
         self._also: set[str] = set()
+        self._screening: str | None = None      # "listed", "possible", "none" or None: all
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()
@@ -171,10 +216,24 @@ class ExhibitorFilter(QSortFilterProxyModel):
         self._zones = zones
         self.invalidateFilter()
 
+    def set_screening(self, group: str | None) -> None:
+        """Keep only exhibitors on a screening list ("listed": a match or a confirmed
+        possible match), with a possible match ("possible") or with none found ("none")."""
+        self._screening = group
+        self.invalidateFilter()
+
+    def screening_changed(self) -> None:
+        if self._screening is not None:
+            self.invalidateFilter()
+
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         model = self.sourceModel()
         if self._zones is not None and model.zone_of(source_row) not in self._zones:
             return False
+        if self._screening is not None:
+            got = model.screening_of(source_row)
+            if got is None or bucket(*got) != self._screening:
+                return False
         if not self._words:
             return True
         hay = model.search_text(source_row)

@@ -46,6 +46,7 @@ class DetailPanel(QWidget):
         self.kind: str | None = None
         self.ref: str | None = None
         self.view: ExhibitorView | None = None      # what is shown (an exhibitor)
+        self.badge = None                           # set_badge: the screening badge
 
         self.title = QLabel(tr("Nothing selected"))
         self.title.setObjectName("detailTitle")
@@ -170,6 +171,24 @@ class DetailPanel(QWidget):
     def _browser(self) -> QTextBrowser:
         return ThemedBrowser()
 
+    def set_badge(self, badge) -> None:
+        """What a screening list says, on an exhibitor's details: a badge above its summary
+        and the entries below its sources (``desktop.screening_view.DetailBadge``:
+        ``html(view)``, ``details_html(view)``, ``link(url, view, browser)``, and ``changed``
+        when it should be shown again)."""
+        self.badge = badge
+        badge.changed.connect(self._badge_changed)
+        self.info.anchorClicked.connect(lambda url: badge.link(url.toString(), self.view,
+                                                               self.info))
+        self._badge_changed()
+
+    def _badge_changed(self) -> None:
+        if self.kind == "exhibitor" and self.view is not None:
+            bar = self.info.verticalScrollBar()
+            pos = bar.value()
+            self.info.setHtml(STYLE + self._info_html(self.view))
+            bar.setValue(pos)
+
     # -------------------------------------------------------------- showing
     def _on_selected(self, state: Selected) -> None:
         if state.kind == "exhibitor":
@@ -223,6 +242,16 @@ class DetailPanel(QWidget):
         names = " · ".join(plain(n, TITLE) for n in (ex["name"], ex.get("name_zh"),
                                                      ex.get("pinyin")) if n)
         set_plain(self.title, names, None)
+        self.info.setHtml(STYLE + self._info_html(view))
+        self.products.setHtml(STYLE + self._products_html(view))
+        self.policy.setHtml(STYLE + self._policy_html(view))
+        self.market.set_tool_types(view.tool_types)
+        self._set_note_target("exhibitor", slug)
+
+    def _info_html(self, view: ExhibitorView) -> str:
+        """The Exhibitor tab: names, booth, zone, country, category, aliases, the screening
+        badge (when a list is loaded), summary, sources, people and quotes."""
+        ex, slug = view.exhibitor, view.slug
         rows = []
         if ex["booths"]:
             rows.append((tr("Booth"), booths_text(ex["booths"], view.layout)))
@@ -247,6 +276,8 @@ class DetailPanel(QWidget):
         body += zh_note_html(ex.get("name_zh_note"))
         body += "<table cellspacing=2>" + "".join(
             f"<tr><td class='muted'>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in rows) + "</table>"
+        if self.badge is not None:             # what a loaded screening list says
+            body += self.badge.html(view)
         if ex.get("summary"):
             body += f"<p>{esc_text(ex['summary'])}</p>"
             body += confidence_html(view.confidence_of("exhibitor", slug))
@@ -255,12 +286,10 @@ class DetailPanel(QWidget):
             if view.sources_of("booth", code):
                 body += sources_html(view.sources_of("booth", code),
                                      tr("Booth {code}").format(code=code))
+        if self.badge is not None:
+            body += self.badge.details_html(view)
         body += self._people_html(view)
-        self.info.setHtml(STYLE + body)
-        self.products.setHtml(STYLE + self._products_html(view))
-        self.policy.setHtml(STYLE + self._policy_html(view))
-        self.market.set_tool_types(view.tool_types)
-        self._set_note_target("exhibitor", slug)
+        return body
 
     def show_booth(self, booth: dict) -> None:
         """A booth without a named exhibitor (``db.views.booth_view``)."""

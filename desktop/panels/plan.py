@@ -28,6 +28,7 @@ from db.userdata import UserData
 from .. import theme
 from ..i18n import tr
 from ..richtext import TITLE, booth_text, data_combo, esc, esc_text, plain, tooltip, warn
+from ..screening import sheet_lines
 from ..selection import Reason, Selected, Selection
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -432,6 +433,12 @@ class PlanPanel(QWidget):
             out.append(f"<tr><td><b>{esc(num)}</b></td><td>{where}</td><td><b>{name}</b></td>"
                        f"<td>{products}</td><td>{note}</td><td>{esc(walk)}</td></tr>")
         out.append("</table>")
+        section = sheet_lines(plan)          # what a stored screening list says of the stops
+        if section:
+            out.append(f"<h3>{esc(tr('Screening'))}</h3>")
+            out += [f"<p style='margin:2px 0 2px {16 * max(0, level - 1)}px'>"
+                    + (f"<b>{esc(text, 1000)}</b>" if level == 1 else esc(text, 1000)) + "</p>"
+                    for level, text in section]
         if plan.orphans:
             out.append(f"<h3>{esc(tr('Kept from an earlier expo file'))}</h3><ul>")
             for o in plan.orphans:

@@ -448,6 +448,32 @@ class SourcesPanel(QWidget):
         lay.addWidget(note)
         lay.addWidget(self.tree)
 
+    def set_screening(self, state) -> None:
+        """The stored screening list as a source of its own (first row): its file, date, how
+        it was dated, the official address, and the exhibitors it matches."""
+        self.screening, self.screening_item = state, None
+        state.changed.connect(self._show_screening)
+        self._show_screening()
+
+    def _show_screening(self) -> None:
+        from PySide6.QtWidgets import QTreeWidgetItem
+
+        from ..screening_view import sources_entry
+        if self.screening_item is not None:
+            self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(self.screening_item))
+            self.screening_item = None
+        entry = sources_entry(self.screening)
+        if entry is None:
+            return
+        cells, tips, children = entry
+        item = QTreeWidgetItem(cells)
+        for col, tip in tips.items():
+            item.setToolTip(col, tooltip(tip))
+        for text in children:
+            item.addChild(QTreeWidgetItem([text]))
+        self.tree.insertTopLevelItem(0, item)
+        self.screening_item = item
+
     def keyPressEvent(self, event) -> None:
         from PySide6.QtGui import QKeySequence
         from PySide6.QtWidgets import QApplication

@@ -280,6 +280,50 @@ class SearchPanel(QWidget):
             self.selection.select(kind, ref, reason=Reason.SEARCH)
 
     # ------------------------------------------------------------- directory
+    def set_screening(self, state) -> None:
+        """The screening list's column and filter (``desktop.screening.ScreeningState``):
+        shown while a list is stored."""
+        self.screening = state
+        self.screen_filter = data_combo(QComboBox())
+        self.screen_filter.setAccessibleName(tr("Screening filter"))
+        for text, group in ((tr("All exhibitors (screening)"), None),
+                            (tr("On a screening list"), "listed"),
+                            (tr("Possible match to check"), "possible"),
+                            (tr("No entry found"), "none")):
+            self.screen_filter.addItem(text, group)
+        self.screen_filter.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_screening(self.screen_filter.currentData()))
+        lay = self.layout()
+        lay.insertWidget(lay.indexOf(self.zone) + 1, self.screen_filter)
+        self.model.set_screening(state)
+        state.changed.connect(self._screening_changed)
+        self._screening_changed()
+
+    def _screening_changed(self) -> None:
+        on = self.screening.has_list()
+        self.screen_filter.setVisible(on)
+        if not on:
+            self.screen_filter.setCurrentIndex(0)
+        col = ExhibitorModel.COLUMNS.index("screening")
+        self.table.setColumnHidden(col, not on)
+        header = self.table.horizontalHeader()
+        country = ExhibitorModel.COLUMNS.index("country")
+        if on:      # the new column and its neighbours as narrow as their words: names need room
+            fm = header.fontMetrics()
+
+            def fit(c: int, *texts: str) -> None:
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+                self.table.setColumnWidth(c, 12 + max(fm.horizontalAdvance(t) for t in (
+                    str(self.model.headerData(c, Qt.Orientation.Horizontal) or ""),) + texts))
+            fit(col, tr("none found"), tr("possible"), tr("confirmed"))
+            fit(country, "CN", "US")                  # two-letter codes under the header
+            self.table.setColumnWidth(ExhibitorModel.COLUMNS.index("zone_name"), 64)
+        else:
+            header.setSectionResizeMode(country, QHeaderView.ResizeMode.ResizeToContents)
+            self.table.setColumnWidth(ExhibitorModel.COLUMNS.index("zone_name"), 105)
+        self.model.screening_changed()
+        self.proxy.screening_changed()
+
     def _on_zone(self, _i: int) -> None:
         slug = self.zone.currentData()
         self.proxy.set_zones(None if slug is None else {slug})

@@ -151,3 +151,28 @@ def test_export_carries_screening_when_a_list_is_stored(cli_expo, made_list, tmp
                   "--data-dir", data)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "e-screening.csv").is_file() and "e-screening.csv" in proc.stdout
+
+
+def test_screen_json_reads_the_reviewers_decisions_from_the_user_file(cli_expo, made_list,
+                                                                      tmp_path):
+    """A decision made in the window (the user file in --data-dir) is in the JSON; the user
+    file is read, never changed."""
+    from db.userdata import USER_FILE, UserData
+    data = tmp_path / "data"
+    assert run_db("screen", "--expo", cli_expo, "--list", made_list, "--list-date",
+                  "2026-07-31", "--data-dir", data).returncode == 0
+    key = "EL|shenzhen xinkailai industrial machinery co., ltd."
+    user = UserData(data / USER_FILE)
+    user.set_screening_decision("wesemibay-2025", "sicarrier", key, "cleared",
+                                "the machinery arm, not the exhibitor")
+    user.close()
+    before = sha(data / USER_FILE)
+    proc = run_db("screen", "--expo", cli_expo, "--data-dir", data, "--json")
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    sic = next(r for r in json.loads(proc.stdout) if r["exhibitor"] == "sicarrier")
+    m = next(x for x in sic["matches"] if x["entry_key"] == key)
+    assert m["status"] == "possible"
+    assert (m["decision"]["decision"], m["decision"]["note"]) == (
+        "cleared", "the machinery arm, not the exhibitor")
+    assert sic["review"] == "cleared"
+    assert sha(data / USER_FILE) == before and not (data / f"{USER_FILE}-wal").exists()

@@ -8,7 +8,9 @@ import pytest
 
 from db.errors import DataError
 from db.expo import open_expo
-from db.screening import ScreeningStore, load_and_screen, read_list, screen_expo
+from db.userdata import USER_FILE, UserData
+from db.screening import (ScreeningStore, load_and_screen, move_decisions, read_list,
+                          screen_expo, set_decision)
 from db.screening.store import STORE_APP_ID, STORE_VERSION
 from db.screening.synthetic import write_list
 from screening_files import el_record, make_expo  # tests/screening_files.py
@@ -128,27 +130,73 @@ def test_the_change_is_measured_against_the_list_it_replaces(tmp_path, expo):
 
 
 def test_a_decision_survives_rescreening_and_a_new_list(tmp_path, expo):
+    """Decisions live in the user file beside the store (db.userdata v3), keyed by the
+    entry's identity: a newer list (other citations, so another _id) keeps them."""
     store = ScreeningStore.in_dir(tmp_path)
+    user = UserData(tmp_path / USER_FILE)
     scr = load_and_screen(expo, store, write_list(tmp_path / "old.csv", OLD), "2025-01-01")
     pengxin = next(r for r in scr.results if r["exhibitor"] == "pengxin")
     (m,) = pengxin["matches"]
     assert (pengxin["status"], m["kind"]) == ("possible", "fuzzy")
-    store.set_decision("made-expo", "pengxin", m["entry_key"], "confirmed",
-                       "Same firm: its site names PXW as parent", m["entry_name"])
+    set_decision(user, store, "made-expo", "pengxin", m["entry_key"], "confirmed",
+                 "Same firm: its site names PXW as parent", m["entry_name"])
     sic = next(r for r in scr.results if r["exhibitor"] == "sicarrier")
     machinery = next(x for x in sic["matches"] if x["status"] == "possible")
-    store.set_decision("made-expo", "sicarrier", machinery["entry_key"], "cleared", "subsidiary")
-    # A new list changes the entry's citations (so its _id): the decision stays with it.
+    set_decision(user, store, "made-expo", "sicarrier", machinery["entry_key"], "cleared",
+                 "subsidiary")
+    # A new list changes the entry's citations (so its _id): the decision stays with it,
+    # read from the user file without opening it for writing.
+    user.close()
     scr = load_and_screen(expo, store, write_list(tmp_path / "new.csv", NEW), "2025-06-01")
     pengxin = next(r for r in scr.results if r["exhibitor"] == "pengxin")
     assert pengxin["matches"][0]["decision"]["decision"] == "confirmed"
     assert pengxin["matches"][0]["decision"]["note"].startswith("Same firm")
     assert pengxin["matches"][0]["decision"]["list_date"] == "2025-01-01"
     assert pengxin["review"] == "confirmed" and pengxin["status"] == "possible"
-    assert store.decisions("made-expo")[("sicarrier", machinery["entry_key"])]["note"] == \
-        "subsidiary"
-    # Undo.
-    store.set_decision("made-expo", "pengxin", m["entry_key"], None)
-    assert ("pengxin", m["entry_key"]) not in store.decisions("made-expo")
-    with pytest.raises(DataError, match="decision must be one of"):
-        store.set_decision("made-expo", "pengxin", m["entry_key"], "maybe")
+    user = UserData(tmp_path / USER_FILE)
+    try:
+        assert user.screening_decisions("made-expo")[("sicarrier", machinery["entry_key"])][
+            "note"] == "subsidiary"
+        assert store.decisions("made-expo") == {}            # none in the store
+        # Undo.
+        set_decision(user, store, "made-expo", "pengxin", m["entry_key"], None)
+        assert ("pengxin", m["entry_key"]) not in user.screening_decisions("made-expo")
+        with pytest.raises(DataError, match="decision must be one of"):
+            set_decision(user, store, "made-expo", "pengxin", m["entry_key"], "maybe")
+    finally:
+        user.close()
+
+
+def test_decisions_the_store_kept_move_to_the_user_file_once(tmp_path, expo):
+    """A store made before the user file had a table for decisions: they are moved once
+    (copied, then removed from the store); the user file's own decision wins."""
+    store = ScreeningStore.in_dir(tmp_path)
+    scr = load_and_screen(expo, store, write_list(tmp_path / "old.csv", OLD), "2025-01-01")
+    keys = {r["exhibitor"]: r["matches"][0]["entry_key"] for r in scr.results if r["matches"]}
+    conn = sqlite3.connect(store.path)            # as the data side's first version wrote them
+    conn.executemany("INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?)", [
+        ("made-expo", "pengxin", keys["pengxin"], "confirmed", "from the store", "PXW",
+         scr.info["sha256"], "2025-01-01", "2026-11-30T10:00:00+00:00"),
+        ("made-expo", "sicarrier", keys["sicarrier"], "cleared", "store's", "SiCarrier",
+         scr.info["sha256"], "2025-01-01", "2026-11-30T10:00:00+00:00")])
+    conn.commit()
+    conn.close()
+    # Before they move, a screening shows them all the same.
+    assert next(r for r in screen_expo(expo, store, save=False).results
+                if r["exhibitor"] == "pengxin")["review"] == "confirmed"
+    user = UserData(tmp_path / USER_FILE)
+    try:
+        user.set_screening_decision("made-expo", "sicarrier", keys["sicarrier"], "confirmed",
+                                    "user's own")
+        assert move_decisions(store, user) == 1
+        assert store.decisions() == {}
+        got = user.screening_decisions("made-expo")
+        assert got[("pengxin", keys["pengxin"])]["note"] == "from the store"
+        assert got[("pengxin", keys["pengxin"])]["decided_at"] == "2026-11-30T10:00:00+00:00"
+        assert got[("sicarrier", keys["sicarrier"])]["note"] == "user's own"
+        assert move_decisions(store, user) == 0
+        # A newer list carries no decisions over: there are none left in the store.
+        load_and_screen(expo, store, write_list(tmp_path / "new.csv", NEW), "2025-06-01")
+        assert store.decisions() == {} and len(user.screening_decisions("made-expo")) == 2
+    finally:
+        user.close()
