@@ -62,18 +62,20 @@ def build_query(text: str, prefix: bool = True) -> str | None:
     """Turn what the user typed into a safe FTS5 MATCH expression, or None.
 
     Every term is quoted; CJK runs become phrases of single characters; the last
-    Latin term gets a prefix star (search as you type).
+    Latin term gets a prefix star (search as you type). A term given twice is asked
+    once: the AND is the same, and a pasted text repeating a common word would
+    otherwise cost FTS5 time that grows with the square of the repeats.
     """
     terms = _TERM_RE.findall(_fold(text or ""))
     if not terms:
         return None
-    parts = []
+    parts: dict[str, None] = {}
     for i, term in enumerate(terms):
         if _IS_CJK.match(term):
-            parts.append('"' + " ".join(term) + '"')
+            parts['"' + " ".join(term) + '"'] = None
         else:
             star = "*" if prefix and i == len(terms) - 1 else ""
-            parts.append(f'"{term}"{star}')
+            parts[f'"{term}"{star}'] = None
     return " AND ".join(parts)
 
 
@@ -145,12 +147,14 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 50,
         return []  # defensive (or interrupted): build_query makes bad syntax unreachable
     folded = _fold(text.strip())
     in_name = {r[0] for r in named}
-    seen: set[int] = set()
+    # by record, not by row: the short-word rows (negative rowids) name exhibitors that
+    # the index rows may name again, and one exhibitor can match by name and by booth
+    seen: set[tuple[str, str]] = set()
     scored = []
     for rowid, kind, ref, title in named + anywhere:
-        if rowid in seen or (kinds and kind not in kinds):
+        if (kind, ref) in seen or (kinds and kind not in kinds):
             continue
-        seen.add(rowid)
+        seen.add((kind, ref))
         name = title.split(" | ")[0]
         fname = _fold(name)
         if fname == folded or ref == folded:

@@ -115,3 +115,83 @@ def test_a_system_chinese_font_is_left_alone(tmp_path):
     assert r["system_cjk"] and fonts.FAMILY not in r["system_cjk"]
     assert r["family"] is None and not r["in_db"]
     assert distinct_glyphs(r["after"]) == 3
+
+
+EXPORT_CHILD = textwrap.dedent("""
+    import json, sys
+    from pathlib import Path
+    from PySide6.QtWidgets import QApplication
+    from db.expo import open_expo
+    from db.userdata import UserData
+    from desktop import fonts
+
+    expo_path, out = Path(sys.argv[1]), Path(sys.argv[2])
+    app = QApplication([])
+    system_cjk = fonts.system_cjk_families()
+    family = fonts.ensure_cjk_font()            # what the program does at start (desktop/app.py)
+    expo = open_expo(expo_path)
+    user = UserData(out.parent / "user.sqlite")
+    slug = expo.meta().get("slug") or expo_path.stem
+    user.set_favourite(slug, "exhibitor", "sicarrier", True)
+    from desktop.main_window import MainWindow
+    win = MainWindow(expo, user, settings=None)
+    win.plan.refresh()
+    win.plan.export_pdf(out)
+    print(json.dumps({"system_cjk": system_cjk, "family": family}))
+""")
+
+
+def pdf_embedded_fonts(path: Path) -> set[str]:
+    """The BaseFont (subset tag removed) of every font embedded in the PDF (its descriptor
+    carries the font program) that the pages use, forms included."""
+    import pypdf
+    names: set[str] = set()
+
+    def note(font):
+        desc = font.get("/FontDescriptor")
+        if desc is not None and any(k in desc.get_object()
+                                    for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+            names.add(str(font.get("/BaseFont", "")).lstrip("/").split("+")[-1])
+
+    def walk(resources, seen):
+        resources = resources.get_object() if resources is not None else {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            note(font)
+            for desc in font.get("/DescendantFonts") or []:
+                note(desc.get_object())
+        for xobj in (resources.get("/XObject") or {}).values():
+            if id(xobj) not in seen and "/Resources" in xobj.get_object():
+                seen.add(id(xobj))
+                walk(xobj.get_object()["/Resources"], seen)
+
+    for page in pypdf.PdfReader(str(path)).pages:
+        walk(page.get("/Resources"), set())
+    return names
+
+
+def test_route_sheet_pdf_embeds_the_bundled_font_when_the_system_has_none(builtin_file,
+                                                                          tmp_path):
+    """Issue 17: the PDF export uses the bundled font too. With fontconfig seeing only
+    DejaVu (no CJK font), SiCarrier's Chinese name is embedded in our font and extracts as
+    the characters, not as boxes or nothing."""
+    import pypdf
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")
+    if not dejavu.is_dir():
+        pytest.skip("no DejaVu fonts (scripts/install-system-deps.sh installs them)")
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?>\n<fontconfig><dir>{dejavu}</dir>'
+                    f'<cachedir>{tmp_path / "fc-cache"}</cachedir></fontconfig>\n',
+                    encoding="utf-8")
+    out = tmp_path / "sheet" / "plan.pdf"
+    out.parent.mkdir()
+    proc = subprocess.run([sys.executable, "-c", EXPORT_CHILD, str(builtin_file), str(out)],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=180,
+                          env=child_env(tmp_path, FONTCONFIG_FILE=str(conf)))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert r["system_cjk"] == [] and r["family"] == fonts.FAMILY   # really no CJK font
+    used = pdf_embedded_fonts(out)
+    assert any(n.replace("-", "").startswith("WeSemiBaySansSC") for n in used), used
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(str(out)).pages)
+    assert NAME in text, text[:500]

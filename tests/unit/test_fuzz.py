@@ -3,7 +3,8 @@ the expo opener (issue 10). Real inputs are mutated (the catalogue fixtures, csv
 and the COMPUTEX list when present, an exported JSON document, the built-in expo file), and
 every case must end in a result or a ``DataError`` (``ImportFailed`` included) with one-line
 messages, never another exception; on every refusal the target expo file is byte for byte
-as it was, with no temporary file left.
+as it was, with no temporary file left. Search gets what people type and paste (FTS5
+syntax, control and bidi characters, CJK, long runs) on the built-in expo.
 
 The default run keeps to a few hundred cases. More, for a longer hunt:
 
@@ -368,3 +369,118 @@ def test_fuzz_open_expo(built_expo, tmp_path):
             kept.write_bytes(data)
             _fail(what, exc, kept)
     assert outcomes["opened"] and outcomes["refused"], outcomes
+
+
+# ------------------------------------------------------------------- search
+# What people (and pasted text) put in a search box: FTS5's own syntax, quotes, brackets,
+# column filters, operators, control characters, bidi and zero-width marks, CJK, NFKC
+# look-alikes, lone surrogates (a command line with bytes that are not UTF-8), long runs.
+SEARCH_SYNTAX = ['"', "'", "*", "^", "(", ")", "{", "}", "[", "]", ":", "-", "+", "NEAR(",
+                 "NEAR/3", "NEAR(a b, 2)", " AND ", " OR ", " NOT ", "AND", "OR", "NOT",
+                 "name:", "title:", "body:", "kind:", "{title body}:", "-title:", "^title",
+                 "a*b", '"unbalanced', "((((", "))))", "[[", "}}", "\\", "%", "_", ";",
+                 "' OR 1=1 --", "DROP TABLE search;", "\x00", "\x01", "\x1b[31m", "\t", "\n",
+                 "\r", "\x7f", "\u202e", "\u202d", "\u200f", "\u200e", "\u061c", "\u200b",
+                 "\u2060", "\ufeff", "\u00a0", "\u3000", "新凯来", "原子层", "刻蚀", "中",
+                 "ﬁ", "Ⅻ", "ＡＢＣ", "①", "ß", "İ", "e\u0301", "😀", "\ud800", "\udcff",
+                 "𠀀", "ك", "עברית"]
+SEARCH_NOISE = ['"', "'", "*", "^", "(", ")", "{", "}", "[", "]", ":", "-", "+", "\\", ";",
+                "%", "_", "\x00", "\x01", "\x1b", "\t", "\u202e", "\u200f", "\u200b",
+                "\ufeff", "\u3000", "\ud800", "😀", "...", "!?", "/", "<>", "&"]
+
+
+def random_query(rng: random.Random, words: list[str]) -> str:
+    """A few pieces of syntax, words of the expo's own data and noise, glued at random."""
+    pieces = []
+    for _ in range(rng.randint(1, 8)):
+        r = rng.random()
+        if r < 0.45:
+            pieces.append(rng.choice(SEARCH_SYNTAX))
+        elif r < 0.85:
+            pieces.append(rng.choice(words))
+        elif r < 0.95:
+            pieces.append("".join(chr(rng.randrange(1, 0x3000)) for _ in range(rng.randint(1, 6))))
+        else:
+            pieces.append(rng.choice(["a", "word ", "中", "(", '"', "NEAR "])
+                          * rng.choice([300, 2000, 20_000]))
+    return rng.choice(["", " "]).join(pieces)
+
+
+def noisy(rng: random.Random, text: str) -> str:
+    """``text`` with noise that holds no letter or digit before, after and between its
+    words: search must read it as the same words."""
+    def n():
+        return "".join(rng.choice(SEARCH_NOISE) for _ in range(rng.randint(0, 3)))
+    return n() + " " + f" {n()} ".join(text.split()) + " " + n()
+
+
+def well_formed(hits, limit: int, what: str) -> None:
+    from db.search import KIND_ORDER
+    assert len(hits) <= limit, what
+    keys = [(h.kind, h.id) for h in hits]
+    assert len(set(keys)) == len(keys), f"{what}: a hit twice"
+    for h in hits:
+        assert h.kind in KIND_ORDER and isinstance(h.id, str) and h.id, (what, h)
+        assert isinstance(h.title, str) and isinstance(h.subtitle, str), (what, h)
+        assert h.score == h.score and abs(h.score) != float("inf"), (what, h)   # no NaN
+        assert all(isinstance(b, str) and b for b in h.booths), (what, h)
+        json.dumps(h.as_dict())                      # what the CLI prints
+
+
+def test_fuzz_search(built_expo, tmp_path, capsys, monkeypatch):
+    """Search as the window and ``wesemibay-db search`` run it (``db.search.search`` through
+    ``Expo.search``) on a copy of the built-in expo: every query gives well-formed hits (or
+    a one-line DataError), every query FTS5 is asked is valid syntax (search would hide an
+    error as "no hits"), noise around the words changes no hit, and the file is byte for
+    byte the same afterwards. Every other case runs with the rules of an expo past
+    ``SMALL_INDEX`` records (short words not expanded as prefixes)."""
+    from db import search as S
+    from db.cli import main
+    rng = random.Random(SEED + 3)
+    small = S.SMALL_INDEX
+    path = tmp_path / "search" / "expo.sqlite"
+    path.parent.mkdir()
+    shutil.copyfile(built_expo, path)
+    before = sha(path)
+    with open_expo(path, readonly=True) as expo:
+        conn = expo._conn
+        names = [r[0] for r in conn.execute("SELECT name FROM exhibitors")] + \
+            [r[0] for r in conn.execute("SELECT name FROM products LIMIT 200")]
+        words = sorted({w for n in names for w in n.split()}) + \
+            [r[0] for r in conn.execute("SELECT code FROM booths LIMIT 100")]
+        found = 0
+        for i in range(cases(300)):
+            if i % 3 == 0:          # a real name with noise around its words
+                text = noisy(rng, rng.choice(names))
+            elif i % 3 == 1:        # the first letters of a word, as typed so far
+                text = noisy(rng, rng.choice(words)[:rng.choice([1, 1, 2, 3])])
+            else:
+                text = random_query(rng, words)
+            monkeypatch.setattr(S, "SMALL_INDEX", 0 if i % 2 else small)
+            what = f"search case {i} {text[:80]!r} (seed {SEED}, SMALL_INDEX {S.SMALL_INDEX})"
+            try:
+                hits = expo.search(text, limit=(limit := rng.choice([1, 10, 50, 1000])))
+            except DataError as exc:
+                one_line_messages(exc)
+                continue
+            except Exception as exc:                     # noqa: BLE001 (the finding)
+                pytest.fail(f"{what}: {type(exc).__name__}: {exc}")
+            well_formed(hits, limit, what)
+            found += bool(hits)
+            query = S.build_query(text)
+            if query:                                    # never an FTS5 syntax error
+                for q in (query, f"{{title}} : ({query})"):
+                    conn.execute("SELECT count(*) FROM search WHERE search MATCH ?", (q,))
+            if i % 3 < 2:                                # the same words, without the noise
+                clean = " ".join(S.query_terms(text))
+                assert {(h.kind, h.id) for h in expo.search(text, limit=5000)} == \
+                    {(h.kind, h.id) for h in expo.search(clean, limit=5000)}, what
+            if i % 10 == 0:                              # the command line, as a user runs it
+                code = main(["search", "--expo", str(path), "--json", "--", text])
+                out, err = capsys.readouterr()
+                assert code == 0 and err == "", (what, err)
+                assert [(d["kind"], d["id"]) for d in json.loads(out)] == \
+                    [(h.kind, h.id) for h in expo.search(text, limit=50)], what
+    assert found >= cases(300) // 10, found         # the cases reach real hits, not only []
+    assert sha(path) == before
+    assert [p.name for p in path.parent.iterdir()] == ["expo.sqlite"]      # no -wal, -shm

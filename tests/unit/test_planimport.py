@@ -122,19 +122,28 @@ def test_codes_beside_their_outlines_match_the_nearest_empty_one(tmp_path):
     assert len(right) == len(plan.truth) and not wrong
 
 
-def test_a_code_between_two_empty_outlines_is_marked_for_review(tmp_path):
-    w = PdfWriter()
-    cv = w.page(300, 200).canvas
-    for i in range(6):                                   # six booths with their codes
+def draw_code_between_two_empty_outlines(cv) -> None:
+    """Six booths with their codes, and a code halfway between two empty booths, on a
+    300 x 200 pt page; ``cv`` has ``rect``, ``centred_text`` and ``text`` in display points
+    (our writer's Canvas, or another producer's with the same methods)."""
+    for i in range(6):
         cv.rect(20 + 14 * i, 40, 12, 12)
         cv.centred_text((20 + 14 * i, 40, 12, 12), f"C{101 + i}", 3)
-    cv.rect(40, 100, 12, 12)                             # two empty booths and a code
-    cv.rect(64, 100, 12, 12)                             # halfway between them
+    cv.rect(40, 100, 12, 12)
+    cv.rect(64, 100, 12, 12)
     cv.text(55.0, 108, "C201", 3)
-    res = analyse(w.save(tmp_path / "p.pdf"))
+
+
+def assert_code_between_two_empty_outlines_is_for_review(res) -> None:
     b = res.booth_by_code("C201")
     assert b is not None and b.how == "review"
     assert any("to review" in r for r in res.needs_review())
+
+
+def test_a_code_between_two_empty_outlines_is_marked_for_review(tmp_path):
+    w = PdfWriter()
+    draw_code_between_two_empty_outlines(w.page(300, 200).canvas)
+    assert_code_between_two_empty_outlines_is_for_review(analyse(w.save(tmp_path / "p.pdf")))
 
 
 def test_plan_without_text_layer_is_left_for_review(tmp_path):

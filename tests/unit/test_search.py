@@ -161,3 +161,20 @@ def test_short_words_are_not_prefixes_on_a_large_expo(tmp_path):
             h.kind == "exhibitor" for h in expo.search("po"))
         three = expo.search("por")
         assert three and any(h.title.lower().startswith("por") for h in three)
+
+
+def test_a_short_word_on_a_large_expo_lists_each_record_once(expo_ro, monkeypatch):
+    """With the rules of an expo past SMALL_INDEX records, "s" finds exhibitors whose name
+    starts with it and those at booths whose code does (the halls S1-S4): one named
+    "S..." at an S booth is still one hit."""
+    from db import search as S
+    monkeypatch.setattr(S, "SMALL_INDEX", 0)
+    hits = expo_ro.search("s", limit=1000)
+    keys = [(h.kind, h.id) for h in hits]
+    assert len(keys) > 10 and len(set(keys)) == len(keys)
+
+
+def test_a_word_repeated_is_asked_once():
+    assert build_query("a b a") == '"a" AND "b" AND "a"*'
+    assert build_query("etch " * 2000) == '"etch" AND "etch"*'     # the last one typed on
+    assert build_query("原子 原子") == '"原 子"'
