@@ -9,7 +9,6 @@ The window composes the panels; it writes into none of them.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -28,19 +27,16 @@ from .flowlayout import FlowLayout
 from .floorplan.scene import FloorScene, _mix
 from .floorplan.view import FloorView
 from .i18n import tr
+from .logs import dialogs_allowed
 from .richtext import TITLE, button_text, plain, tooltip, warn
 from .selection import Highlight, Reason, Selected, Selection
+from .settings import GEOMETRY, LANGUAGE, LAST_SELECTION, WINDOW_STATE
 from .panels.detail import DetailPanel
 from .panels.plan import PlanPanel
 from .panels.policy import PolicyPanel, SourcesPanel
 from .panels.search import SearchPanel
 
 log = logging.getLogger("wesemibay")
-
-
-def dialogs_allowed() -> bool:
-    """False under tests and scripted runs (``WESEMIBAY_NO_DIALOGS``): nothing may block."""
-    return not os.environ.get("WESEMIBAY_NO_DIALOGS")
 
 
 def swatch(color: QColor, size: int = 12) -> QIcon:
@@ -247,10 +243,10 @@ class MainWindow(QMainWindow):
         status.append(tr("{n} booths").format(n=len(self.scene.data.codes)))
         self.statusBar().showMessage("  ·  ".join(s for s in status if s))
         if settings is not None:
-            geo = settings.value("window/geometry")
+            geo = settings.value(GEOMETRY)
             if isinstance(geo, QByteArray):
                 self.restoreGeometry(geo)
-            state = settings.value("window/state")
+            state = settings.value(WINDOW_STATE)
             if isinstance(state, QByteArray):
                 self.restoreState(state)
 
@@ -309,7 +305,7 @@ class MainWindow(QMainWindow):
             m_view.addAction(a_unplaced)
         m_view.addSeparator()
         m_lang = m_view.addMenu(tr("&Language"))
-        current = self.settings.value("ui/language", "en") if self.settings is not None else "en"
+        current = self.settings.value(LANGUAGE, "en") if self.settings is not None else "en"
         langs = QActionGroup(self)
         langs.setExclusive(True)
         for code, name in (("en", "English"), ("de", "Deutsch"), ("zh", "中文")):
@@ -385,7 +381,7 @@ class MainWindow(QMainWindow):
         """Select what was selected when this expo was last closed."""
         if self.settings is None:
             return
-        saved = self.settings.value("last/selection")
+        saved = self.settings.value(LAST_SELECTION)
         if isinstance(saved, str) and saved.count("|") == 2:
             slug, kind, ref = saved.split("|")
             if slug == self.expo_slug:
@@ -393,7 +389,7 @@ class MainWindow(QMainWindow):
 
     def set_language(self, lang: str) -> None:
         if self.settings is not None:
-            self.settings.setValue("ui/language", lang)
+            self.settings.setValue(LANGUAGE, lang)
             self.settings.sync()
         QMessageBox.information(self, tr("Language"), tr(
             "The language changes the next time WeSemiBay Explorer starts."))
@@ -541,13 +537,13 @@ class MainWindow(QMainWindow):
             return
         self.detail.stop_retrying()
         if self.settings is not None:
-            self.settings.setValue("window/geometry", self.saveGeometry())
-            self.settings.setValue("window/state", self.saveState())
+            self.settings.setValue(GEOMETRY, self.saveGeometry())
+            self.settings.setValue(WINDOW_STATE, self.saveState())
             if self.selection.current:
                 kind, ref = self.selection.current
-                self.settings.setValue("last/selection", f"{self.expo_slug}|{kind}|{ref}")
+                self.settings.setValue(LAST_SELECTION, f"{self.expo_slug}|{kind}|{ref}")
             else:
-                self.settings.remove("last/selection")
+                self.settings.remove(LAST_SELECTION)
             self.settings.sync()
         super().closeEvent(event)
 
