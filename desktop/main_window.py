@@ -27,6 +27,7 @@ from .flowlayout import FlowLayout
 from .floorplan.scene import FloorScene, _mix
 from .floorplan.view import FloorView
 from .i18n import tr
+from .jobs import Jobs
 from .logs import dialogs_allowed
 from .richtext import TITLE, button_text, plain, tooltip, warn
 from .selection import Highlight, Reason, Selected, Selection
@@ -148,6 +149,10 @@ class MainWindow(QMainWindow):
         self.expo = expo
         self.user = user
         self.settings = settings
+        # Background work (search, thumbnails, pictures, queries, imports): one runner,
+        # stopped with the window.
+        self.jobs = Jobs(expo.path, name="window-jobs", parent=self)
+        self._shut_down = False
         self.meta = expo.meta()
         self.expo_slug = self.meta.get("slug") or expo.path.stem
         self.unsaved_box: QMessageBox | None = None   # the close-time question, while open
@@ -182,7 +187,7 @@ class MainWindow(QMainWindow):
         cl.addWidget(self.view, 1)
         self.setCentralWidget(centre)
 
-        self.search = SearchPanel(expo, self.selection)
+        self.search = SearchPanel(expo, self.selection, jobs=self.jobs)
         left = QDockWidget(tr("Search and exhibitors"), self)
         left.setObjectName("searchDock")
         left.setWidget(self.search)
@@ -467,9 +472,9 @@ class MainWindow(QMainWindow):
         from .panels.products import ProductsPanel, UnplacedTray
         from .workers import ThumbnailLoader
         self.thumbs = ThumbnailLoader(self.expo.path, writable=os.access(self.expo.path, os.W_OK),
-                                      parent=self)
+                                      parent=self, jobs=self.jobs)
         self.detail.set_thumbnails(self.thumbs)
-        self.products = ProductsPanel(self.expo, self.selection, self.thumbs)
+        self.products = ProductsPanel(self.expo, self.selection, self.thumbs, jobs=self.jobs)
         self.products_dock = QDockWidget(tr("Products"), self)
         self.products_dock.setObjectName("productsDock")
         self.products_dock.setWidget(self.products)
@@ -507,7 +512,8 @@ class MainWindow(QMainWindow):
                 target, base = Path(out), path
             else:
                 target = path
-        dlg = ImportDialog(target, base=base, parent=self, commit=self._commit_import)
+        dlg = ImportDialog(target, base=base, parent=self, commit=self._commit_import,
+                           jobs=self.jobs)
         if files:
             dlg.add_files(files)
         dlg.imported.connect(lambda _report: setattr(self, "_imported_into", str(target)))
@@ -521,6 +527,7 @@ class MainWindow(QMainWindow):
         try:
             return prepared.commit()
         except PermissionError:    # Windows: a file in use cannot be replaced
+            self.jobs.release_readers()
             self.expo.close()
             return prepared.commit()
 
@@ -546,6 +553,18 @@ class MainWindow(QMainWindow):
                 self.settings.remove(LAST_SELECTION)
             self.settings.sync()
         super().closeEvent(event)
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        """Stop and join the window's threads: its background jobs (their readers closed)
+        and the floor plan's tile thread. The expo file stays open for whoever opened
+        it. Safe to call more than once."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.detail.stop_retrying()
+        self.jobs.shutdown()
+        self.scene.close()
 
     def _settle_unsaved(self) -> bool:
         """Closing with notes the user file did not take: never drop them unsaid.
