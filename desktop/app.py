@@ -13,7 +13,6 @@ file is read-only (``UserData.readonly_reason``, shown in the window).
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import sqlite3
@@ -186,23 +185,6 @@ def open_start_files(expo_arg: str | None, data_dir: Path, settings, remember: b
     return open_files(None, data_dir)
 
 
-_windows: list = []
-
-
-def reopen_with(window, path: str) -> None:
-    """Replace ``window`` by a new main window on the expo file at ``path``."""
-    from db.expo import open_expo
-
-    from .main_window import MainWindow
-    expo = open_expo(path, readonly=not os.access(path, os.W_OK))
-    new = MainWindow(expo, window.user, window.settings)
-    if window.settings is not None:
-        window.settings.setValue(keys.LAST_EXPO, str(Path(path).resolve()))
-    new.show()
-    _windows.append(new)
-    window.close()
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.screenshot:
@@ -261,8 +243,20 @@ def main(argv: list[str] | None = None) -> int:
         show_line(APP_NAME, str(exc))     # started from a menu, nobody reads stderr
         return guard.finish(1) if guard else 1      # refused, not crashed: no marker left
 
-    from .main_window import MainWindow
-    window = MainWindow(expo, user, None if args.screenshot else settings)
+    # The session owns the windows (File ▸ Open replaces one) and their threads.
+    from .session import Session
+    session = Session(user, None if args.screenshot else settings, freeze=not args.screenshot)
+    try:
+        return run_window(app, args, session, expo, user, guard)
+    finally:
+        if session.close():     # whatever is still open: threads joined, files closed
+            user.close()
+
+
+def run_window(app, args, session, expo, user, guard) -> int:
+    """Show the first window, apply ``--select``/``--topic``, run until the last window
+    closes (or take the screenshot). Returns the exit code."""
+    window = session.open(expo)
     if args.screenshot:
         window.resize(*args.size_wh)
     window.show()
@@ -273,11 +267,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.select and not window.select_text(args.select):
         print(f"wesemibay: --select {args.select!r}: no exhibitor or booth of that name "
               f"in {expo.path}", file=sys.stderr)
+        session.abandon()               # a refused start: nothing saved
         return guard.finish(1) if guard else 1
     if args.topic:
         if expo.record("topic", args.topic) is None:
             print(f"wesemibay: --topic {args.topic!r}: no such topic in {expo.path}",
                   file=sys.stderr)
+            session.abandon()
             return guard.finish(1) if guard else 1
         window.open_policy("topic", args.topic)
     report_user_file(user, window)     # its dialog comes up once the window runs
@@ -293,11 +289,10 @@ def main(argv: list[str] | None = None) -> int:
     guard.arm()                        # the marker goes once the window has run a moment
     from .help.welcome import maybe_show_welcome
     maybe_show_welcome(window, note=None if guard.restore else guard.message())
-    _windows.append(window)
     # Everything loaded so far lives as long as the window: keep it out of the cyclic
     # collector's full passes, which otherwise cost 20-80 ms at trade-fair scale.
-    gc.collect()
-    gc.freeze()
+    session.settle()
+    session.started = True
     return app.exec()
 
 

@@ -29,7 +29,7 @@ from .floorplan.view import FloorView
 from .i18n import tr
 from .jobs import Jobs
 from .logs import dialogs_allowed
-from .richtext import TITLE, button_text, plain, tooltip, warn
+from .richtext import TITLE, button_text, plain, tooltip
 from .selection import Highlight, Reason, Selected, Selection
 from .settings import GEOMETRY, LANGUAGE, LAST_SELECTION, WINDOW_STATE
 from .panels.detail import DetailPanel
@@ -144,6 +144,12 @@ class Legend(QWidget):
 
 
 class MainWindow(QMainWindow):
+    """One expo's window. It opens no other window: File ▸ Open (and an import into a new
+    file) emits ``openRequested`` for its ``desktop.session.Session``, which owns it; when
+    it closes it stops its threads (``shutdown``) and emits ``closed``."""
+    openRequested = Signal(str)            # the path of an expo file to show instead
+    closed = Signal()                      # the window closed (its threads have stopped)
+
     def __init__(self, expo: Expo, user: UserData, settings: QSettings | None = None):
         super().__init__()
         self.expo = expo
@@ -356,11 +362,9 @@ class MainWindow(QMainWindow):
             self.open_requested(path)
 
     def open_requested(self, path: str) -> None:
-        from .app import reopen_with
-        try:
-            reopen_with(self, path)
-        except DataError as exc:
-            warn(self, tr("Cannot open this file"), str(exc))
+        """Ask for the expo file at ``path`` in place of this one (the session opens it,
+        or says in one line over this window why it cannot)."""
+        self.openRequested.emit(str(path))
 
     # ------------------------------------------------------------- selection
     def _on_selected(self, state: Selected) -> None:
@@ -554,11 +558,12 @@ class MainWindow(QMainWindow):
             self.settings.sync()
         super().closeEvent(event)
         self.shutdown()
+        self.closed.emit()
 
     def shutdown(self) -> None:
         """Stop and join the window's threads: its background jobs (their readers closed)
-        and the floor plan's tile thread. The expo file stays open for whoever opened
-        it. Safe to call more than once."""
+        and the floor plan's tile thread. The expo file stays open for its owner (the
+        session closes it). Safe to call more than once."""
         if self._shut_down:
             return
         self._shut_down = True
