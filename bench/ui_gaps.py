@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         big_csv(csv_file, args.rows)
     user = UserData(tmp / "user.sqlite")
     gaps = Gaps()
-    out: dict = {"booths": args.booths, "products": args.products, "rows": args.rows}
+    out: dict = {"sizes": {"booths": args.booths, "products": args.products, "rows": args.rows}}
 
     expo = open_expo(demo, readonly=True)
     win = MainWindow(expo, user, None)
