@@ -23,8 +23,9 @@ MODES = ("ro", "rw", "rwc", "immutable")
 
 
 class _Connection(sqlite3.Connection):
-    """A connection that can be found again while statements are being counted."""
-    __slots__ = ("__weakref__",)
+    """A connection that can be found again while statements are being counted (and
+    counted itself: ``open_connections``)."""
+    __slots__ = ("__weakref__", "target")
 
 
 _live: "weakref.WeakSet[_Connection]" = weakref.WeakSet()
@@ -51,6 +52,7 @@ def connect(target: str | os.PathLike, *, mode: str | None = None, timeout: floa
         uri = Path(target).resolve().as_uri() + "?" + query
         conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=isolation_level,
                                check_same_thread=False, factory=_Connection)
+    conn.target = str(target) if str(target) == ":memory:" else str(Path(target).resolve())
     with _lock:
         _live.add(conn)
         if _logs:
@@ -74,6 +76,25 @@ def readonly(path: str | os.PathLike, *, timeout: float = 5.0,
             conn.close()
             raise
     return conn
+
+
+def open_connections(path: str | os.PathLike | None = None) -> int:
+    """How many connections made here are open (on the database file at ``path``, or on
+    any): what a closed window leaves behind is checked with it."""
+    want = None if path is None else (
+        ":memory:" if str(path) == ":memory:" else str(Path(path).resolve()))
+    n = 0
+    with _lock:
+        conns = list(_live)
+    for conn in conns:
+        if want is not None and getattr(conn, "target", None) != want:
+            continue
+        try:
+            conn.total_changes                 # raises once the connection is closed
+        except sqlite3.ProgrammingError:
+            continue
+        n += 1
+    return n
 
 
 # ------------------------------------------------------------ counting statements

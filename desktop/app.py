@@ -13,30 +13,22 @@ file is read-only (``UserData.readonly_reason``, shown in the window).
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import sqlite3
 import sys
-import tempfile
-import traceback
 from pathlib import Path
 
 from db.paths import default_data_dir  # one data folder for the window and the CLI
 
-APP_NAME = "WeSemiBay Explorer"
-ORG = "wesemibay"
+from . import APP_NAME, ORG, version  # noqa: F401  (the program's name and version)
+from . import settings as keys       # every settings key, by name
+from .logs import (dialogs_allowed, handle_exception, install_excepthook,  # noqa: F401
+                   route_qt_messages, setup_logging, show_line, temp_folder)
+
 LANGS = ("en", "de", "zh")
 THEMES = ("system", "light", "dark")   # desktop.theme.THEMES (here: --help needs no Qt)
 log = logging.getLogger("wesemibay")
-
-
-def version() -> str:
-    try:
-        from importlib.metadata import version as _v
-        return _v("wesemibay-explorer")
-    except Exception:
-        return "dev"
 
 
 # Qt's own command-line options (``qt6options(7)``), passed through to QApplication: those
@@ -112,127 +104,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-LOG_NAME = "wesemibay.log"
-log_path: Path | None = None      # where the log goes (None: stderr only)
-
-
-def temp_folder(name: str) -> Path:
-    """A per-user path in the temporary folder (for a data folder that cannot be written)."""
-    user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
-    return Path(tempfile.gettempdir()) / f"wesemibay-explorer-{user}-{name}"
-
-
-def setup_logging(data_dir: Path) -> Path | None:
-    """Log to ``<data dir>/wesemibay.log``; when that cannot be written, to a file in the
-    temporary folder; when nothing can, warnings to stderr. Returns the log file (or None)."""
-    global log_path
-    root = logging.getLogger()
-    for old in [h for h in root.handlers if getattr(h, "_wesemibay", False)]:
-        root.removeHandler(old)  # main() run twice in one process (tests): one log file
-        old.close()
-    handler: logging.Handler | None = None
-    for path in (data_dir / LOG_NAME, temp_folder(LOG_NAME)):
-        try:
-            handler = logging.FileHandler(path, encoding="utf-8")
-            log_path = path
-            break
-        except OSError:
-            continue
-    if handler is None:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setLevel(logging.WARNING)
-        log_path = None
-    # A log line that cannot be written (the disk filled up) is dropped, not printed
-    # with a traceback.
-    logging.raiseExceptions = False
-    handler._wesemibay = True
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return log_path
-
-
-# Qt messages that carry no information for the user (the offscreen platform
-# cannot resize native windows, which it does not have).
-QT_NOISE = ("This plugin does not support propagateSizeHints", "This plugin does not support raise")
-
-
-def route_qt_messages() -> None:
-    """Send Qt's own messages to the log file instead of stderr."""
-    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
-
-    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
-              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
-              QtMsgType.QtFatalMsg: logging.CRITICAL}
-
-    def handler(mode, context, message):
-        if message.startswith(QT_NOISE):
-            return
-        logging.getLogger("qt").log(levels.get(mode, logging.WARNING), message)
-    qInstallMessageHandler(handler)
-
-
-def dialogs_allowed() -> bool:
-    from .main_window import dialogs_allowed as allowed
-    return allowed()
-
-
-def expected_error(value: BaseException) -> str | None:
-    """One line for an error we expect (bad file, full disk, no permission); None for a bug."""
-    from db.errors import DataError, describe, is_storage_fault
-    if isinstance(value, DataError):
-        return (str(value).strip().splitlines() or [type(value).__name__])[0]
-    if is_storage_fault(value):
-        name = getattr(value, "filename", None)
-        return f"{name}: {describe(value)}" if name else describe(value)
-    return None
-
-
-def show_line(title: str, line: str, critical: bool = False) -> None:
-    """One plain line in a dialog (when a window can show one)."""
-    try:
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QApplication, QMessageBox
-        if QApplication.instance() is None or not dialogs_allowed():
-            return
-        box = QMessageBox(QMessageBox.Icon.Critical if critical else QMessageBox.Icon.Warning,
-                          title, line, parent=QApplication.activeWindow())
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
-    except Exception:       # the hook itself must never fail
-        log.exception("cannot show the error dialog")
-
-
-def handle_exception(etype, value, tb) -> None:
-    """``sys.excepthook``: errors that escape a slot or start-up end here."""
-    if issubclass(etype, KeyboardInterrupt):
-        sys.__excepthook__(etype, value, tb)
-        return
-    from .i18n import tr
-    line = expected_error(value)
-    if line is not None:
-        log.warning("%s", line)
-        sys.stderr.write(f"wesemibay: {line}\n")
-        show_line(APP_NAME, line)
-        return
-    text = "".join(traceback.format_exception(etype, value, tb))
-    log.error("unexpected error (a bug):\n%s", text)
-    if log_path is None:
-        sys.stderr.write(text)          # no log file: stderr is the only record
-        where = tr("the standard error output")
-    else:
-        where = str(log_path)
-    line = tr("An unexpected error occurred ({kind}), a bug in the program. Details are in "
-              "{log}").format(kind=etype.__name__, log=where)
-    sys.stderr.write(f"wesemibay: {line}\n")
-    show_line(APP_NAME, line, critical=True)
-
-
-def install_excepthook() -> None:
-    """Log unexpected errors and tell the user, instead of dying silently in a slot."""
-    sys.excepthook = handle_exception
-
-
 def builtin_expo(data_dir: Path) -> Path:
     """The built-in expo, built into ``<data dir>/cache`` (or the temporary folder when the data
     folder cannot be written)."""
@@ -304,31 +175,14 @@ def open_start_files(expo_arg: str | None, data_dir: Path, settings, remember: b
     from db.errors import DataError
     if expo_arg is not None or not remember:
         return open_files(expo_arg, data_dir)
-    last = settings.value("last/expo")
+    last = settings.value(keys.LAST_EXPO)
     if isinstance(last, str) and Path(last).is_file():
         try:
             return open_files(last, data_dir)
         except DataError as exc:
             log.warning("last expo file not opened, using the built-in expo: %s", exc)
-            settings.remove("last/expo")
+            settings.remove(keys.LAST_EXPO)
     return open_files(None, data_dir)
-
-
-_windows: list = []
-
-
-def reopen_with(window, path: str) -> None:
-    """Replace ``window`` by a new main window on the expo file at ``path``."""
-    from db.expo import open_expo
-
-    from .main_window import MainWindow
-    expo = open_expo(path, readonly=not os.access(path, os.W_OK))
-    new = MainWindow(expo, window.user, window.settings)
-    if window.settings is not None:
-        window.settings.setValue("last/expo", str(Path(path).resolve()))
-    new.show()
-    _windows.append(new)
-    window.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -365,18 +219,18 @@ def main(argv: list[str] | None = None) -> int:
     from db.assets import ICONS
     app.setWindowIcon(QIcon(str(ICONS / "wesemibay-256.png")))
     settings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
-    lang = args.lang or settings.value("ui/language", "en")
+    lang = args.lang or settings.value(keys.LANGUAGE, "en")
     if lang not in LANGS:
         lang = "en"
     if args.lang:
-        settings.setValue("ui/language", args.lang)
+        settings.setValue(keys.LANGUAGE, args.lang)
     load_translation(app, lang)
     from .fonts import ensure_cjk_font
     ensure_cjk_font()          # Chinese names drawn even where the system has no CJK font
     from . import theme
     if args.theme:
-        settings.setValue(theme.SETTING, args.theme)
-    theme.apply(args.theme or str(settings.value(theme.SETTING, "system")))
+        settings.setValue(keys.THEME, args.theme)
+    theme.apply(args.theme or str(settings.value(keys.THEME, "system")))
 
     from .startstate import StartGuard      # a start that died: restore nothing this time
     guard = None if args.screenshot else StartGuard(settings, app)
@@ -389,8 +243,20 @@ def main(argv: list[str] | None = None) -> int:
         show_line(APP_NAME, str(exc))     # started from a menu, nobody reads stderr
         return guard.finish(1) if guard else 1      # refused, not crashed: no marker left
 
-    from .main_window import MainWindow
-    window = MainWindow(expo, user, None if args.screenshot else settings)
+    # The session owns the windows (File ▸ Open replaces one) and their threads.
+    from .session import Session
+    session = Session(user, None if args.screenshot else settings, freeze=not args.screenshot)
+    try:
+        return run_window(app, args, session, expo, user, guard)
+    finally:
+        if session.close():     # whatever is still open: threads joined, files closed
+            user.close()
+
+
+def run_window(app, args, session, expo, user, guard) -> int:
+    """Show the first window, apply ``--select``/``--topic``, run until the last window
+    closes (or take the screenshot). Returns the exit code."""
+    window = session.open(expo)
     if args.screenshot:
         window.resize(*args.size_wh)
     window.show()
@@ -401,11 +267,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.select and not window.select_text(args.select):
         print(f"wesemibay: --select {args.select!r}: no exhibitor or booth of that name "
               f"in {expo.path}", file=sys.stderr)
+        session.abandon()               # a refused start: nothing saved
         return guard.finish(1) if guard else 1
     if args.topic:
         if expo.record("topic", args.topic) is None:
             print(f"wesemibay: --topic {args.topic!r}: no such topic in {expo.path}",
                   file=sys.stderr)
+            session.abandon()
             return guard.finish(1) if guard else 1
         window.open_policy("topic", args.topic)
     report_user_file(user, window)     # its dialog comes up once the window runs
@@ -421,11 +289,10 @@ def main(argv: list[str] | None = None) -> int:
     guard.arm()                        # the marker goes once the window has run a moment
     from .help.welcome import maybe_show_welcome
     maybe_show_welcome(window, note=None if guard.restore else guard.message())
-    _windows.append(window)
     # Everything loaded so far lives as long as the window: keep it out of the cyclic
     # collector's full passes, which otherwise cost 20-80 ms at trade-fair scale.
-    gc.collect()
-    gc.freeze()
+    session.settle()
+    session.started = True
     return app.exec()
 
 

@@ -28,21 +28,19 @@ from .flowlayout import FlowLayout
 from .floorplan.scene import FloorScene, _mix
 from .floorplan.view import FloorView
 from .i18n import tr
+from .jobs import Jobs
+from .logs import dialogs_allowed
 from .planimport import (attach_placing, layout_badge, layout_text, plan_import_action,
                          underlay_action)
 from .richtext import TITLE, button_text, date_text, plain, tooltip, warn
 from .selection import Highlight, Reason, Selected, Selection
+from .settings import GEOMETRY, LANGUAGE, LAST_SELECTION, WINDOW_STATE
 from .panels.detail import DetailPanel
 from .panels.plan import PlanPanel
 from .panels.policy import PolicyPanel, SourcesPanel
 from .panels.search import SearchPanel
 
 log = logging.getLogger("wesemibay")
-
-
-def dialogs_allowed() -> bool:
-    """False under tests and scripted runs (``WESEMIBAY_NO_DIALOGS``): nothing may block."""
-    return not os.environ.get("WESEMIBAY_NO_DIALOGS")
 
 
 def swatch(color: QColor, size: int = 12) -> QIcon:
@@ -149,11 +147,21 @@ class Legend(QWidget):
 
 
 class MainWindow(QMainWindow):
+    """One expo's window. It opens no other window: File ▸ Open (and an import into a new
+    file) emits ``openRequested`` for its ``desktop.session.Session``, which owns it; when
+    it closes it stops its threads (``shutdown``) and emits ``closed``."""
+    openRequested = Signal(str)            # the path of an expo file to show instead
+    closed = Signal()                      # the window closed (its threads have stopped)
+
     def __init__(self, expo: Expo, user: UserData, settings: QSettings | None = None):
         super().__init__()
         self.expo = expo
         self.user = user
         self.settings = settings
+        # Background work (search, thumbnails, pictures, queries, imports): one runner,
+        # stopped with the window.
+        self.jobs = Jobs(expo.path, name="window-jobs", parent=self)
+        self._shut_down = False
         self.meta = expo.meta()
         self.expo_slug = self.meta.get("slug") or expo.path.stem
         self.unsaved_box: QMessageBox | None = None   # the close-time question, while open
@@ -186,7 +194,7 @@ class MainWindow(QMainWindow):
         cl.addWidget(self.view, 1)
         self.setCentralWidget(centre)
 
-        self.search = SearchPanel(expo, self.selection)
+        self.search = SearchPanel(expo, self.selection, jobs=self.jobs)
         left = QDockWidget(tr("Search and exhibitors"), self)
         left.setObjectName("searchDock")
         left.setWidget(self.search)
@@ -252,10 +260,10 @@ class MainWindow(QMainWindow):
         status.append(layout_text(expo, schematic=False))  # "" unless it came from a plan
         self.statusBar().showMessage("  ·  ".join(s for s in status if s))
         if settings is not None:
-            geo = settings.value("window/geometry")
+            geo = settings.value(GEOMETRY)
             if isinstance(geo, QByteArray):
                 self.restoreGeometry(geo)
-            state = settings.value("window/state")
+            state = settings.value(WINDOW_STATE)
             if isinstance(state, QByteArray):
                 self.restoreState(state)
 
@@ -319,7 +327,7 @@ class MainWindow(QMainWindow):
             m_view.addAction(a_unplaced)
         m_view.addSeparator()
         m_lang = m_view.addMenu(tr("&Language"))
-        current = self.settings.value("ui/language", "en") if self.settings is not None else "en"
+        current = self.settings.value(LANGUAGE, "en") if self.settings is not None else "en"
         langs = QActionGroup(self)
         langs.setExclusive(True)
         for code, name in (("en", "English"), ("de", "Deutsch"), ("zh", "中文")):
@@ -365,11 +373,9 @@ class MainWindow(QMainWindow):
             self.open_requested(path)
 
     def open_requested(self, path: str) -> None:
-        from .app import reopen_with
-        try:
-            reopen_with(self, path)
-        except DataError as exc:
-            warn(self, tr("Cannot open this file"), str(exc))
+        """Ask for the expo file at ``path`` in place of this one (the session opens it,
+        or says in one line over this window why it cannot)."""
+        self.openRequested.emit(str(path))
 
     # ------------------------------------------------------------- selection
     def _on_selected(self, state: Selected) -> None:
@@ -395,7 +401,7 @@ class MainWindow(QMainWindow):
         """Select what was selected when this expo was last closed."""
         if self.settings is None:
             return
-        saved = self.settings.value("last/selection")
+        saved = self.settings.value(LAST_SELECTION)
         if isinstance(saved, str) and saved.count("|") == 2:
             slug, kind, ref = saved.split("|")
             if slug == self.expo_slug:
@@ -403,7 +409,7 @@ class MainWindow(QMainWindow):
 
     def set_language(self, lang: str) -> None:
         if self.settings is not None:
-            self.settings.setValue("ui/language", lang)
+            self.settings.setValue(LANGUAGE, lang)
             self.settings.sync()
         QMessageBox.information(self, tr("Language"), tr(
             "The language changes the next time WeSemiBay Explorer starts."))
@@ -481,9 +487,9 @@ class MainWindow(QMainWindow):
         from .panels.products import ProductsPanel, UnplacedTray
         from .workers import ThumbnailLoader
         self.thumbs = ThumbnailLoader(self.expo.path, writable=os.access(self.expo.path, os.W_OK),
-                                      parent=self)
+                                      parent=self, jobs=self.jobs)
         self.detail.set_thumbnails(self.thumbs)
-        self.products = ProductsPanel(self.expo, self.selection, self.thumbs)
+        self.products = ProductsPanel(self.expo, self.selection, self.thumbs, jobs=self.jobs)
         self.products_dock = QDockWidget(tr("Products"), self)
         self.products_dock.setObjectName("productsDock")
         self.products_dock.setWidget(self.products)
@@ -510,7 +516,8 @@ class MainWindow(QMainWindow):
             if chosen is None:
                 return None
             target, base = chosen
-        dlg = ImportDialog(target, base=base, parent=self, commit=self._commit_import)
+        dlg = ImportDialog(target, base=base, parent=self, commit=self._commit_import,
+                           jobs=self.jobs)
         if files:
             dlg.add_files(files)
         dlg.imported.connect(lambda _report: setattr(self, "_imported_into", str(target)))
@@ -537,6 +544,7 @@ class MainWindow(QMainWindow):
         try:
             return prepared.commit()
         except PermissionError:    # Windows: a file in use cannot be replaced
+            self.jobs.release_readers()
             self.expo.close()
             return prepared.commit()
 
@@ -553,15 +561,28 @@ class MainWindow(QMainWindow):
             return
         self.detail.stop_retrying()
         if self.settings is not None:
-            self.settings.setValue("window/geometry", self.saveGeometry())
-            self.settings.setValue("window/state", self.saveState())
+            self.settings.setValue(GEOMETRY, self.saveGeometry())
+            self.settings.setValue(WINDOW_STATE, self.saveState())
             if self.selection.current:
                 kind, ref = self.selection.current
-                self.settings.setValue("last/selection", f"{self.expo_slug}|{kind}|{ref}")
+                self.settings.setValue(LAST_SELECTION, f"{self.expo_slug}|{kind}|{ref}")
             else:
-                self.settings.remove("last/selection")
+                self.settings.remove(LAST_SELECTION)
             self.settings.sync()
         super().closeEvent(event)
+        self.shutdown()
+        self.closed.emit()
+
+    def shutdown(self) -> None:
+        """Stop and join the window's threads: its background jobs (their readers closed)
+        and the floor plan's tile thread. The expo file stays open for its owner (the
+        session closes it). Safe to call more than once."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.detail.stop_retrying()
+        self.jobs.shutdown()
+        self.scene.close()
 
     def _settle_unsaved(self) -> bool:
         """Closing with notes the user file did not take: never drop them unsaid.

@@ -16,9 +16,8 @@ non-match is "no entry found in the list of DATE", never "not listed".
 from __future__ import annotations
 
 import logging
-import threading
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from db import screening as dbscreen
 from db.errors import DataError
@@ -26,6 +25,7 @@ from db.expo import Expo, open_reader
 from db.userdata import UserData
 
 from .i18n import tr
+from .jobs import runner_of, shared_runner
 from .richtext import date_text, plain
 
 log = logging.getLogger("wesemibay")
@@ -176,72 +176,33 @@ def sheet_lines(plan) -> list[tuple[int, str]]:
 
 
 # ------------------------------------------------------- background work
-class _JobSignals(QObject):
-    progress = Signal(str)
-    done = Signal(object)
-    failed = Signal(object)
+def run_in_background(owner: QObject, work, *, done, failed, progress=None):
+    """Run ``work(progress)`` on the runner of the window ``owner`` belongs to
+    (``desktop.jobs``); ``done(result)``, ``failed(exception)`` and ``progress(step)`` are
+    called on the UI thread while ``owner`` lives (a window closed while its job runs gets
+    no call). A bug is logged by the runner and reaches ``failed`` as its one line."""
+    from shiboken6 import Shiboken
 
+    runner = runner_of(owner) or shared_runner()
 
-class _Job(QRunnable):
-    def __init__(self, work):
-        super().__init__()
-        self.setAutoDelete(False)
-        self.signals = _JobSignals()
-        self.work = work
-        self.finished = threading.Event()
+    def alive() -> bool:
+        return Shiboken.isValid(owner)
 
-    def run(self) -> None:
-        try:
-            result = self.work(self.signals.progress.emit)
-        except Exception as exc:     # never into Qt: a bad file is a message, a bug is logged
-            if not isinstance(exc, DataError):
-                log.exception("screening job failed")
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.done.emit(result)
-        finally:
-            self.finished.set()
+    def on_done(result) -> None:
+        if alive():
+            done(result)
 
+    def on_failed(line: str, exc: BaseException) -> None:
+        if alive():
+            failed(exc if isinstance(exc, DataError) else DataError(line))
 
-class _Relay(QObject):
-    """Calls the job's callbacks on the UI thread while its owner lives (a window closed
-    while its job runs gets no call)."""
+    def on_progress(_fraction: float, step: str) -> None:
+        if progress is not None and alive():
+            progress(step)
 
-    def __init__(self, owner: QObject, done, failed, progress):
-        super().__init__(owner)
-        self._done, self._failed, self._progress = done, failed, progress
-
-    @Slot(object)
-    def done(self, value) -> None:
-        self._done(value)
-        self.deleteLater()
-
-    @Slot(object)
-    def failed(self, exc) -> None:
-        self._failed(exc)
-        self.deleteLater()
-
-    @Slot(str)
-    def progress(self, step: str) -> None:
-        if self._progress is not None:
-            self._progress(step)
-
-
-def run_in_background(owner: QObject, work, *, done, failed, progress=None) -> _Job:
-    """Run ``work(progress)`` on a pool thread; ``done(result)``, ``failed(exception)`` and
-    ``progress(step)`` are called on the UI thread while ``owner`` lives.
-
-    The one place where the screening starts background work, with the mechanism of
-    ``desktop/workers.py`` (a ``QRunnable`` reporting through queued signals); it moves to
-    the window's one job runner when that lands.
-    """
-    job = _Job(work)
-    relay = _Relay(owner, done, failed, progress)
-    job.signals.done.connect(relay.done)
-    job.signals.failed.connect(relay.failed)
-    job.signals.progress.connect(relay.progress)
-    QThreadPool.globalInstance().start(job)
-    return job
+    return runner.submit(lambda task: work(lambda step: task.progress(0.0, step)),
+                         name="screening", done=on_done, failed=on_failed,
+                         progress=on_progress)
 
 
 # ------------------------------------------------------------------ state
@@ -267,7 +228,7 @@ class ScreeningState(QObject):
         self._statuses: dict[str, tuple[str, str | None]] | None = None
         self._statuses_read = False
         self._policy: dict | None = None
-        self._job: _Job | None = None
+        self._job = None                   # the running job (desktop.jobs.Job)
         self._queue: list[tuple] = []
         self._read_info()
         self._move_decisions()
@@ -473,7 +434,7 @@ class ScreeningState(QObject):
         """Wait for the running job's thread (tests, closing); its signals still need the
         event loop."""
         job = self._job
-        return job is None or job.finished.wait(msecs / 1000)
+        return job is None or job.wait(msecs / 1000)
 
     # ---------------------------------------------------------- decisions
     def set_decision(self, slug: str, match: dict, decision: str | None, note: str = "") -> None:

@@ -28,10 +28,11 @@ from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QMainWindow, QToolButton, QWidget
 
 from .i18n import tr
+from .settings import START_PENDING
 
 log = logging.getLogger("wesemibay")
 
-KEY = "start/pending"      # written before restoring; cleared once the window ran
+KEY = START_PENDING        # written before restoring; cleared once the window ran
 STEADY_MS = 1500           # how long the window must run before the start counts as done
 
 

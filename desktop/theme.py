@@ -26,8 +26,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
+from .settings import THEME as SETTING  # the settings key of the theme
+
 THEMES = ("system", "light", "dark")
-SETTING = "ui/theme"
 AA = 4.5                 # WCAG AA contrast for normal text
 
 # Styles that draw with the platform's own colours and ignore the palette: a palette of

@@ -1,30 +1,34 @@
-"""Background jobs: imports, thumbnails and search, off the UI thread.
+"""Background jobs of the window, run by ``desktop.jobs.Jobs``: imports, thumbnails,
+pictures and search, off the UI thread.
 
-Each job reads the expo file through a handle of its own (``db.expo.open_reader``:
-read-only; the one write, a made thumbnail, is ``db.expo.store_thumbnail``), reports
-through Qt signals (delivered queued on the UI thread) and never raises into Qt:
-failures become a signal with a message.
+Each job is a function of a ``desktop.jobs.Task`` that does ``db`` work in a worker
+thread and returns plain data (or a ``QImage``): the runner delivers it, or the one line of
+its error, on the UI thread.
 
-- ``ImportJob``: ``db.importing.prepare_import`` with progress and cancel.
+- ``import_job``: ``db.importing.prepare_import`` with progress and cancel; the caller
+  commits the prepared import on the UI thread.
 - ``ThumbnailLoader``: thumbnails by image id; a placeholder until they
   arrive; made with Pillow when the file has none, and cached in the file
   when it is writable.
-- ``PictureJob``: one picture, upright and screen-sized, for the product view.
-- ``SearchWorker``: search as you type; only the latest text is searched, a
-  running search is interrupted when a newer one comes in.
+- ``picture_job``: one picture, upright and screen-sized, for the product view.
+- ``search_job``: search as you type; submitted with one key, so only the latest text is
+  searched and a running search is interrupted when a newer one comes in.
 """
 from __future__ import annotations
 
 import logging
 import threading
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from db import images as dbimages
 from db.errors import DataError
-from db.expo import open_reader, store_thumbnail
+from db.expo import store_thumbnail
+
+from .jobs import LOW, NORMAL, URGENT, Cancelled, Jobs, Task
 
 log = logging.getLogger("wesemibay.workers")
 
@@ -49,83 +53,47 @@ def placeholder_image(size: int = 96, text: str = "") -> QImage:
     return img
 
 
-class _Signals(QObject):
-    progress = Signal(float, str)
-    finished = Signal(object)
-    failed = Signal(object)        # the exception (ImportFailed carries its report)
-    cancelled = Signal()
-
-
-class ImportJob(QRunnable):
-    """Prepare an import in a worker thread; the caller commits it on the UI thread."""
-
-    def __init__(self, expo_path, files, *, base=None, encoding=None, mapping=None,
-                 strict=False):
-        super().__init__()
-        self.setAutoDelete(False)
-        self.signals = _Signals()
-        self.args = (expo_path, files)
-        self.kwargs = {"base": base, "encoding": encoding, "mapping": mapping, "strict": strict}
-        self._cancel = threading.Event()
-        self.done = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
+def import_job(expo_path, files, *, base=None, encoding=None, mapping=None,
+               strict=False):
+    """A job (for ``Jobs.submit``) that prepares an import into a checked temporary copy;
+    its result is the ``PreparedImport`` to commit (or to ``discard`` when dropped)."""
+    def run(task: Task):
         from db.importing import ImportCancelled, prepare_import
         try:
-            prepared = prepare_import(*self.args, progress=self.signals.progress.emit,
-                                      cancel=self._cancel.is_set, **self.kwargs)
+            prepared = prepare_import(expo_path, files, progress=task.progress,
+                                      cancel=lambda: task.cancelled, base=base,
+                                      encoding=encoding, mapping=mapping, strict=strict)
         except ImportCancelled:
-            self.signals.cancelled.emit()
-        except Exception as exc:  # a bad file or disk: shown to the user, never raised in Qt
-            if not hasattr(exc, "report"):
-                log.exception("import failed")
-            self.signals.failed.emit(exc)
-        else:
-            if self._cancel.is_set():
-                prepared.discard()
-                self.signals.cancelled.emit()
-            else:
-                self.signals.finished.emit(prepared)
-        finally:
-            self.done.set()
+            raise Cancelled("import") from None
+        return prepared
+    return run
 
 
-class _ThumbTask(QRunnable):
-    def __init__(self, loader: "ThumbnailLoader", image_id: int):
-        super().__init__()
-        self.loader = loader
-        self.image_id = image_id
-
-    def run(self) -> None:
-        img = None
-        try:
-            img = self.loader._make(self.image_id)
-        except Exception:  # never into Qt; a bad picture gets the placeholder
-            log.exception("thumbnail %s failed", self.image_id)
-        self.loader._done.emit(self.image_id, img if img is not None else QImage())
+def discard_import(prepared) -> None:
+    """``drop`` of an import job: a prepared import nobody commits leaves no file."""
+    prepared.discard()
 
 
 class ThumbnailLoader(QObject):
-    """Thumbnails by image id: ``image(id)`` answers at once (placeholder until ready)."""
-    ready = Signal(int)
-    _done = Signal(int, QImage)
+    """Thumbnails by image id: ``image(id)`` answers at once (placeholder until ready).
 
-    def __init__(self, expo_path, writable: bool = True, parent=None, size: int = 96):
+    The thumbnails are made by ``jobs`` (the window's runner; a loader without one makes
+    its own), at most one job per picture."""
+    ready = Signal(int)
+
+    def __init__(self, expo_path, writable: bool = True, parent=None, size: int = 96,
+                 jobs: Jobs | None = None):
         super().__init__(parent)
         self.path = Path(expo_path)
         self.writable = writable
         self.size = size
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(2)
+        self.jobs = jobs if jobs is not None else Jobs(self.path, name="thumbnails",
+                                                       parent=self)
         self._cache: dict[int, QImage] = {}
         self._pending: set[int] = set()
         self._bad: set[int] = set()
         self._lock = threading.Lock()
         self.placeholder = placeholder_image(size)
-        self._done.connect(self._on_done)
 
     def image(self, image_id: int | None) -> QImage:
         if not image_id:
@@ -133,21 +101,27 @@ class ThumbnailLoader(QObject):
         img = self._cache.get(image_id)
         if img is not None:
             return img
-        if image_id not in self._pending and image_id not in self._bad:
+        if image_id not in self._pending and image_id not in self._bad \
+                and not self.jobs.closed:
             self._pending.add(image_id)
-            self.pool.start(_ThumbTask(self, image_id))
+            self.jobs.submit(partial(self._make, image_id), name=f"thumbnail #{image_id}",
+                             priority=NORMAL,
+                             done=partial(self._on_done, image_id),
+                             failed=lambda _line, _exc, i=image_id: self._on_done(i, None),
+                             cancelled=partial(self._pending.discard, image_id))
         return self.placeholder
 
     def is_ready(self, image_id: int) -> bool:
         return image_id in self._cache or image_id in self._bad
 
-    def _make(self, image_id: int) -> QImage | None:
-        with open_reader(self.path) as reader:
-            row = reader.image_blobs(image_id)
+    def _make(self, image_id: int, task: Task) -> QImage | None:
+        """In a worker: the stored thumbnail, or one made now (and kept in the file)."""
+        row = task.reader().image_blobs(image_id)
         if row is None:
             return None
         thumb, data = row
         if thumb is None:
+            task.check()
             thumb = dbimages.thumbnail_or_none(data, f"#{image_id}")
             if thumb is None:
                 return None
@@ -168,122 +142,50 @@ class ThumbnailLoader(QObject):
             except DataError as exc:
                 log.info("thumbnail #%s not cached in the file: %s", image_id, exc)
 
-    def _on_done(self, image_id: int, img: QImage) -> None:
+    def _on_done(self, image_id: int, img: QImage | None) -> None:
         self._pending.discard(image_id)
-        if img.isNull():
+        if img is None or img.isNull():
             self._bad.add(image_id)
         else:
             self._cache[image_id] = img
         self.ready.emit(image_id)
 
     def wait(self, msecs: int = 5000) -> bool:
-        return self.pool.waitForDone(msecs)
+        """Until every thumbnail asked for has arrived (tests and benchmarks)."""
+        return self.jobs.wait_idle(msecs)
 
-
-from PySide6.QtCore import Qt  # noqa: E402
 
 _KEEP = Qt.AspectRatioMode.KeepAspectRatio
 _SMOOTH = Qt.TransformationMode.SmoothTransformation
 
 
-class PictureJob(QRunnable):
-    """The full picture of one image, upright and at most ``max_side`` pixels."""
-
-    def __init__(self, expo_path, image_id: int, max_side: int = 1200):
-        super().__init__()
-        self.signals = _Signals()
-        self.path = Path(expo_path)
-        self.image_id = image_id
-        self.max_side = max_side
-
-    def run(self) -> None:
+def picture_job(image_id: int, max_side: int = 1200):
+    """A job: the full picture of one image, upright and at most ``max_side`` pixels, as a
+    ``QImage``; a picture that cannot be shown fails with its reason (and a log line)."""
+    def run(task: Task) -> QImage:
+        picture = task.reader().image_data(image_id)
+        if not picture:
+            raise DataError("no picture data")
+        task.check()
         try:
-            with open_reader(self.path) as reader:
-                picture = reader.image_data(self.image_id)
-            if not picture:
-                self.signals.failed.emit("no picture data")
-                return
-            data, _w, _h = dbimages.render(picture, self.max_side)
+            data, _w, _h = dbimages.render(picture, max_side)
             img = QImage()
             if not img.loadFromData(data):
                 raise dbimages.ImageProblem("unreadable after conversion")
-            self.signals.finished.emit(img)
         except dbimages.ImageProblem as exc:
-            log.warning("picture #%s: %s; showing a placeholder", self.image_id, exc)
-            self.signals.failed.emit(str(exc))
-        except Exception as exc:
-            log.exception("picture #%s failed", self.image_id)
-            self.signals.failed.emit(str(exc))
+            log.warning("picture #%s: %s; showing a placeholder", image_id, exc)
+            raise DataError(str(exc)) from None
+        return img
+    return run
 
 
-class SearchWorker(QObject):
-    """Search as you type in a thread of its own; stale requests are dropped."""
-    results = Signal(int, str, object)      # request number, text, list of Hit
+def search_job(text: str, limit: int = 60):
+    """A job: the search hits for ``text`` (submit it with ``key="search"``: a newer text
+    interrupts it)."""
+    def run(task: Task) -> list:
+        return task.reader().search(text, limit=limit)
+    return run
 
-    def __init__(self, expo_path, parent=None, limit: int = 60):
-        super().__init__(parent)
-        self.path = Path(expo_path)
-        self.limit = limit
-        self._cond = threading.Condition()
-        self._latest: tuple[int, str] | None = None
-        self._seq = 0
-        self._stop = False
-        self._reader = None                 # the thread's db.expo.Expo, while it runs
-        self._thread = threading.Thread(target=self._loop, name="search", daemon=True)
-        self._thread.start()
 
-    def _interrupt(self) -> None:
-        if self._reader is not None:
-            try:
-                self._reader.interrupt()   # the running search raises, and is dropped
-            except Exception:              # closed meanwhile
-                pass
-
-    def request(self, text: str) -> int:
-        with self._cond:
-            self._seq += 1
-            self._latest = (self._seq, text)
-            self._interrupt()              # a newer text makes the running search stale
-            self._cond.notify()
-            return self._seq
-
-    @property
-    def latest(self) -> int:
-        return self._seq
-
-    def stop(self, wait: bool = True) -> None:
-        with self._cond:
-            self._stop = True
-            self._interrupt()
-            self._cond.notify()
-        if wait:
-            self._thread.join(2)
-
-    def _loop(self) -> None:
-        try:
-            reader = open_reader(self.path)
-        except Exception as exc:
-            log.error("search cannot open %s: %s", self.path, exc)
-            return
-        with self._cond:
-            self._reader = reader
-        try:
-            while True:
-                with self._cond:
-                    while self._latest is None and not self._stop:
-                        self._cond.wait()
-                    if self._stop:
-                        return
-                    seq, text = self._latest
-                    self._latest = None
-                try:
-                    hits = reader.search(text, limit=self.limit)
-                except Exception:
-                    log.exception("search %r failed", text)
-                    hits = []
-                if seq == self._seq:       # drop answers that a newer keystroke made stale
-                    self.results.emit(seq, text, hits)
-        finally:
-            with self._cond:
-                self._reader = None
-            reader.close()
+__all__ = ["placeholder_image", "import_job", "discard_import", "ThumbnailLoader",
+           "picture_job", "search_job", "LOW", "NORMAL", "URGENT"]

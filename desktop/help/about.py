@@ -83,7 +83,7 @@ def dist_version(dist: str) -> str:
 
 
 def program_version() -> str:
-    from ..app import version
+    from .. import version
     return version()
 
 

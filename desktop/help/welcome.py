@@ -20,9 +20,10 @@ from db.summary import expo_summary
 
 from ..i18n import tr
 from ..richtext import PARAGRAPH, TITLE, button_text, esc, plain
+from ..settings import WELCOME_HIDE
 from . import HelpDialog, fit_size, heading, menu_path, sentences, show_dialog, ui_locale
 
-HIDE_KEY = "welcome/hide"
+HIDE_KEY = WELCOME_HIDE          # the settings key of "Don't show this again"
 SEARCH_EXAMPLE = "ALD"          # the built-in expo's example search (story 2 of the design)
 
 

@@ -10,20 +10,19 @@ finish. ``data()`` never raises and never runs more than one small indexed query
 from __future__ import annotations
 
 import logging
-import threading
 from array import array
 from collections import OrderedDict
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt,
-                            Signal)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QPixmap
 
 from db import catalogue
 from db.catalogue import ProductFilter
 from db.errors import DataError
-from db.expo import Expo, open_reader
+from db.expo import Expo
 
 from ..i18n import country as country_name
+from ..jobs import Jobs
 from ..i18n import tr
 from ..richtext import plain, tooltip
 
@@ -48,26 +47,21 @@ COLUMNS = (
 assert tuple(k for k, _h in COLUMNS) == catalogue.SORT_KEYS
 
 
-class _IdQuery(QObject):
-    done = Signal(int, object)            # generation, array of rowids (or None on failure)
-
-
 class ProductModel(QAbstractTableModel):
     loading = Signal(bool)
     countChanged = Signal(int)
 
-    def __init__(self, expo: Expo, thumbnails=None, parent=None):
+    def __init__(self, expo: Expo, thumbnails=None, parent=None, jobs: Jobs | None = None):
         super().__init__(parent)
         self.expo = expo
         self.thumbs = thumbnails
+        self.jobs = jobs if jobs is not None else Jobs(expo.path, name="products", parent=self)
         self._headers = tuple(tr(h) for _k, h in COLUMNS)
         self._ids = array("q")
         self._pages: OrderedDict[int, list] = OrderedDict()
         self._filter = ProductFilter()
         self._sort = (-1, Qt.SortOrder.AscendingOrder)     # -1: catalogue (rowid) order
         self._gen = 0
-        self._signals = _IdQuery()
-        self._signals.done.connect(self._on_ids)
         self._image_rows: dict[int, set[int]] = {}
         self.busy = False
         self.total = self._count_all()
@@ -102,17 +96,11 @@ class ProductModel(QAbstractTableModel):
             return
         self.busy = True
         self.loading.emit(True)
-        path = self.expo.path
-
-        def work():
-            ids = None
-            try:
-                with open_reader(path) as reader:
-                    ids = catalogue.product_ids(reader, filt, sort, descending)
-            except (DataError, OSError) as exc:
-                log.warning("product query failed: %s", exc)
-            self._signals.done.emit(gen, ids)
-        threading.Thread(target=work, name="products-query", daemon=True).start()
+        # Only the latest filter's query runs on: an older one is interrupted.
+        self.jobs.submit(lambda task: catalogue.product_ids(task.reader(), filt, sort, descending),
+                         name="products query", key=("product-ids", id(self)),
+                         done=lambda ids: self._on_ids(gen, ids),
+                         failed=lambda _line, _exc: self._on_ids(gen, None))
 
     def _on_ids(self, gen: int, ids) -> None:
         if gen != self._gen:

@@ -1,6 +1,6 @@
 """File > Import…: choose files, watch the progress (cancel any time), read the summary.
 
-The import runs in a worker (``ImportJob``) against a temporary copy of the expo
+The import runs as a background job (``desktop.workers.import_job``) against a temporary copy of the expo
 file; only a finished, checked import replaces the file. The summary lists what
 was added, updated, left unchanged and rejected, with every warning; a refused
 import lists every error with its file, line and column, and says that nothing
@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QPlainTextEdit, QProgressBar, QPushButton, QStackedWidget,
@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 from ..i18n import tr
 from ..richtext import MESSAGE, plain, plain_label
-from ..workers import ImportJob
+from ..jobs import Jobs
+from ..workers import discard_import, import_job
 
 ENCODINGS = ((None, "Detect (UTF-8 or GB18030)"), ("utf-8", "UTF-8"), ("gb18030", "GB18030"),
              ("utf-16", "UTF-16"), ("cp1252", "Windows-1252"))
@@ -30,14 +31,16 @@ class ImportDialog(QDialog):
     imported = Signal(object)          # the ImportReport
 
     def __init__(self, target: str | os.PathLike, base: str | os.PathLike | None = None,
-                 parent=None, commit=None):
+                 parent=None, commit=None, jobs: Jobs | None = None):
         super().__init__(parent)
+        # The window's runner (its threads end with the window), or one of its own.
+        self.jobs = jobs if jobs is not None else Jobs(name="import", parent=self)
         self.setWindowTitle(tr("Import exhibitors and catalogues"))
         self.resize(760, 520)
         self.target = Path(target)
         self.base = Path(base) if base else None
         self._commit = commit       # callable(prepared) -> report; default: prepared.commit()
-        self.job: ImportJob | None = None
+        self.job = None             # the import's desktop.jobs.Job, while it runs
         self.report = None
         self.state = "choose"       # choose | running | done | failed | cancelled
 
@@ -170,14 +173,12 @@ class ImportDialog(QDialog):
         self.progress.setValue(0)
         self.message.setText(tr("Reading…"))
         self._update_buttons()
-        self.job = ImportJob(self.target, files, base=self.base,
-                             encoding=self.encoding.currentData(), mapping=mapping,
-                             strict=self.strict.isChecked())
-        self.job.signals.progress.connect(self._on_progress)
-        self.job.signals.finished.connect(self._on_finished)
-        self.job.signals.failed.connect(self._on_failed)
-        self.job.signals.cancelled.connect(self._on_cancelled)
-        QThreadPool.globalInstance().start(self.job)
+        self.job = self.jobs.submit(
+            import_job(self.target, files, base=self.base, encoding=self.encoding.currentData(),
+                       mapping=mapping, strict=self.strict.isChecked()),
+            name=f"import into {self.target.name}", progress=self._on_progress,
+            done=self._on_finished, failed=lambda line, exc: self._on_failed(exc, line),
+            cancelled=self._on_cancelled, drop=discard_import)
 
     def cancel(self) -> None:
         if self.job is not None and self.state == "running":
@@ -203,7 +204,9 @@ class ImportDialog(QDialog):
             n=len(report.warnings) + report.more_warnings))
         self.imported.emit(report)
 
-    def _on_failed(self, exc) -> None:
+    def _on_failed(self, exc, line: str | None = None) -> None:
+        """A refused import (its report lists every error), or a failure: its one line
+        (for a bug, where the log is)."""
         report = getattr(exc, "report", None)
         if report is not None:
             lines = [str(e) for e in report.errors]
@@ -214,7 +217,8 @@ class ImportDialog(QDialog):
             self._show_failed(lines, tr("Nothing was imported: {n} errors to fix. The expo file "
                                         "is unchanged.").format(n=n), report)
         else:
-            self._show_failed([str(exc)], tr("Nothing was imported. The expo file is unchanged."))
+            self._show_failed([line or str(exc)],
+                              tr("Nothing was imported. The expo file is unchanged."))
 
     def _on_cancelled(self) -> None:
         self.state = "cancelled"

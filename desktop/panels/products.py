@@ -2,7 +2,7 @@
 and the product detail (full picture, names, tool type, specs, sources)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QSizePolicy, QSplitter, QTableView,
@@ -19,16 +19,18 @@ from ..richtext import (STYLE, ThemedBrowser, attr, booths_text, confidence_html
                         esc, esc_text, plain, product_line_html, set_plain, sources_html,
                         specs_html, zh_note_html)
 from ..selection import Reason, Selected, Selection
-from ..workers import PictureJob, placeholder_image
+from ..jobs import Jobs
+from ..workers import picture_job, placeholder_image
 
 
 class ProductView(QWidget):
     """One product: its picture (full size, upright), names, tool type, specs and sources."""
     exhibitorChosen = Signal(str)
 
-    def __init__(self, expo: Expo, parent=None):
+    def __init__(self, expo: Expo, parent=None, jobs: Jobs | None = None):
         super().__init__(parent)
         self.expo = expo
+        self.jobs = jobs if jobs is not None else Jobs(expo.path, name="pictures", parent=self)
         self.slug: str | None = None
         self.picture = QLabel()
         self.picture.setObjectName("productPicture")
@@ -52,7 +54,7 @@ class ProductView(QWidget):
         lay.addWidget(pic, 1)
         lay.addWidget(self.text, 1)
         self._image: QPixmap | None = None
-        self._job: PictureJob | None = None
+        self._job = None                # the picture's desktop.jobs.Job
         self.picture_state = "none"     # none | loading | shown | placeholder
         self.show_product(None)
 
@@ -100,12 +102,11 @@ class ProductView(QWidget):
         set_plain(self.credit, credit or "")
         self._set_placeholder("")
         self.picture_state = "loading"
-        job = PictureJob(self.expo.path, image_id)
         slug = self.slug
-        job.signals.finished.connect(lambda img, s=slug: self._on_picture(s, img))
-        job.signals.failed.connect(lambda msg, s=slug: self._on_failed(s, msg))
-        self._job = job
-        QThreadPool.globalInstance().start(job)
+        self._job = self.jobs.submit(picture_job(image_id), name=f"picture #{image_id}",
+                                     key=("picture", id(self)),
+                                     done=lambda img, s=slug: self._on_picture(s, img),
+                                     failed=lambda line, _exc, s=slug: self._on_failed(s, line))
 
     def _set_placeholder(self, text: str) -> None:
         self.picture.setPixmap(QPixmap.fromImage(placeholder_image(150, text)))
@@ -150,11 +151,12 @@ class ProductsPanel(QWidget):
     It follows the selection (the exhibitor for "Only the selected exhibitor", a product
     picked elsewhere); a row picked selects its product."""
 
-    def __init__(self, expo: Expo, selection: Selection, thumbnails=None, parent=None):
+    def __init__(self, expo: Expo, selection: Selection, thumbnails=None, parent=None,
+                 jobs: Jobs | None = None):
         super().__init__(parent)
         self.expo = expo
         self.selection = selection
-        self.model = ProductModel(expo, thumbnails, self)
+        self.model = ProductModel(expo, thumbnails, self, jobs=jobs)
         self.text = QLineEdit()
         self.text.setPlaceholderText(tr("Filter products…"))
         self.text.setClearButtonEnabled(True)
@@ -197,7 +199,7 @@ class ProductsPanel(QWidget):
             self.table.setColumnWidth(c, w)
         self.table.setAccessibleName(tr("Products"))
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
-        self.view = ProductView(expo)
+        self.view = ProductView(expo, jobs=self.model.jobs)
         self.view.exhibitorChosen.connect(
             lambda slug: selection.select("exhibitor", slug, reason=Reason.LINK))
 

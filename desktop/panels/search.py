@@ -12,6 +12,7 @@ from db.expo import Expo
 
 from .. import theme
 from ..i18n import tr
+from ..jobs import URGENT, Jobs
 from ..models.exhibitors import SLUG_ROLE, ExhibitorFilter, ExhibitorModel
 from ..richtext import booths_text, data_combo, plain, tooltip
 from ..selection import Reason, Selected, Selection
@@ -86,10 +87,11 @@ class SearchPanel(QWidget):
     """Search as you type (its hits light their booths: the selection's highlight) and the
     directory (its current row follows the selection; a row picked selects)."""
 
-    def __init__(self, expo: Expo, selection: Selection, parent=None):
+    def __init__(self, expo: Expo, selection: Selection, parent=None, jobs: Jobs | None = None):
         super().__init__(parent)
         self.expo = expo
         self.selection = selection
+        self.jobs = jobs if jobs is not None else Jobs(expo.path, name="search", parent=self)
         self.box = SearchBox()
         self.box.setPlaceholderText(tr("Search exhibitors, products, topics… (Ctrl+K)"))
         self.box.setClearButtonEnabled(True)
@@ -158,7 +160,7 @@ class SearchPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(60)
         self._timer.timeout.connect(self._search_in_background)
-        self._worker = None           # a workers.SearchWorker, made on the first keystroke
+        self._job = None              # the latest search's desktop.jobs.Job
         self._shown_text: str | None = None
         self.results.setItemDelegate(HighlightDelegate(self))
         self.box.textChanged.connect(self._on_text)
@@ -179,18 +181,22 @@ class SearchPanel(QWidget):
         if not text.strip():
             self.run_search([])
             return
-        if self._worker is None:
-            import weakref
+        from ..workers import search_job
+        # One key: a newer text interrupts the running search and drops its answer.
+        self._job = self.jobs.submit(search_job(text, limit=60), name="search", key="search",
+                                     priority=URGENT,
+                                     done=lambda hits, t=text: self._on_results(t, hits),
+                                     failed=lambda line, _exc, t=text: self._on_failed(t, line))
 
-            from ..workers import SearchWorker
-            self._worker = SearchWorker(self.expo.path, limit=60)
-            self._worker.results.connect(self._on_results)
-            weakref.finalize(self, self._worker.stop, False)
-        self._worker.request(text)
-
-    def _on_results(self, _seq: int, text: str, hits) -> None:
+    def _on_results(self, text: str, hits) -> None:
         if text == self.box.text() and not self._timer.isActive():
             self.run_search(hits)
+
+    def _on_failed(self, text: str, line: str) -> None:
+        """A search that could not run (a damaged file): no hits, and the reason."""
+        if text == self.box.text() and not self._timer.isActive():
+            self.run_search([])
+            self.status.setText(plain(line))
 
     def terms(self) -> list[str]:
         """The words typed so far, as search matches them (for marking them in the hits)."""

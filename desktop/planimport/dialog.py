@@ -427,7 +427,7 @@ class PlanImportDialog(QDialog):
         self.progress_message.setText(tr("Reading…"))
         self._update_buttons()
         plan = self.plan
-        self.job = jobs.run(lambda progress: read_plan(plan, src, progress),
+        self.job = jobs.run(lambda progress: read_plan(plan, src, progress), owner=self,
                             progress=self._on_progress, finished=self._on_read,
                             failed=self._on_read_failed)
 
@@ -880,7 +880,7 @@ class PlanImportDialog(QDialog):
         res, target, base = self.res, self.target, self.base
         self.job = jobs.run(lambda progress: res.accept(target, underlay=True,
                                                         progress=progress, base=base),
-                            progress=self._on_progress, finished=self._on_written,
+                            owner=self, progress=self._on_progress, finished=self._on_written,
                             failed=self._on_write_failed)
 
     def _on_written(self, summary: dict) -> None:

@@ -135,16 +135,16 @@ class BoothPlacer(QObject):
         self.button.setEnabled(False)
         self.window.statusBar().showMessage(tr("Placing booth {code}…").format(
             code=plain(code, SHORT)))
-        self.job = jobs.run(lambda _progress: place_booths(path, spot),
+        self.job = jobs.run(lambda _progress: place_booths(path, spot), owner=self.window,
                             finished=lambda _summary: self._placed(code),
                             failed=self._failed)
 
     def _placed(self, code: str) -> None:
         """Open the expo again (its floor now has the booth) and select the booth."""
-        from .. import app
+        from ..session import current
         self.window.open_requested(str(self.window.expo.path))
-        windows = getattr(app, "_windows", None) or []
-        new = windows[-1] if windows else None
+        session = current()
+        new = session.window if session is not None else None
         if new is not None and new is not self.window:
             new.select_text(code)
 

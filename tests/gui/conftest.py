@@ -33,10 +33,19 @@ def user(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, expo, user):
-    from desktop.main_window import MainWindow
-    win = MainWindow(expo, user, settings=None)
-    qtbot.addWidget(win)
+def session(qtbot, user):
+    """The windows' owner, as the program has one: File ▸ Open in a window replaces it by
+    another through the session. Closed (windows, threads, expo files) afterwards."""
+    from desktop.session import Session
+    s = Session(user, settings=None)
+    yield s
+    s.close()
+    s.abandon()                    # a window that kept itself open (unsaved notes)
+
+
+@pytest.fixture
+def window(qtbot, session, expo):
+    win = session.open(expo)
     win.resize(1400, 900)
     win.show()
     qtbot.waitExposed(win)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from db.errors import DataError, StorageError, storage_error
-from desktop import app
+from desktop import logs
 from faults import read_only
 
 from .test_notes_faults import answer_dialogs
@@ -34,7 +34,7 @@ def logged(tmp_path, monkeypatch):
     for h in [h for h in root.handlers if getattr(h, "_wesemibay", False)]:
         root.removeHandler(h)
         h.close()
-    monkeypatch.setattr(app, "log_path", None)
+    monkeypatch.setattr(logs, "log_path", None)
 
 
 def raised(exc: BaseException):
@@ -45,11 +45,11 @@ def raised(exc: BaseException):
 
 
 def test_expected_error_is_one_line_without_traceback(logged, capsys):
-    log = app.setup_logging(logged)
+    log = logs.setup_logging(logged)
     assert log == logged / "wesemibay.log"
     exc = storage_error(logged / "user.sqlite", OSError(28, "No space left on device"),
                         "cannot save the note")
-    app.handle_exception(*raised(exc))
+    logs.handle_exception(*raised(exc))
     err = capsys.readouterr().err
     assert err == f"wesemibay: {logged / 'user.sqlite'}: cannot save the note: the disk is full\n"
     text = log.read_text(encoding="utf-8")
@@ -57,17 +57,17 @@ def test_expected_error_is_one_line_without_traceback(logged, capsys):
 
 
 def test_bad_file_error_and_os_fault_are_expected(logged, capsys):
-    app.setup_logging(logged)
-    app.handle_exception(*raised(DataError("/x/expo.sqlite: not an expo file")))
-    app.handle_exception(*raised(PermissionError(13, "Permission denied", "/x/out.pdf")))
+    logs.setup_logging(logged)
+    logs.handle_exception(*raised(DataError("/x/expo.sqlite: not an expo file")))
+    logs.handle_exception(*raised(PermissionError(13, "Permission denied", "/x/out.pdf")))
     lines = capsys.readouterr().err.splitlines()
     assert lines == ["wesemibay: /x/expo.sqlite: not an expo file",
                      "wesemibay: /x/out.pdf: permission denied"]
 
 
 def test_bug_goes_to_the_log_and_the_user_gets_one_line(logged, capsys):
-    log = app.setup_logging(logged)
-    app.handle_exception(*raised(ValueError("a bug, with <b>markup</b>")))
+    log = logs.setup_logging(logged)
+    logs.handle_exception(*raised(ValueError("a bug, with <b>markup</b>")))
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "a bug in the program" in err and str(log) in err and "ValueError" in err
@@ -77,24 +77,48 @@ def test_bug_goes_to_the_log_and_the_user_gets_one_line(logged, capsys):
 
 def test_logging_survives_an_unwritable_data_folder(logged, capsys):
     with read_only(logged):
-        log = app.setup_logging(logged)
+        log = logs.setup_logging(logged)
         assert log is not None and log.parent == Path(tempfile.gettempdir())
-        app.handle_exception(*raised(KeyError("bug")))
+        logs.handle_exception(*raised(KeyError("bug")))
     assert str(log) in capsys.readouterr().err
     assert "KeyError" in log.read_text(encoding="utf-8")
     assert not (logged / "wesemibay.log").exists()
 
 
+def test_the_log_rotates_at_one_megabyte_keeping_three_older_files(logged):
+    log = logs.setup_logging(logged)
+    line = "x" * 4000
+    for i in range(1_800):                        # about 7 MB of log lines
+        logging.getLogger("wesemibay").info("line %d %s", i, line)
+    files = sorted(p.name for p in logged.iterdir() if p.name.startswith("wesemibay.log"))
+    assert files == ["wesemibay.log", "wesemibay.log.1", "wesemibay.log.2", "wesemibay.log.3"]
+    for name in files:
+        assert (logged / name).stat().st_size <= logs.LOG_MAX_BYTES
+    assert "line 1799 " in log.read_text(encoding="utf-8")         # the newest is kept
+    assert "line 0 " not in "".join((logged / n).read_text(encoding="utf-8") for n in files)
+
+
+def test_a_log_that_cannot_rotate_keeps_its_lines(logged):
+    """The folder became read-only after the log was opened: no rename, no lost line."""
+    log = logs.setup_logging(logged, max_bytes=10_000)
+    with read_only(logged):
+        for i in range(200):
+            logging.getLogger("wesemibay").info("line %d %s", i, "y" * 100)
+    text = log.read_text(encoding="utf-8")
+    assert "line 0 " in text and "line 199 " in text
+    assert not (logged / "wesemibay.log.1").exists()
+
+
 def test_expected_error_dialog_shows_the_one_line(logged, qapp, qtbot, monkeypatch, capsys):
     monkeypatch.delenv("WESEMIBAY_NO_DIALOGS", raising=False)
-    app.setup_logging(logged)
+    logs.setup_logging(logged)
     seen, timer = answer_dialogs(qtbot, ["OK"])
-    app.handle_exception(*raised(StorageError("/d/user.sqlite: cannot save the star: "
+    logs.handle_exception(*raised(StorageError("/d/user.sqlite: cannot save the star: "
                                               "the file or its folder is read-only")))
     timer.stop()
     assert seen == ["/d/user.sqlite: cannot save the star: the file or its folder is read-only"]
     seen, timer = answer_dialogs(qtbot, ["OK"])
-    app.handle_exception(*raised(ZeroDivisionError("division by zero")))
+    logs.handle_exception(*raised(ZeroDivisionError("division by zero")))
     timer.stop()
     assert len(seen) == 1 and "\n" not in seen[0] and "Traceback" not in seen[0]
     assert str(logged / "wesemibay.log") in seen[0]

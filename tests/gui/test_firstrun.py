@@ -28,6 +28,7 @@ from db.build import seed_fingerprint
 from db.dates import format_date
 from db.views import citations
 from desktop import app as desktop_app
+from desktop import session as desktop_session
 from desktop import startstate
 from desktop.help import about, shortcuts, welcome
 
@@ -57,15 +58,16 @@ def start(data: Path, during, *extra: str, monkeypatch) -> dict:
     call ``during(window)`` inside the running event loop, then close every window.
     Returns what ``during`` returned, plus "rc"."""
     monkeypatch.setattr(gc, "freeze", lambda: None)   # the test process goes on afterwards
-    monkeypatch.setattr(desktop_app, "_windows", [])
+    monkeypatch.setattr(desktop_session, "_sessions", [])
     out: dict = {}
     app = QApplication.instance()
 
     def poll():
-        if not desktop_app._windows:
+        session = desktop_session.current()
+        if session is None or not session.started:     # the start has not finished yet
             QTimer.singleShot(20, poll)
             return
-        window = desktop_app._windows[-1]
+        window = session.window
         try:
             out.update(during(window) or {})
         except BaseException as exc:        # re-raised below, outside the event loop

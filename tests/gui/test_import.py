@@ -14,21 +14,19 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures" / "catalogue"
 @pytest.fixture
 def dialog_for(window, qtbot):
     def make(files):
-        dlg = window.import_dialog(files=[str(f) for f in files])
-        qtbot.addWidget(dlg)
-        return dlg
+        # The window's child: it goes with the window (an import reopens the window).
+        return window.import_dialog(files=[str(f) for f in files])
     return make
 
 
-def _new_window(qtbot, old):
-    from desktop import app
-    new = app._windows[-1]
-    assert new is not old
-    qtbot.addWidget(new)
+def _new_window(session, old):
+    new = session.window                 # the session opened it in the old one's place
+    assert new is not old and session.windows == [new]
     return new
 
 
-def test_import_shows_summary_then_the_window_shows_the_result(window, dialog_for, qtbot):
+def test_import_shows_summary_then_the_window_shows_the_result(window, dialog_for, qtbot,
+                                                                session):
     path = window.expo.path
     before = sha(path)
     dlg = dialog_for([FIX / "messy-exhibitors.csv"])
@@ -47,7 +45,7 @@ def test_import_shows_summary_then_the_window_shows_the_result(window, dialog_fo
     assert "line 7, column I (\"图片\"): picture pictures/bomb.png: too many pixels" in details
     dlg.close_button.click()                  # closing reopens the window on the new file
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
-    new = _new_window(qtbot, window)
+    new = _new_window(session, window)
     assert new.unplaced_dock is not None
     assert any(i.startswith("9Z99") for i in
                (new.unplaced.list.item(r).text() for r in range(new.unplaced.list.count())))

@@ -88,11 +88,13 @@ def _window(qtbot, path, user, settings=None):
 
 
 @pytest.fixture
-def hwin(qtbot, hostile, user):
-    win = _window(qtbot, hostile.copy, user)
-    yield win
-    win.close()
-    win.expo.close()
+def hwin(qtbot, hostile, session):
+    """A window on the hostile expo, opened by a session (File ▸ Open goes through it)."""
+    win = session.open(open_expo(hostile.copy))
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
 
 
 # ---------------------------------------------------------------- checks

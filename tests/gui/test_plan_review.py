@@ -73,7 +73,7 @@ def start(window, qtbot, plan, target=None, base=None):
     from desktop.planimport import start_plan_import
     dlg = start_plan_import(window, plan=str(plan), target=target or window.expo.path,
                             base=base)
-    qtbot.addWidget(dlg)
+    # not qtbot.addWidget: a child of the window, which the session deletes with it
     qtbot.waitUntil(lambda: dlg.state in ("review", "failed"), timeout=30_000)
     assert dlg.state == "review", dlg.result_text.text()
     dlg.view.resize(900, 700)
@@ -96,11 +96,10 @@ def type_code(qtbot, dlg, code: str) -> None:
 
 
 def new_window(qtbot, old):
-    from desktop import app
+    from desktop.session import current
     qtbot.waitUntil(lambda: not old.isVisible(), timeout=10_000)
-    new = app._windows[-1]
-    assert new is not old
-    qtbot.addWidget(new)
+    new = current().window
+    assert new is not old            # the session owns it (and closes it afterwards)
     new.resize(1400, 900)
     qtbot.waitExposed(new)
     return new
@@ -265,7 +264,6 @@ def test_cancel_leaves_the_expo_file_byte_for_byte(window, qtbot, tmp_path):
     # cancelled while reading: the result is dropped, nothing written either
     from desktop.planimport import jobs, start_plan_import
     dlg2 = start_plan_import(window, plan=str(tmp_path / "p.pdf"), target=path)
-    qtbot.addWidget(dlg2)
     dlg2.cancel_button.click()
     assert jobs.wait_all(30)
     qtbot.wait(50)

@@ -191,6 +191,8 @@ def test_search_runs_off_the_ui_thread(window, qtbot):
     assert window.search.hits == []                 # nothing yet: debounced, then a worker
     qtbot.waitUntil(lambda: any(h.id == "sicarrier-alishan" for h in window.search.hits),
                     timeout=5000)
-    assert window.search._worker is not None
+    job = window.search._job                        # it ran as a job of the window's runner
+    assert job is not None and job.thread is not None and job.thread != "MainThread"
+    assert job.thread in {t.name for t in window.jobs.threads()}
     assert window.search.terms() == ["原子层"]
     json.dumps([h.as_dict() for h in window.search.hits])

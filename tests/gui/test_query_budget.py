@@ -8,7 +8,7 @@ was one object that resolves a change once and hands it to every panel).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QThreadPool, Qt
+from PySide6.QtCore import Qt
 
 from db.connection import trace_statements
 from db.expo import open_reader
@@ -20,7 +20,7 @@ def _settle(window, qtbot) -> None:
     """Let thumbnails, pictures and repaints finish (their statements count too)."""
     for _ in range(3):
         window.thumbs.wait(5000)
-        QThreadPool.globalInstance().waitForDone(5000)
+        window.jobs.wait_idle(5000)
         qtbot.wait(30)
 
 

@@ -8,7 +8,9 @@
   ``desktop/richtext.py``);
 - nothing writes the selection into a panel (``window.detail.show_exhibitor(…)``): panels
   follow ``desktop.selection.Selection`` themselves (the floor plan through
-  ``desktop/floorplan/follow.py``).
+  ``desktop/floorplan/follow.py``);
+- nothing in ``desktop/`` imports the start-up ``desktop/app.py`` (but ``__main__.py``): a
+  window asks its session for another window; the version is ``desktop.version()``.
 
 ``scan(root)`` lists what breaks a rule in the tree at ``root``; the tests run it on the
 project and on a copy with a planted file of each kind, to show that it can fail.
@@ -117,6 +119,8 @@ def scan(root: Path) -> list[str]:
         parts = rel.with_suffix("").parts
         for line, module in _imported(tree, path, root):
             target = module.split(".")
+            if target[:2] == ["desktop", "app"] and parts != ("desktop", "__main__"):
+                problems.append(f"{rel}:{line}: imports the start-up ({module})")
             if parts[:2] == ("desktop", "models") and target[:2] == ["desktop", "panels"]:
                 problems.append(f"{rel}:{line}: a model imports a panel ({module})")
             if parts[:2] == ("desktop", "panels") and target[:2] == ["desktop", "panels"] \
@@ -161,7 +165,8 @@ def test_the_scan_finds_what_is_planted(tmp_path):
         "class Window:\n"
         "    def select(self, view, ids):\n"
         "        self.detail.show_exhibitor(view)\n"
-        "        self.scene.set_selected(ids)\n", encoding="utf-8")
+        "        self.scene.set_selected(ids)\n"
+        "from .app import reopen_with\n", encoding="utf-8")
     (root / "desktop" / "models" / "planted.py").write_text(
         "import sqlite3\n"
         "from ..panels.detail import STYLE\n"
@@ -186,6 +191,7 @@ def test_the_scan_finds_what_is_planted(tmp_path):
             "desktop/panels/planted.py:9: SQL in desktop/: 'PRAGMA user_version'",
             "desktop/planted_window.py:3: writes the selection into a panel (.detail.show_exhib",
             "desktop/planted_window.py:4: writes the selection into a panel (.scene.set_selected)",
+            "desktop/planted_window.py:5: imports the start-up (desktop.app)",
             "desktop/models/planted.py:2: a model imports a panel (desktop.panels.detail)",
             "desktop/models/planted.py:3: sqlite3.connect() in desktop/",
             "db/planted.py:2: db/ imports PySide6.QtCore",
