@@ -26,7 +26,7 @@ from db.routing import ENTRANCE, WALK_SPEED_M_S, RouteGraph, graph_for, plan_rou
 from db.userdata import UserData
 
 from .. import theme
-from ..i18n import tr
+from ..i18n import count, number, tr
 from ..richtext import TITLE, booth_text, data_combo, esc, esc_text, plain, tooltip, warn
 from ..selection import Reason, Selected, Selection
 
@@ -267,13 +267,14 @@ class PlanPanel(QWidget):
             return tr("Nothing starred yet. Select a booth or exhibitor and press S (or ☆ in "
                       "the details) to add it to your plan.")
         if self.route is None or not self.route.legs:
-            return tr("{n} starred; no walk needed.").format(n=len(plan.stops))
+            return tr("%n starred; no walk needed.", n=len(plan.stops))
         n = len(self.route.order)
         order = tr("best order") if self.route.optimised else tr("your order")
-        return tr("{n} stops from {start}: {m:.0f} m, about {mins:.0f} min walking at {v} m/s "
-                  "({order}).").format(n=n, start=self._start_label(), m=self.route.distance_m,
-                                       mins=max(1, round(self.route.walk_min)),
-                                       v=WALK_SPEED_M_S, order=order)
+        return tr("%n stop(s) from {start}: {m} m, about {mins} min walking at {v} m/s "
+                  "({order}).", n=n).format(start=self._start_label(),
+                                            m=count(round(self.route.distance_m)),
+                                            mins=count(max(1, round(self.route.walk_min))),
+                                            v=number(WALK_SPEED_M_S), order=order)
 
     def _emit_route(self) -> None:
         self.routeChanged.emit(self.route if self.show_route.isChecked() else None)

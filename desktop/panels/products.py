@@ -9,11 +9,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QToolButton, QVBoxLayout, QWidget)
 
 from db.expo import Expo
-from db.supply import tool_label
 from db.views import product_view
 
 from .. import theme
-from ..i18n import country, tr
+from ..i18n import country, place_name, tool_type, tr
 from ..models.products import EXHIBITOR_ROLE, SLUG_ROLE, ProductModel
 from ..richtext import (STYLE, ThemedBrowser, attr, booths_text, confidence_html, data_combo,
                         esc, esc_text, plain, product_line_html, set_plain, sources_html,
@@ -33,7 +32,7 @@ class ProductView(QWidget):
         self.picture = QLabel()
         self.picture.setObjectName("productPicture")
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.picture.setMinimumHeight(160)
+        self.picture.setMinimumHeight(90)
         self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.credit = QLabel("")
         self.credit.setObjectName("pictureCredit")
@@ -51,6 +50,7 @@ class ProductView(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(pic, 1)
         lay.addWidget(self.text, 1)
+        self.setMinimumWidth(300)       # never a column of broken words beside the table
         self._image: QPixmap | None = None
         self._job: PictureJob | None = None
         self.picture_state = "none"     # none | loading | shown | placeholder
@@ -78,7 +78,7 @@ class ProductView(QWidget):
         if view.booths:
             rows.append((tr("Booth"), esc(booths_text(view.booths, view.layout))))
         if p.get("tool_type"):
-            rows.append((tr("Tool type"), esc(tool_label(p["tool_type"]))))
+            rows.append((tr("Tool type"), esc(tool_type(p["tool_type"]))))
         if view.country:
             rows.append((tr("Country"), esc(country(view.country))))
         body += "<table cellspacing=2>" + "".join(
@@ -162,12 +162,15 @@ class ProductsPanel(QWidget):
         self.zone = data_combo(QComboBox())
         self.country = data_combo(QComboBox())
         choices = self.model.choices()
+        zone_names = {z["slug"]: place_name(z) for z in expo.zones()}
+        shown = {"country": country, "tool_type": tool_type,
+                 "zone": lambda slug: zone_names.get(slug, slug)}
         for box, key, all_label in ((self.tool, "tool_type", tr("All tool types")),
                                     (self.zone, "zone", tr("All zones")),
                                     (self.country, "country", tr("All countries"))):
             box.addItem(all_label, None)
             for value, label in choices[key]:
-                box.addItem(plain(country(label) if key == "country" else label), value)
+                box.addItem(plain(shown[key](value) or label), value)
             box.currentIndexChanged.connect(self._on_filters)
         self.only = QToolButton()
         self.only.setCheckable(True)
@@ -202,6 +205,11 @@ class ProductsPanel(QWidget):
             lambda slug: selection.select("exhibitor", slug, reason=Reason.LINK))
 
         filters = QHBoxLayout()
+        label = QLabel(tr("Filter:"))           # the field says what it is at any width
+        label.setBuddy(self.text)
+        self.text.setAccessibleName(tr("Filter products"))
+        self.text.setMinimumWidth(130)
+        filters.addWidget(label)
         filters.addWidget(self.text, 2)
         filters.addWidget(self.tool, 1)
         filters.addWidget(self.zone, 1)
@@ -216,8 +224,9 @@ class ProductsPanel(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(top)
         split.addWidget(self.view)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(split)
@@ -239,7 +248,7 @@ class ProductsPanel(QWidget):
                               exhibitor=self._exhibitor if self.only.isChecked() else None)
 
     def _on_count(self, n: int) -> None:
-        self.count.setText(tr("{n} products").format(n=f"{n:,}"))
+        self.count.setText(tr("%Ln product(s)", n=n))
 
     def _on_selected(self, state: Selected) -> None:
         self.set_exhibitor(state.ref if state.kind == "exhibitor" else None)
