@@ -11,7 +11,7 @@ from db.text import search_fold
 from db.views import curated
 
 from ..i18n import country, place_name, tr
-from ..richtext import booths_text, layout_word, plain, tooltip
+from ..richtext import LABEL, booths_text, layout_word, plain, tooltip
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -108,7 +108,7 @@ class ExhibitorModel(QAbstractTableModel):
                 return tooltip(tr("No booth: no source places it"))
             return None
         if role == Qt.ItemDataRole.ToolTipRole and col == "country" and row.get("country"):
-            return tooltip(country(row["country"]))
+            return tooltip(country(row["country"]), LABEL)
         if role == Qt.ItemDataRole.DecorationRole and col == "zone_name":
             return self._zone_colors.get(row.get("zone") or "")
         if role == SLUG_ROLE:
