@@ -54,6 +54,30 @@ def test_every_visible_string_is_translated_or_data(qapp, qtbot, expo, user, lan
     assert bad == []
 
 
+@pytest.mark.parametrize("lang", ["de", "zh"])
+def test_help_dialogs_are_translated(qapp, qtbot, expo, user, lang):
+    """About, the welcome and the keyboard shortcuts: the program's words in the catalogue;
+    components, versions and their licences are names (from the packages' metadata)."""
+    from desktop.help.about import licence_rows, show_about
+    from desktop.help.shortcuts import show_shortcuts
+    from desktop.help.welcome import show_welcome
+    win = open_window(qapp, qtbot, expo, user, lang)
+    names = set()
+    for row in licence_rows():
+        for cell in row:
+            names.add(cell)
+            names.update(p.strip() for p in cell.replace(";", ",").split(",") if p.strip())
+    names |= {"dependency licenses", "Apache License", "Public Domain"}
+    data = data_strings(to_document(expo), lang)
+    for show in (show_about, show_welcome, show_shortcuts):
+        dialog = show(win)
+        qapp.processEvents()
+        strings = visible_strings(dialog)
+        assert len(strings) > 10, show.__name__
+        assert untranslated(strings, Catalogue(lang), data, names) == [], show.__name__
+        dialog.close()
+
+
 def test_the_check_finds_english_in_a_german_window(qapp, qtbot, expo, user):
     """The same walk over the English window, against the German catalogue, fails: the
     check above can fail."""
