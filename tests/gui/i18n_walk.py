@@ -31,8 +31,8 @@ def _plain(text: str) -> str:
     if "<" in text and ">" in text:
         doc = QTextDocument()
         doc.setHtml(text)
-        return doc.toPlainText()
-    return text
+        text = doc.toPlainText()
+    return text.replace("\u2028", "\n").replace("\u2029", "\n")
 
 
 def visible_strings(window) -> list[tuple[str, str]]:
@@ -103,8 +103,10 @@ def visible_strings(window) -> list[tuple[str, str]]:
 
 def _template(text: str) -> re.Pattern:
     parts = re.split(r"(\{[^{}]*\}|%L?n)", text)
-    return re.compile("".join(".+?" if p.startswith(("{", "%")) and p else re.escape(p)
-                              for p in parts), re.S)
+    # A placeholder holds one piece: never across " · " or a line (the window joins pieces
+    # with them), so "{m} m" cannot stand for a whole line that ends in " m".
+    return re.compile("".join("[^·\n]+?" if p.startswith(("{", "%")) and p else re.escape(p)
+                              for p in parts))
 
 
 class Catalogue:
@@ -116,8 +118,11 @@ class Catalogue:
         for v in cat.values():
             texts += v if isinstance(v, list) else [v]
         self.exact = {t.replace("&", "") for t in texts}
+        # Templates whose own words are none ("{a} ({b})") would match anything: a text
+        # they shape is checked piece by piece instead.
         self.patterns = [_template(t.replace("&", "")) for t in texts
-                         if re.search(r"\{[^{}]*\}|%L?n", t)]
+                         if re.search(r"\{[^{}]*\}|%L?n", t) and re.search(
+                             r"[^\W\d_]", re.sub(r"\{[^{}]*\}|%L?n", "", t))]
         self.pieces = set()
         for t in self.exact:     # parts of translations (a caption joins several)
             self.pieces.update(p for p in SEPARATORS.split(t) if p)
@@ -197,18 +202,26 @@ def _labelled(seg: str, catalogue: "Catalogue", data: set[str], blob: str) -> bo
 
 def untranslated(strings: list[tuple[str, str]], catalogue: Catalogue, data: set[str],
                  allowed: set[str] = frozenset()) -> list[tuple[str, str]]:
+    """(where, piece) of every string that is not translated: checked whole, then line by
+    line, then piece by piece (the window joins pieces with " · ", ": ", brackets…)."""
     blob = "\0".join(data)
+
+    def known(text: str) -> bool:
+        return not text or _is_date(text) or _wordless(text) or text in ALLOWED \
+            or text in allowed or catalogue.knows(text) or _is_data(text, data, blob)
+
     bad = []
     for where, text in strings:
         text = text.strip()
-        if _is_date(text) or _wordless(text) or text in ALLOWED or text in allowed or catalogue.knows(text) \
-                or _is_data(text, data, blob):
+        if known(text):
             continue
-        for seg in SEPARATORS.split(text):
-            seg = seg.strip(" .\u2026")  if seg.endswith(".") else seg.strip()
-            if not seg or _wordless(seg) or _is_date(seg) or seg in ALLOWED or seg in allowed \
-                    or catalogue.knows(seg) or catalogue.knows(seg + ".") \
-                    or _is_data(seg, data, blob) or _labelled(seg, catalogue, data, blob):
+        for line in (line.strip() for line in text.split("\n")):
+            if known(line):
                 continue
-            bad.append((where, seg))
+            for seg in SEPARATORS.split(line):
+                seg = seg.strip(" .\u2026") if seg.endswith(".") else seg.strip()
+                if known(seg) or catalogue.knows(seg + ".") or _labelled(seg, catalogue, data,
+                                                                         blob):
+                    continue
+                bad.append((where, seg))
     return bad

@@ -47,9 +47,13 @@ def test_every_visible_string_is_translated_or_data(qapp, qtbot, expo, user, lan
     strings += [("market chart", label) for _g, label, *_ in bars.rows()]
     strings += [("market chart", t) for t in bars.headings() + bars.share_texts()]
     assert len(strings) > 300                # the walk sees the whole window
-    # Firms' names come from the market data, not the expo file: data too.
+    # Firms' names, the market's size and the figures' source come from the market data
+    # (ETO), not the expo file: data too.
     firms = {label for g, label, *_ in bars.rows() if g == "firm"}
-    bad = untranslated(strings, Catalogue(lang), data_strings(to_document(expo), lang),
+    ctx = expo.market_context("ald")
+    market = data_strings({"m": [ctx.input_name, ctx.market_size, ctx.source_note,
+                                 ctx.licence]}, lang)
+    bad = untranslated(strings, Catalogue(lang), data_strings(to_document(expo), lang) | market,
                        countries(lang) | firms)
     assert bad == []
 
@@ -125,6 +129,10 @@ def test_plurals_and_numbers_in_german(qapp, qtbot, expo, user):
     win = open_window(qapp, qtbot, expo, user, "de")
     assert "1,2 m/s" in win.plan.summary.text()            # not "1.2 m/s"
     assert "2 Stationen" in win.plan.summary.text()
+    # My plan's stops name their hall in German too.
+    rows = [win.plan.list.item(i).text() for i in range(win.plan.list.count())]
+    assert any("Bereich 1 (schematisch)" in r for r in rows), rows
+    assert not any("Area 1" in r for r in rows)
     assert QCoreApplication.translate("WeSemiBay", "%Ln booth(s)", None, 1) == "1 Stand"
     assert QCoreApplication.translate("WeSemiBay", "%Ln booth(s)", None, 1234) == "1.234 Stände"
     win.open_policy("topic", "us-equipment-controls")
