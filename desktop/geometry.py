@@ -16,6 +16,7 @@ from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 PREFERRED = QSize(1400, 880)     # on a screen with room for it
+LEGACY_KEY = "window/geometry"   # one geometry for all screens (earlier versions): if it fits
 # What the window frame and title bar take (not known before the window is shown).
 FRAME = QSize(16, 40)
 # Docks: narrow enough for 1280x720 with every dock open, wide enough to read.
@@ -31,10 +32,10 @@ def screen_of(window) -> QScreen | None:
 def screen_key(screen: QScreen | None) -> str:
     """The settings key of the window's geometry on ``screen`` (name and size)."""
     if screen is None:
-        return "window/geometry"
+        return LEGACY_KEY
     size = screen.size()
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", screen.name() or "screen")[:60] or "screen"
-    return f"window/geometry/{name}-{size.width()}x{size.height()}"
+    return f"window/screens/{name}-{size.width()}x{size.height()}"
 
 
 def initial_size(available: QRect, preferred: QSize = PREFERRED) -> QSize:
@@ -55,7 +56,9 @@ def place(window: QMainWindow, settings: QSettings | None) -> None:
     """Open at the geometry saved for this screen, else sized to fit it and centred."""
     screen = screen_of(window)
     available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1400, 900)
-    saved = settings.value(screen_key(screen)) if settings is not None else None
+    saved = None
+    if settings is not None:     # this screen's, else the one earlier versions kept for all
+        saved = settings.value(screen_key(screen)) or settings.value(LEGACY_KEY)
     if isinstance(saved, QByteArray) and window.restoreGeometry(saved) \
             and fits(window.geometry(), available):
         return

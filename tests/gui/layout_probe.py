@@ -126,7 +126,15 @@ def main() -> int:
     again.close()
     third = MainWindow(expo, user, settings)
     out["too_large_saved"] = [third.width(), third.height()]
+    # The one geometry an earlier version kept for every screen: used where it fits.
+    third.resize(1230, 650)
+    settings.setValue(geometry.LEGACY_KEY, third.saveGeometry())
+    settings.remove(geometry.screen_key(screen))
     third.close()
+    settings.remove(geometry.screen_key(screen))     # closing saved it again
+    fourth = MainWindow(expo, user, settings)
+    out["legacy"] = [fourth.width(), fourth.height()]
+    fourth.close()
     print(json.dumps(out))
     user.close()
     expo.close()

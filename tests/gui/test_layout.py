@@ -67,7 +67,7 @@ def check_texts(m: dict) -> None:
 @pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
 def test_window_fits_the_screen_and_texts_never_overlap(builtin_file, tmp_path, width, height):
     got = probe(builtin_file, tmp_path, width, height)
-    assert got["key"] == f"window/geometry/panel-{width}x{height}"
+    assert got["key"] == f"window/screens/panel-{width}x{height}"
     opened = got["opened"]
     assert inside(opened["frame"], got["available"]), (opened["frame"], got["available"])
     w, h = opened["min_hint"]
@@ -84,6 +84,7 @@ def test_window_fits_the_screen_and_texts_never_overlap(builtin_file, tmp_path, 
     assert got["reopened"] == [1240, 660]
     tw, th = got["too_large_saved"]
     assert tw <= width - geometry.FRAME.width() and th <= height - geometry.FRAME.height()
+    assert got["legacy"] == [1230, 650]        # what an earlier version kept, where it fits
 
 
 @pytest.mark.slow
@@ -115,4 +116,4 @@ def test_screen_keys_differ_by_screen_name_and_size(qapp):
     keys = {geometry.screen_key(Fake(n, w, h)) for n, w, h in
             [("eDP-1", 1366, 768), ("eDP-1", 1920, 1080), ("HDMI 1", 1920, 1080)]}
     assert len(keys) == 3
-    assert geometry.screen_key(Fake("HDMI 1/x", 1920, 1080)) == "window/geometry/HDMI_1_x-1920x1080"
+    assert geometry.screen_key(Fake("HDMI 1/x", 1920, 1080)) == "window/screens/HDMI_1_x-1920x1080"
