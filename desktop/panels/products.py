@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QBoxLayout, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QSizePolicy, QSplitter, QTableView,
                                QToolButton, QVBoxLayout, QWidget)
 
@@ -132,7 +132,16 @@ class ProductView(QWidget):
                 max(40, size.width()), max(40, size.height()),
                 Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
 
+    # Narrower than this, the picture stands above the text (side by side, each would be a
+    # column of broken words).
+    SIDE_BY_SIDE = 520
+
     def resizeEvent(self, event) -> None:
+        lay = self.layout()
+        want = (QBoxLayout.Direction.LeftToRight if event.size().width() >= self.SIDE_BY_SIDE
+                else QBoxLayout.Direction.TopToBottom)
+        if lay.direction() != want:
+            lay.setDirection(want)
         super().resizeEvent(event)
         self._fit()
 
@@ -197,7 +206,7 @@ class ProductsPanel(QWidget):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
         for c, w in enumerate((260, 120, 180, 90, 140)):
-            self.table.setColumnWidth(c, w)
+            self.table.setColumnWidth(c, max(w, hh.sectionSizeHint(c)))   # its header whole
         self.table.setAccessibleName(tr("Products"))
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.view = ProductView(expo)
@@ -226,6 +235,7 @@ class ProductsPanel(QWidget):
         split.addWidget(self.view)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])      # in proportion: the detail gets two fifths
         split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)

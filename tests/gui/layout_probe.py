@@ -101,10 +101,12 @@ def main() -> int:
     win.detail.tabs.setCurrentIndex(2)          # Policy context: the market chart
     win.policy_dock.raise_()
     out["opened"] = measure(app, win)
+    win.show_product("sicarrier-alishan")
     win.products_dock.raise_()
     settle(app)
     out["products"] = {
         "detail_width": win.products.view.width(),
+        "detail_text_width": win.products.view.text.width(),
         "filter_width": win.products.text.width(),
         "filter_label": [lb.text() for lb in win.products.findChildren(QLabel)
                          if lb.buddy() is win.products.text and lb.isVisible()]}

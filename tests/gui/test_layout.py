@@ -78,6 +78,7 @@ def test_window_fits_the_screen_and_texts_never_overlap(builtin_file, tmp_path, 
     # With the products open too: the detail beside the table is readable, the filter
     # says what it is.
     assert got["products"]["detail_width"] >= geometry.MIN_DETAIL_WIDTH
+    assert got["products"]["detail_text_width"] >= 280   # its text in lines, not words
     assert got["products"]["filter_label"] == ["Filter:"]
     assert got["products"]["filter_width"] >= 120
     # Remembered for this screen; one saved larger than the screen is not used.
