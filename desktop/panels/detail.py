@@ -154,6 +154,7 @@ class DetailPanel(QWidget):
         policy_box.setChildrenCollapsible(False)
         policy_box.setStretchFactor(0, 3)
         policy_box.setStretchFactor(1, 2)
+        policy_box.setSizes([500, 500])     # the chart starts with half the tab
         self.tabs.addTab(policy_box, tr("Policy context"))
         self.tabs.addTab(notes_box, tr("Notes"))
 
