@@ -33,6 +33,7 @@ MUST_CITE = ("exhibitors", "organisations", "products", "topics", "events", "peo
              "links")
 # Hall names say they are ours: no source gives the venue's halls.
 HALL_NAME = "Area {n} (schematic)"
+HALL_NAMES = {"de": "Bereich {n} (schematisch)", "zh": "区域 {n}（示意）"}
 
 
 def load_seed(seed_dir: Path = SEED_DIR) -> dict:
@@ -216,7 +217,8 @@ def builtin_layout(zones: list[dict], exhibitors: list[dict]):
         spec.x = col * (spec.w + gap)
         spec.y = row * (spec.h + gap)
         halls.append({"slug": spec.slug, "name": spec.name, "level": 0, "x": spec.x,
-                      "y": spec.y, "w": spec.w, "h": spec.h, "zone": zone["slug"]})
+                      "y": spec.y, "w": spec.w, "h": spec.h, "zone": zone["slug"],
+                      "names": {lang: name.format(n=i + 1) for lang, name in HALL_NAMES.items()}})
         hb = layout.hall_booths(spec, merge_rate=0.08, rng=rng, single_rows="BCD")
         booths.extend(hb)
     occupancy: list[tuple[str, str]] = []

@@ -14,7 +14,29 @@ NAMES: dict[str, tuple[str, str, str]] = {
     "KR": ("South Korea", "Südkorea", "韩国"),
     "TW": ("Taiwan", "Taiwan", "台湾"),
     "NL": ("Netherlands", "Niederlande", "荷兰"),
+    "IT": ("Italy", "Italien", "意大利"),
+    "MY": ("Malaysia", "Malaysia", "马来西亚"),
+    "SG": ("Singapore", "Singapur", "新加坡"),
+    "CH": ("Switzerland", "Schweiz", "瑞士"),
+    "AT": ("Austria", "Österreich", "奥地利"),
+    "SE": ("Sweden", "Schweden", "瑞典"),
+    "FR": ("France", "Frankreich", "法国"),
+    "IL": ("Israel", "Israel", "以色列"),
+    "BY": ("Belarus", "Belarus", "白俄罗斯"),
+    "CZ": ("Czech Republic", "Tschechien", "捷克"),
+    "CA": ("Canada", "Kanada", "加拿大"),
+    "LU": ("Luxembourg", "Luxemburg", "卢森堡"),
+    "HU": ("Hungary", "Ungarn", "匈牙利"),
+    # Not countries: the market data's groupings.
+    "EU": ("Europe", "Europa", "欧洲"),
+    "various": ("Various countries", "Verschiedene Länder", "多个国家"),
 }
+
+# The market data's (ETO) three-letter codes (ISO 3166 alpha-3) and groupings.
+ALPHA3 = {"USA": "US", "CHN": "CN", "KOR": "KR", "JPN": "JP", "TWN": "TW", "DEU": "DE",
+          "ITA": "IT", "NLD": "NL", "MYS": "MY", "SGP": "SG", "CHE": "CH", "AUT": "AT",
+          "SWE": "SE", "GBR": "GB", "FRA": "FR", "ISR": "IL", "BLR": "BY", "CZE": "CZ",
+          "CAN": "CA", "EUR": "EU", "LUX": "LU", "HUN": "HU", "Various countries": "various"}
 
 
 def country_name(code: str | None, lang: str = "en") -> str | None:

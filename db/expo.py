@@ -18,6 +18,7 @@ from . import connection, fileops, schema
 from . import search as _search
 from . import supply as _supply
 from .errors import DataError, database_fault, is_storage_fault, one_line, storage_error
+from .names import names_of
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -258,10 +259,17 @@ class Expo:
 
     # ------------------------------------------------------------------ floor
     def zones(self) -> list[dict]:
-        return self._rows("SELECT * FROM zones ORDER BY sort, name")
+        """Zones in order; ``names`` (a name per language, ``db.names``) as a dict."""
+        return self._named(self._rows("SELECT * FROM zones ORDER BY sort, name"))
 
     def halls(self) -> list[dict]:
-        return self._rows("SELECT * FROM halls ORDER BY level, name")
+        return self._named(self._rows("SELECT * FROM halls ORDER BY level, name"))
+
+    @staticmethod
+    def _named(rows: list[dict]) -> list[dict]:
+        for r in rows:
+            r["names"] = names_of(r.get("names"))
+        return rows
 
     def booths(self) -> list[Booth]:
         cur = self._conn.execute(

@@ -11,7 +11,7 @@ import sqlite3
 from .errors import DataError
 
 APP_ID = 0x57534259  # "WSBY" in PRAGMA application_id
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Kinds of record that can cite a source; the cites table keys on (kind, ref).
 CITING_KINDS = ("expo", "zone", "exhibitor", "organisation", "product", "topic", "event",
@@ -243,8 +243,16 @@ ALTER TABLE products ADD COLUMN name_zh_note TEXT;
 ALTER TABLE products ADD COLUMN shown_at_expo INTEGER;
 """
 
+# v4: zone and hall names in other languages. ``names`` is a JSON object of language code
+# to name ({"de": "Waferfertigung", "zh": "晶圆制造"}); the window shows the name in its
+# language and falls back to ``name`` (and, for Chinese, a zone's ``name_zh``).
+_V4 = """
+ALTER TABLE zones ADD COLUMN names TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE halls ADD COLUMN names TEXT NOT NULL DEFAULT '{}';
+"""
+
 # Each entry upgrades the file from version i to i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 
 
 def file_version(conn: sqlite3.Connection) -> int:

@@ -25,15 +25,20 @@ from dataclasses import dataclass
 from .text import MAX_TEXT, field_limit
 
 # 2: dates at their precision ("2014", "2025-10"), "layout" beside booth codes, confidence
-# labels, source citations, per-row sources of supply_map.
+# labels, source citations, per-row sources of supply_map. Zones' and halls' "names" (a
+# name per language, v4 of the schema) are optional: a version-2 reader of an older
+# program ignores nothing it needs, and documents without them import as before.
 FORMAT_VERSION = 2
 FORMAT = "wesemibay-expo"
 
 # What a field of the document holds (the import checks it; null is allowed where the field
 # is not required): a text within its limit, a 64-bit whole number, a finite number,
-# true/false, a list of ids, a list of names, any JSON object, a confidence level.
+# true/false, a list of ids, a list of names, any JSON object, a confidence level, a name
+# per language.
 STR, INT, NUM, BOOL, IDS, STRS, JSON, LEVEL = ("str", "int", "num", "bool", "ids", "strs",
                                               "json", "level")
+# A name in other languages: an object of language code ("de", "zh", "pt-BR") to a name.
+NAMES = "names"
 # How a column stores its field: as it is; JSON text (a list or an object; empty when null);
 # 0/1; the first day of a reduced ISO date (its precision in the ``date_precision`` column,
 # filled from the date); the ``images`` row of a picture named by its sha1; the expo's
@@ -144,12 +149,12 @@ _LABELLED = ("sources", "confidence")
 SECTIONS: dict[str, Section] = {s.name: s for s in (
     Section("zones", "zones", "slug", (
         _c("slug", **_REQ), _c("name", **_REQ), _c("name_zh"), _c("color", default="#cccccc"),
-        _c("sort", INT, default=INDEX, exported=False)),
+        _c("sort", INT, default=INDEX, exported=False), _c("names", NAMES, stored=AS_JSON)),
         order="sort", kind="zone", derived=_SOURCES),
     Section("halls", "halls", "slug", (
         _c("slug", **_REQ), _c("name", **_REQ), _c("level", INT, default=0),
         _c("x", NUM, **_REQ), _c("y", NUM, **_REQ), _c("w", NUM, **_REQ), _c("h", NUM, **_REQ),
-        _c("zone", ref="zones")),
+        _c("zone", ref="zones"), _c("names", NAMES, stored=AS_JSON)),
         order="slug", kind="hall", cited=False, derived=("layout",)),
     Section("booths", "booths", "code", (
         _c("code", **_REQ), _c("hall", ref="halls"), _c("zone", ref="zones"),

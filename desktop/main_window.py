@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMenu,
                                QMessageBox, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
@@ -24,17 +24,18 @@ from db.userdata import UserData
 
 from .floorplan.follow import PlanFollower
 from .floorplan.route import NoteMarksItem, RouteItem, render_floor
+from . import geometry
 from .flowlayout import FlowLayout
 from .floorplan.scene import FloorScene, _mix
 from .floorplan.view import FloorView
-from .i18n import tr
+from .i18n import place_name, tr
 from .jobs import Jobs
 from .logs import dialogs_allowed
 from .planimport import (attach_placing, layout_badge, layout_text, plan_import_action,
                          underlay_action)
 from .richtext import TITLE, button_text, date_text, plain, tooltip, warn
 from .selection import Highlight, Reason, Selected, Selection
-from .settings import GEOMETRY, LANGUAGE, LAST_SELECTION, WINDOW_STATE
+from .settings import LANGUAGE, LAST_SELECTION, WINDOW_STATE
 from .panels.detail import DetailPanel
 from .panels.plan import PlanPanel
 from .panels.policy import PolicyPanel, SourcesPanel
@@ -77,7 +78,7 @@ class Legend(QWidget):
             lay.addWidget(QLabel(tr("Zones:")))
             for z in zones:
                 b = QToolButton()
-                b.setText(button_text(z["name"]))
+                b.setText(button_text(place_name(z)))
                 b.setIcon(swatch(QColor(z["color"])))
                 b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
                 b.setCheckable(True)
@@ -99,7 +100,7 @@ class Legend(QWidget):
             a_none.triggered.connect(lambda: self._set_all(False))
             menu.addSeparator()
             for z in zones:
-                a = menu.addAction(swatch(QColor(z["color"])), button_text(z["name"]))
+                a = menu.addAction(swatch(QColor(z["color"])), button_text(place_name(z)))
                 a.setCheckable(True)
                 a.setChecked(True)
                 a.toggled.connect(self._changed)
@@ -110,7 +111,7 @@ class Legend(QWidget):
             for z in zones[:24]:
                 dot = QLabel()
                 dot.setPixmap(swatch(QColor(z["color"]), 10).pixmap(10, 10))
-                dot.setToolTip(tooltip(z["name"]))
+                dot.setToolTip(tooltip(place_name(z)))
                 lay.addWidget(dot)
             self._update_menu_title()
         pale = QLabel(tr("not named in sources"))
@@ -167,7 +168,7 @@ class MainWindow(QMainWindow):
         self.unsaved_box: QMessageBox | None = None   # the close-time question, while open
         self.setWindowTitle(f"{plain(self.meta.get('name') or expo.path.stem, TITLE)}"
                             " — WeSemiBay Explorer")
-        self.resize(1400, 880)
+        geometry.place(self, None)          # fits the screen; the saved one comes at the end
 
         badge = [b for b in [layout_badge(expo)] if b]      # where the layout came from
         if self.meta.get("synthetic"):
@@ -206,7 +207,6 @@ class MainWindow(QMainWindow):
         right.setWidget(self.detail)
         right.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, right)
-        self.resizeDocks([left, right], [400, 430], Qt.Orientation.Horizontal)
 
         # Policy view and sources: bottom docks, tabbed, hidden until asked for.
         self.policy = PolicyPanel(expo, self.selection)
@@ -245,6 +245,8 @@ class MainWindow(QMainWindow):
         self.detail.favouriteToggled.connect(lambda *_: self._refresh_stars())
 
         self._add_catalogue()
+        geometry.arrange_docks(self, left, right,
+                               [self.policy_dock, self.sources_dock, self.products_dock])
         attach_placing(self)            # the tray's "Draw on the floor plan"
         from .screening_view import ScreeningController   # the screening list (issue 13)
         self.screening = ScreeningController(self)
@@ -256,16 +258,12 @@ class MainWindow(QMainWindow):
         if self.meta.get("start_date"):
             status.append(tr("opened {date}").format(date=date_text(
                 self.meta["start_date"], (self.meta.get("extra") or {}).get("start_date_precision"))))
-        status.append(tr("{n} booths").format(n=len(self.scene.data.codes)))
+        status.append(tr("%Ln booth(s)", n=len(self.scene.data.codes)))
         status.append(layout_text(expo, schematic=False))  # "" unless it came from a plan
         self.statusBar().showMessage("  ·  ".join(s for s in status if s))
         if settings is not None:
-            geo = settings.value(GEOMETRY)
-            if isinstance(geo, QByteArray):
-                self.restoreGeometry(geo)
-            state = settings.value(WINDOW_STATE)
-            if isinstance(state, QByteArray):
-                self.restoreState(state)
+            geometry.place(self, settings)      # this screen's saved geometry, if it fits
+            geometry.restore_state(self, settings)
 
     # -------------------------------------------------------------- actions
     def _build_actions(self) -> None:
@@ -299,7 +297,8 @@ class MainWindow(QMainWindow):
         self.a_minimap.setCheckable(True)
         self.a_minimap.setChecked(True)
         self.a_minimap.setShortcut(QKeySequence("Ctrl+M"))
-        self.a_minimap.toggled.connect(self.view.set_minimap_visible)
+        self.a_minimap.setToolTip(tr("Shown while part of the floor is out of view"))
+        geometry.follow_minimap(self.view, self.a_minimap)
         m_view.addAction(self.a_minimap)
         self.a_underlay = underlay_action(self)         # View ▸ Plan underlay
         m_view.addAction(self.a_underlay)
@@ -390,12 +389,12 @@ class MainWindow(QMainWindow):
             return
         if not self.policy_dock.isVisible():
             self.policy_dock.show()
-            self.resizeDocks([self.policy_dock], [int(self.height() * 0.42)],
+            self.resizeDocks([self.policy_dock], [geometry.bottom_height(self.height())],
                              Qt.Orientation.Vertical)
         self.policy_dock.raise_()
         self.statusBar().showMessage(
-            tr("{title}: {n} booths linked").format(
-                title=plain(lit.target.record.get("title", lit.ref), TITLE), n=len(lit.booths)))
+            tr("{title}: %Ln booth(s) linked", n=len(lit.booths)).format(
+                title=plain(lit.target.record.get("title", lit.ref), TITLE)))
 
     def restore_selection(self) -> None:
         """Select what was selected when this expo was last closed."""
@@ -561,7 +560,7 @@ class MainWindow(QMainWindow):
             return
         self.detail.stop_retrying()
         if self.settings is not None:
-            self.settings.setValue(GEOMETRY, self.saveGeometry())
+            geometry.remember(self, self.settings)     # per screen
             self.settings.setValue(WINDOW_STATE, self.saveState())
             if self.selection.current:
                 kind, ref = self.selection.current
@@ -657,4 +656,6 @@ class MainWindow(QMainWindow):
         return True
 
     def sizeHint(self) -> QSize:
-        return QSize(1400, 880)
+        screen = geometry.screen_of(self)
+        return geometry.initial_size(screen.availableGeometry()) if screen is not None \
+            else geometry.PREFERRED

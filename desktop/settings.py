@@ -15,8 +15,9 @@ LANGUAGE = "ui/language"            # "en", "de" or "zh" (--lang, View ▸ Langu
 THEME = "ui/theme"                  # "system", "light" or "dark" (--theme, View ▸ Theme)
 
 # The window's layout (QMainWindow.saveGeometry / saveState), written when it closes
-GEOMETRY = "window/geometry"
+GEOMETRY = "window/geometry"        # one geometry for every screen (earlier versions; used if it fits)
 WINDOW_STATE = "window/state"
+SCREEN_GEOMETRY = "window/screens/{screen}"   # per screen: "<name>-<W>x<H>" (desktop/geometry.py)
 
 # What the next start restores
 LAST_EXPO = "last/expo"             # the expo file open last (File ▸ Open remembers it)
@@ -26,5 +27,5 @@ LAST_SELECTION = "last/selection"   # "<expo slug>|<kind>|<ref>" selected when i
 WELCOME_HIDE = "welcome/hide"       # true: the welcome is not shown at start
 START_PENDING = "start/pending"     # written before a start restores; cleared once it ran
 
-KEYS = (LANGUAGE, THEME, GEOMETRY, WINDOW_STATE, LAST_EXPO, LAST_SELECTION, WELCOME_HIDE,
+KEYS = (LANGUAGE, THEME, GEOMETRY, WINDOW_STATE, SCREEN_GEOMETRY, LAST_EXPO, LAST_SELECTION, WELCOME_HIDE,
         START_PENDING)

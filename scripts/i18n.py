@@ -3,7 +3,8 @@
 Every user-facing string in ``desktop/`` goes through ``desktop.i18n.tr("…")``. This script
 finds those literals with Python's ``ast`` (so it needs no Qt tool to read Python), keeps one
 JSON catalogue per language in ``assets/translations/<lang>.json`` (source -> text,
-easy to review and edit), writes Qt's ``.ts`` files from them and compiles ``.qm`` files with
+easy to review and edit; a plural, ``tr(text, n=count)`` with ``%n``, holds its forms as a
+list), writes Qt's ``.ts`` files from them and compiles ``.qm`` files with
 ``pyside6-lrelease``.
 
     python scripts/i18n.py            # update catalogues (new strings get an empty entry), compile
@@ -36,19 +37,40 @@ DYNAMIC = ("Exhibitors", "Products", "Organisations", "Topics", "Events", "Peopl
            "expo", "zone")
 
 
+# Plural forms per language (Qt's rules): German "one, other", Chinese one form. English
+# needs no catalogue: ``desktop.i18n.tr`` turns "%n booth(s)" into "1 booth" or "3 booths".
+FORMS = {"de": 2, "zh": 1}
+PLURALS: set[str] = set()      # sources used with a count: tr(text, n=…) / tr(text, None, n)
+
+
 def extract() -> list[str]:
+    """Every string the window shows through ``tr("…")`` or marks with ``N_("…")``, the tool
+    types' labels (``db.supply.TOOL_LABELS``) and ``DYNAMIC``; plurals into ``PLURALS``."""
     found: dict[str, None] = {}
     for path in sorted(SRC.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "tr" and node.args
+                    and node.func.id in ("tr", "N_") and node.args
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)):
                 found[node.args[0].value] = None
-    for text in DYNAMIC:
+                if node.func.id == "tr" and (len(node.args) >= 4 or
+                                             any(k.arg == "n" for k in node.keywords)):
+                    PLURALS.add(node.args[0].value)
+    sys.path.insert(0, str(ROOT))
+    from db.supply import TOOL_LABELS
+    for text in (*DYNAMIC, *TOOL_LABELS.values()):
         found.setdefault(text, None)
     return list(found)
+
+
+def entry_ok(lang: str, source: str, text) -> bool:
+    """A translation is there: a text, or for a plural its forms, each with the count."""
+    if source in PLURALS:
+        return (isinstance(text, list) and len(text) == FORMS[lang]
+                and all(isinstance(t, str) and ("%n" in t or "%Ln" in t) for t in text))
+    return isinstance(text, str) and bool(text)
 
 
 def write_ts(lang: str, catalogue: dict[str, str], path: Path) -> None:
@@ -56,6 +78,15 @@ def write_ts(lang: str, catalogue: dict[str, str], path: Path) -> None:
              f'<TS version="2.1" language="{LANGS[lang]}">', "<context>",
              f"    <name>{CONTEXT}</name>"]
     for source, text in catalogue.items():
+        if isinstance(text, list):          # a plural: its forms
+            lines.append('    <message numerus="yes">')
+            lines.append(f"        <source>{escape(source)}</source>")
+            lines.append("        <translation>" if all(text)
+                         else '        <translation type="unfinished">')
+            lines += [f"            <numerusform>{escape(t)}</numerusform>" for t in text]
+            lines.append("        </translation>")
+            lines.append("    </message>")
+            continue
         lines.append("    <message>")
         lines.append(f"        <source>{escape(source)}</source>")
         if text:
@@ -82,13 +113,15 @@ def main() -> int:
     for lang in LANGS:
         cat_path = OUT / f"{lang}.json"
         catalogue = json.loads(cat_path.read_text(encoding="utf-8")) if cat_path.exists() else {}
-        todo = [s for s in strings if not catalogue.get(s)]
+        wanted = strings
+        todo = [s for s in wanted if not entry_ok(lang, s, catalogue.get(s))]
         missing += len(todo)
         if args.check:
             for s in todo:
                 print(f"{cat_path.name}: untranslated: {s!r}")
             continue
-        merged = {s: catalogue.get(s, "") for s in strings}
+        empty = lambda s: [""] * FORMS[lang] if s in PLURALS else ""   # noqa: E731
+        merged = {s: catalogue.get(s) or empty(s) for s in wanted}
         cat_path.write_text(json.dumps(merged, ensure_ascii=False, indent=1) + "\n",
                             encoding="utf-8")
         ts = OUT / f"wesemibay_{lang}.ts"
@@ -96,7 +129,7 @@ def main() -> int:
         subprocess.run([lrelease(), "-silent", str(ts), "-qm", str(OUT / f"wesemibay_{lang}.qm")],
                        check=True)
         ts.unlink()
-        print(f"{lang}: {len(strings) - len(todo)}/{len(strings)} strings translated")
+        print(f"{lang}: {len(wanted) - len(todo)}/{len(wanted)} strings translated")
     return 1 if (args.check and missing) else 0
 
 

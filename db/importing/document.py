@@ -92,6 +92,19 @@ def kind_of(v) -> str:
     return "an object"
 
 
+def _clean_texts(container, keys, label: str, limit: int) -> str | None:
+    """Clean ``container[k]`` for each key in place; what is wrong with the first bad one."""
+    for k in keys:
+        item = container[k]
+        if not isinstance(item, str):
+            return f"{label.format(k)} must be a text, not {kind_of(item)}"
+        clean, problem = clean_field(item, limit)
+        if clean is None:
+            return f"{label.format(k)} {problem}"
+        container[k] = clean
+    return None
+
+
 def check_value(problems: Problems, name: str, where: str, rec: dict, f: str, kind: str,
                 limit: int | None) -> bool:
     """Check (and clean in place) ``rec[f]`` against ``kind``; False and an error if wrong."""
@@ -127,16 +140,8 @@ def check_value(problems: Problems, name: str, where: str, rec: dict, f: str, ki
         if not isinstance(v, list):
             bad = f"must be a list, not {kind_of(v)}"
         else:
-            for j, item in enumerate(v):
-                if not isinstance(item, str):
-                    bad = f"item {j} must be a text, not {kind_of(item)}"
-                    break
-                clean, problem = clean_field(item, item_limit)
-                if clean is None:
-                    bad = f"item {j} {problem}"
-                    break
-                v[j] = clean
-            else:
+            bad = _clean_texts(v, range(len(v)), "item {}", item_limit)
+            if not bad:
                 if len(json.dumps(v, ensure_ascii=False)) > MAX_TEXT:
                     bad = f"too long (more than {MAX_TEXT:,} characters as stored)"
     elif kind == T.JSON:
@@ -151,6 +156,14 @@ def check_value(problems: Problems, name: str, where: str, rec: dict, f: str, ki
                 bad = "holds a value that cannot be stored (a NUL character?)"
             elif len(text) > MAX_TEXT:
                 bad = f"too long ({len(text):,} characters as stored; at most {MAX_TEXT:,})"
+    elif kind == T.NAMES:
+        if not isinstance(v, dict):
+            bad = f"must be an object of language code to name, not {kind_of(v)}"
+        else:
+            odd = [k for k in v if not (0 < len(k) <= 16 and k.isascii()
+                                        and k.replace("-", "").replace("_", "").isalnum())]
+            bad = f"has {odd[0][:20]!r}, which is not a language code such as \"de\"" if odd \
+                else _clean_texts(v, list(v), "[{!r}]", MAX_NAME)
     elif kind == T.LEVEL:
         if v not in schema.CONFIDENCE_LEVELS:
             bad = f"must be one of {', '.join(schema.CONFIDENCE_LEVELS)}"

@@ -24,7 +24,7 @@ from db.expo import Expo
 from db.floor import FloorRows, read_floor
 
 from .. import theme
-from ..i18n import tr
+from ..i18n import place_name, tr
 from ..richtext import SHORT, booth_text, plain
 from .index import GridIndex
 from .nav import reading_order
@@ -67,7 +67,7 @@ class FloorData(FloorRows):
         d.layout = booth_layout(expo.meta())
         for z in expo.zones():
             d.zone_colors[z["slug"]] = QColor(z["color"])
-            d.zone_names[z["slug"]] = plain(z["name"], SHORT)
+            d.zone_names[z["slug"]] = plain(place_name(z), SHORT)
         d.labels = Labels(d.occupants, d.names)
         return d
 
@@ -534,8 +534,8 @@ class FloorScene(QGraphicsScene):
         self.data = FloorData.from_expo(expo)
         d = self.data
         halls = expo.halls()
-        for h in halls:     # hall names are drawn on the plan: plain and short
-            h["name"] = plain(h.get("name"), SHORT)
+        for h in halls:     # hall names are drawn on the plan: plain, short, in the language
+            h["name"] = plain(place_name(h), SHORT)
         self.hall_level = {h["slug"]: int(h.get("level") or 0) for h in halls}
         by_level: dict[int, list[int]] = {}
         hall_level = self.hall_level

@@ -10,8 +10,8 @@ from db.expo import Expo
 from db.text import search_fold
 from db.views import curated
 
-from ..i18n import tr
-from ..richtext import booths_text, layout_word, plain, tooltip
+from ..i18n import country, place_name, tr
+from ..richtext import LABEL, booths_text, layout_word, plain, tooltip
 from ..screening import bucket, column_text, status_text
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -76,7 +76,11 @@ class ExhibitorModel(QAbstractTableModel):
         self._headers = (tr("Exhibitor"), booth,
                          tr("Zone"), tr("Country"), tr("U.S. list"))
         self._rows = expo.exhibitor_rows()
-        self._zone_colors = {z["slug"]: QColor(z["color"]) for z in expo.zones()}
+        zones = expo.zones()
+        self._zone_colors = {z["slug"]: QColor(z["color"]) for z in zones}
+        names = {z["slug"]: place_name(z) for z in zones}    # in the interface language
+        for r in self._rows:
+            r["zone_name"] = names.get(r.get("zone") or "", r.get("zone_name") or "")
         for r in self._rows:
             r["_search"] = search_fold(" ".join(str(r.get(k) or "") for k in
                                                 ("name", "name_zh", "pinyin", "booths",
@@ -122,6 +126,8 @@ class ExhibitorModel(QAbstractTableModel):
                     text = f"{plain(row['name'])}  {plain(row['name_zh'])}"
                 elif col == "booths" and not row.get("booths") and self.curated:
                     text = self.NO_BOOTH
+                elif col == "country":       # its name in the interface language
+                    text = plain(country(row.get("country")))
                 else:
                     text = plain(row.get(col))
                 shown[col] = text
@@ -135,6 +141,8 @@ class ExhibitorModel(QAbstractTableModel):
             if self.curated:
                 return tooltip(tr("No booth: no source places it"))
             return None
+        if role == Qt.ItemDataRole.ToolTipRole and col == "country" and row.get("country"):
+            return tooltip(country(row["country"]), LABEL)
         if role == Qt.ItemDataRole.DecorationRole and col == "zone_name":
             return self._zone_colors.get(row.get("zone") or "")
         if role == SLUG_ROLE:

@@ -21,9 +21,9 @@ from db.catalogue import ProductFilter
 from db.errors import DataError
 from db.expo import Expo
 
+from ..i18n import N_, place_name, tool_type, tr
 from ..i18n import country as country_name
 from ..jobs import Jobs
-from ..i18n import tr
 from ..richtext import plain, tooltip
 
 log = logging.getLogger("wesemibay.products")
@@ -37,12 +37,12 @@ ASYNC_ABOVE = 50_000      # products: run the id query in a worker above this ma
 
 # column key, header (the keys are db.catalogue.SORT_KEYS, in the same order)
 COLUMNS = (
-    ("name", "Product"),
-    ("name_zh", "Chinese name"),
-    ("exhibitor_name", "Exhibitor"),
-    ("tool_type", "Tool type"),
-    ("zone_name", "Zone"),
-    ("country", "Country"),
+    ("name", N_("Product")),
+    ("name_zh", N_("Chinese name")),
+    ("exhibitor_name", N_("Exhibitor")),
+    ("tool_type", N_("Tool type")),
+    ("zone_name", N_("Zone")),
+    ("country", N_("Country")),
 )
 assert tuple(k for k, _h in COLUMNS) == catalogue.SORT_KEYS
 
@@ -57,6 +57,8 @@ class ProductModel(QAbstractTableModel):
         self.thumbs = thumbnails
         self.jobs = jobs if jobs is not None else Jobs(expo.path, name="products", parent=self)
         self._headers = tuple(tr(h) for _k, h in COLUMNS)
+        # The rows name zones as the file does; shown in the interface language.
+        self._zone_names = {z["name"]: place_name(z) for z in expo.zones()}
         self._ids = array("q")
         self._pages: OrderedDict[int, list] = OrderedDict()
         self._filter = ProductFilter()
@@ -184,7 +186,8 @@ class ProductModel(QAbstractTableModel):
         _rid, slug, name, zh, exname, tool, zone, country, image, ex, shown, zh_note = r
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            v = (name, zh, exname, tool, zone, country_name(country))[col]
+            v = (name, zh, exname, tool_type(tool), self._zone_names.get(zone, zone),
+                 country_name(country))[col]
             return plain(v)    # plain and elided: a cell never lays out a whole long field
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
             if shown == 0:      # a product line no source reports as shown at this expo

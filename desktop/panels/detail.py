@@ -9,18 +9,17 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
-                               QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QTextBrowser,
+                               QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QTabWidget, QTextBrowser,
                                QToolButton, QVBoxLayout, QWidget)
 
 from db.content import booth_layout
 from db.errors import DataError
 from db.expo import Expo
-from db.supply import tool_label
 from db.userdata import Outbox, UserData
 from db.views import SHOWN_PRODUCTS, ExhibitorView, confidence_for
 
 from .. import theme
-from ..i18n import country, tr
+from ..i18n import category, country, place_name, tool_type, tr
 from ..richtext import (STYLE, TITLE, ThemedBrowser, attr, booth_text, booths_text,
                         confidence_html, data_combo, date_text, esc, esc_text, plain,
                         product_line_html, set_plain, sources_html, specs_html,
@@ -37,12 +36,18 @@ class DetailPanel(QWidget):
     favouriteToggled = Signal(str, str, bool)    # kind, ref, on
     noteSaved = Signal(str, str)                 # kind, ref
 
+    def zone_name(self, rec: dict) -> str:
+        """The zone of an exhibitor or booth row, named in the interface language."""
+        return self._zone_names.get(rec.get("zone") or "", rec.get("zone_name") or "")
+
     def __init__(self, expo: Expo, user: UserData, selection: Selection, parent=None):
         super().__init__(parent)
         self.expo = expo
         self.user = user
         self.selection = selection
         self.expo_slug = expo.meta().get("slug") or expo.path.stem
+        # Zone names in the interface language, read once (a selection reads no more).
+        self._zone_names = {z["slug"]: place_name(z) for z in expo.zones()}
         self.kind: str | None = None
         self.ref: str | None = None
         self.view: ExhibitorView | None = None      # what is shown (an exhibitor)
@@ -138,9 +143,19 @@ class DetailPanel(QWidget):
         self.market = MarketChart(expo)
         policy_box = QSplitter(Qt.Orientation.Vertical)
         policy_box.addWidget(self.policy)
-        policy_box.addWidget(self.market)
+        # The chart scrolls when the tab is short: its rows never print over its caption.
+        market_scroll = QScrollArea()
+        market_scroll.setObjectName("marketScroll")
+        market_scroll.setWidgetResizable(True)
+        market_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        market_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        market_scroll.setWidget(self.market)
+        self.market.holder = market_scroll
+        policy_box.addWidget(market_scroll)
+        policy_box.setChildrenCollapsible(False)
         policy_box.setStretchFactor(0, 3)
         policy_box.setStretchFactor(1, 2)
+        policy_box.setSizes([500, 500])     # the chart starts with half the tab
         self.tabs.addTab(policy_box, tr("Policy context"))
         self.tabs.addTab(notes_box, tr("Notes"))
 
@@ -261,12 +276,12 @@ class DetailPanel(QWidget):
         else:
             rows.append((tr("Booth"), tr("none in this expo file")))
         if ex.get("zone_name") is not None:
-            rows.append((tr("Zone"), ex["zone_name"] + (" " + tr("(schematic placement)")
-                                                        if view.schematic else "")))
+            rows.append((tr("Zone"), self.zone_name(ex) + (" " + tr("(schematic placement)")
+                                                           if view.schematic else "")))
         if ex.get("country"):
             rows.append((tr("Country"), country(ex["country"])))
         if ex.get("category"):
-            rows.append((tr("Category"), ex["category"]))
+            rows.append((tr("Category"), category(ex["category"])))
         if ex.get("aliases"):
             rows.append((tr("Also known as"), ", ".join(ex["aliases"])))
         body = f"<h2>{esc(ex['name'])}</h2>"
@@ -302,7 +317,7 @@ class DetailPanel(QWidget):
         set_plain(self.title, tr("Booth {code}").format(code=marked), None)
         body = f"<h2>{esc(tr('Booth {code}').format(code=marked))}</h2>"
         if booth.get("zone_name") is not None:
-            body += f"<p>{esc(tr('Zone'))}: {esc(booth['zone_name'])}</p>"
+            body += f"<p>{esc(tr('Zone'))}: {esc(self.zone_name(booth))}</p>"
         body += "<p>" + esc(tr("Other exhibitor: this booth's exhibitor is not named in our "
                                "sources, so it is drawn as a neutral booth.")) + "</p>"
         if booth.get("sources"):        # where its place came from (e.g. the plan)
@@ -360,7 +375,7 @@ class DetailPanel(QWidget):
             out += product_line_html(p)
             if p.get("tool_type"):
                 out += (f"<div class='muted'>{esc(tr('Tool type'))}: "
-                        f"{esc(tool_label(p['tool_type']))}</div>")
+                        f"{esc(tool_type(p['tool_type']))}</div>")
             out += "</td></tr></table>"
             if p.get("summary"):
                 out += f"<p>{esc_text(p['summary'])}</p>"

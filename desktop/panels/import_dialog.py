@@ -200,8 +200,8 @@ class ImportDialog(QDialog):
             return
         self.report = report
         self.state = "done"
-        self._show_report(report, tr("Imported. {n} warnings.").format(
-            n=len(report.warnings) + report.more_warnings))
+        self._show_report(report, tr("Imported. %Ln warning(s).",
+                                     n=len(report.warnings) + report.more_warnings))
         self.imported.emit(report)
 
     def _on_failed(self, exc, line: str | None = None) -> None:
@@ -211,11 +211,11 @@ class ImportDialog(QDialog):
         if report is not None:
             lines = [str(e) for e in report.errors]
             if report.more_errors:
-                lines.append(tr("… and {n} more errors").format(n=report.more_errors))
+                lines.append(tr("… and %Ln more error(s)", n=report.more_errors))
             n = len(report.errors) + report.more_errors
             self.report = report
-            self._show_failed(lines, tr("Nothing was imported: {n} errors to fix. The expo file "
-                                        "is unchanged.").format(n=n), report)
+            self._show_failed(lines, tr("Nothing was imported: %Ln error(s) to fix. The expo "
+                                        "file is unchanged.", n=n), report)
         else:
             self._show_failed([line or str(exc)],
                               tr("Nothing was imported. The expo file is unchanged."))
@@ -265,7 +265,7 @@ class ImportDialog(QDialog):
         self.counts.resizeColumnsToContents()
         lines = [plain(str(w), MESSAGE) for w in report.warnings]
         if report.more_warnings:
-            lines.append(tr("… and {n} more warnings").format(n=report.more_warnings))
+            lines.append(tr("… and %Ln more warning(s)", n=report.more_warnings))
         self.details.setPlainText("\n".join(lines) if lines else tr("No warnings."))
         self._update_buttons()
 

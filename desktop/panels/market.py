@@ -10,11 +10,12 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPalette
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from db.supply import MarketContext, tool_label
+from db.countries import ALPHA3
+from db.supply import MarketContext
 from db.text import breakable
 
 from .. import theme
-from ..i18n import tr
+from ..i18n import country, percent, tool_type, tr
 from ..richtext import PARAGRAPH, SHORT, data_combo, esc, plain
 
 # The light theme's bar colours (in use: the theme's ``bar``, ``bar_cn``).
@@ -37,23 +38,100 @@ class ShareBars(QWidget):
         if self.ctx is None:
             return []
         # Names are data: plain, without bidi overrides, and short (measured on every paint).
-        out = [("country", plain(s.name, SHORT), s.share, s.chinese) for s in self.ctx.by_country]
+        # Countries in the interface language (the data's code, "CHN"), firms as they are.
+        out = [("country", plain(country(ALPHA3.get(s.country or "")) or s.name, SHORT), s.share,
+                s.chinese) for s in self.ctx.by_country]
         firms = self.ctx.by_firm[:TOP_FIRMS]
         out += [("firm", plain(s.name, SHORT), s.share, s.chinese) for s in firms]
         return out
 
     def set_context(self, ctx: MarketContext | None) -> None:
         self.ctx = ctx
-        n = len(self.rows())
-        self.setFixedHeight(0 if n == 0 else 18 * n + 2 * 22 + 6)
+        self.setFixedHeight(int(self.content_height()))
         self.update()
 
     def sizeHint(self) -> QSize:
         return QSize(360, self.height())
 
-    def paintEvent(self, event) -> None:
+    # The layout is computed here, once for painting and for the tests' overlap check.
+    def _fonts(self) -> tuple[QFont, QFont, QFont]:
+        font = QFont(self.font())
+        font.setPixelSize(12)
+        bold = QFont(font)
+        bold.setBold(True)
+        small = QFont(font)
+        small.setPixelSize(9)
+        small.setBold(True)
+        return font, bold, small
+
+    def _metrics(self) -> tuple[float, float]:
+        """(row height, heading height) for the fonts in use."""
+        font, bold, _small = self._fonts()
+        return (max(18.0, QFontMetricsF(font).height() + 3),
+                max(22.0, QFontMetricsF(bold).height() + 6))
+
+    def content_height(self) -> float:
         rows = self.rows()
         if not rows:
+            return 0
+        row_h, head_h = self._metrics()
+        groups = len({g for g, *_ in rows})
+        return row_h * len(rows) + head_h * groups + 6
+
+    def headings(self) -> list[str]:
+        return [t for kind, _r, t, *_ in self.items() if kind == "heading"]
+
+    def share_texts(self) -> list[str]:
+        return [t for kind, _r, t, *_ in self.items() if kind == "share"]
+
+    def text_rects(self) -> list[tuple[QRectF, str]]:
+        """Where each text is drawn (its measured extent, not the box it is aligned in)."""
+        return [(r, t) for kind, r, t, *_ in self.items() if kind in ("heading", "label", "share")]
+
+    def items(self) -> list[tuple]:
+        """What the chart draws, in order: (kind, rect, text, chinese, share) with kind
+        "heading", "label" (right-aligned, elided), "cn" (the mark), "bar", "share"."""
+        rows = self.rows()
+        if not rows:
+            return []
+        font, bold, _small = self._fonts()
+        fm, fb = QFontMetricsF(font), QFontMetricsF(bold)
+        row_h, head_h = self._metrics()
+        width = float(self.width())
+        share_w = max(fm.horizontalAdvance(percent(r[2])) for r in rows) + 6
+        label_w = min(max(fm.horizontalAdvance(r[1]) for r in rows) + 34, width * 0.45)
+        bar_x = label_w + 6
+        bar_w = max(20.0, width - bar_x - share_w - 4)
+        out: list[tuple] = []
+        y = 2.0
+        group = None
+        for g, name, share, cn in rows:
+            if g != group:
+                group = g
+                head = tr("By country or region") if g == "country" \
+                    else tr("Leading firms (top {n})").format(n=TOP_FIRMS)
+                head = fb.elidedText(head, Qt.TextElideMode.ElideRight, width)
+                th = fb.height()
+                out.append(("heading", QRectF(0, y + (head_h - 2 - th) / 2,
+                                              fb.horizontalAdvance(head), th), head, False, 0.0))
+                y += head_h
+            shown = fm.elidedText(name, Qt.TextElideMode.ElideRight, label_w - 30)
+            tw, th = fm.horizontalAdvance(shown), fm.height()
+            ty = y + (row_h - 2 - th) / 2
+            out.append(("label", QRectF(label_w - 28 - tw, ty, tw, th), shown, cn, share))
+            if cn:
+                out.append(("cn", QRectF(label_w - 24, y + (row_h - 14) / 2, 20, 12), "CN", cn,
+                            share))
+            out.append(("bar", QRectF(bar_x, y + (row_h - 12) / 2, bar_w, 10), "", cn, share))
+            text = percent(share)
+            out.append(("share", QRectF(bar_x + bar_w + 4, ty, fm.horizontalAdvance(text), th),
+                        text, cn, share))
+            y += row_h
+        return out
+
+    def paintEvent(self, event) -> None:
+        items = self.items()
+        if not items:
             return
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -61,50 +139,31 @@ class ShareBars(QWidget):
         # track and the CN mark in the theme's colours.
         c = theme.colors(self.palette())
         text = self.palette().color(QPalette.ColorRole.WindowText)
-        font = QFont(self.font())
-        font.setPixelSize(12)
-        bold = QFont(font)
-        bold.setBold(True)
-        fm = QFontMetricsF(font)
-        label_w = min(max(fm.horizontalAdvance(r[1]) for r in rows) + 34, self.width() * 0.45)
-        bar_x = label_w + 6
-        bar_w = max(40.0, self.width() - bar_x - 52)
-        y = 2.0
-        group = None
-        for g, name, share, cn in rows:
-            if g != group:
-                group = g
+        font, bold, small = self._fonts()
+        middle = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        for kind, r, t, cn, share in items:
+            if kind == "heading":
                 p.setFont(bold)
                 p.setPen(text)
-                p.drawText(QRectF(0, y, self.width(), 20), Qt.AlignmentFlag.AlignVCenter,
-                           tr("By country or region") if g == "country"
-                           else tr("Leading firms (top {n})").format(n=TOP_FIRMS))
-                y += 22
-            p.setFont(font)
-            p.setPen(c.cn_text if cn else text)
-            shown = fm.elidedText(name, Qt.TextElideMode.ElideRight, label_w - 30)
-            p.drawText(QRectF(0, y, label_w - 28, 16),
-                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, shown)
-            if cn:
+                p.drawText(r.adjusted(0, 0, 2, 0), middle, t)
+            elif kind in ("label", "share"):
+                p.setFont(font)
+                p.setPen(c.cn_text if cn and kind == "label" else text)
+                p.drawText(r.adjusted(0, 0, 2, 0), middle, t)
+            elif kind == "cn":
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(theme.LIGHT.bar_cn)          # white on it reads in both themes
-                p.drawRoundedRect(QRectF(label_w - 24, y + 2, 20, 12), 2, 2)
+                p.drawRoundedRect(r, 2, 2)
                 p.setPen(c.marker_text)
-                small = QFont(font)
-                small.setPixelSize(9)
-                small.setBold(True)
                 p.setFont(small)
-                p.drawText(QRectF(label_w - 24, y + 2, 20, 12), Qt.AlignmentFlag.AlignCenter, "CN")
-                p.setFont(font)
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(c.chart_track)
-            p.drawRect(QRectF(bar_x, y + 3, bar_w, 10))
-            p.setBrush(c.bar_cn if cn else c.bar)
-            p.drawRect(QRectF(bar_x, y + 3, bar_w * max(0.0, min(share, 100.0)) / 100.0, 10))
-            p.setPen(text)
-            p.drawText(QRectF(bar_x + bar_w + 4, y, 48, 16), Qt.AlignmentFlag.AlignVCenter,
-                       f"{share:.1f}%")
-            y += 18
+                p.drawText(r, Qt.AlignmentFlag.AlignCenter, t)
+            elif kind == "bar":
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(c.chart_track)
+                p.drawRect(r)
+                p.setBrush(c.bar_cn if cn else c.bar)
+                p.drawRect(QRectF(r.x(), r.y(), r.width() * max(0.0, min(share, 100.0)) / 100.0,
+                                  r.height()))
         p.end()
 
 
@@ -114,6 +173,7 @@ class MarketChart(QWidget):
     def __init__(self, expo, parent=None):
         super().__init__(parent)
         self.expo = expo
+        self.holder: QWidget | None = None
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -138,10 +198,12 @@ class MarketChart(QWidget):
         self.picker.blockSignals(True)
         self.picker.clear()
         for t in tool_types:
-            self.picker.addItem(plain(tool_label(t), SHORT), t)
+            self.picker.addItem(plain(tool_type(t), SHORT), t)
         self.picker.blockSignals(False)
         self.picker.setVisible(len(tool_types) > 1)
         self.setVisible(bool(tool_types))
+        if self.holder is not None:          # the scroll area it sits in
+            self.holder.setVisible(bool(tool_types))
         self._on_pick(0)
 
     def _on_pick(self, _i: int) -> None:
@@ -155,7 +217,7 @@ class MarketChart(QWidget):
         ctx = self.expo.market_context(tool)
         self.bars.set_context(ctx if ctx.has_data else None)
         # The title is rich text built here: every part from data is escaped.
-        head = esc(tr("Market context: {tool}").format(tool=plain(tool_label(tool))))
+        head = esc(tr("Market context: {tool}").format(tool=plain(tool_type(tool))))
         if ctx.has_data:
             self.title.setText(f"<b>{head}</b><br>" + esc(tr(
                 "Global market shares for “{input}”, {year}").format(

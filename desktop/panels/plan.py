@@ -26,7 +26,7 @@ from db.routing import ENTRANCE, WALK_SPEED_M_S, RouteGraph, graph_for, plan_rou
 from db.userdata import UserData
 
 from .. import theme
-from ..i18n import tr
+from ..i18n import count, number, place_name, tr
 from ..richtext import TITLE, booth_text, data_combo, esc, esc_text, plain, tooltip, warn
 from ..screening import sheet_lines
 from ..selection import Reason, Selected, Selection
@@ -41,6 +41,9 @@ class PlanPanel(QWidget):
     routeChanged = Signal(object)          # db.routing.Route, or None to clear
     favouritesChanged = Signal()           # unstarred or reordered here
 
+    def hall_name(self, name: str | None) -> str:
+        return self._hall_names.get(name or "", name or "")
+
     def __init__(self, expo: Expo, user: UserData, selection: Selection, render_floor=None,
                  parent=None):
         super().__init__(parent)
@@ -49,6 +52,8 @@ class PlanPanel(QWidget):
         self.selection = selection
         self.expo_slug = expo.meta().get("slug") or expo.path.stem
         self.layout = booth_layout(expo.meta())     # "schematic": marked beside every code
+        # Hall names as the plan's rows give them, shown in the interface language.
+        self._hall_names = {h["name"]: place_name(h) for h in expo.halls()}
         self.render_floor = render_floor    # () -> QImage of the floor with the route
         self.plan: Plan | None = None
         self.route = None
@@ -211,9 +216,9 @@ class PlanPanel(QWidget):
             # Names, notes and tags are data: plain, elided, one line each.
             head = f"{num}   {plain(s.name) or self.stop_booth(s)}"
             where = [self.booth(s.booth) if s.booth else tr("no booth on the plan"),
-                     plain(s.hall)]
+                     plain(self.hall_name(s.hall))]
             if s.leg_m is not None and s.number:
-                where.append(tr("{m:.0f} m").format(m=s.leg_m))
+                where.append(tr("{m} m").format(m=count(round(s.leg_m))))
             text = head + "\n      " + " · ".join(w for w in where if w)
             if s.note and s.note["text"].strip():
                 first = s.note["text"].strip().splitlines()[0]
@@ -268,13 +273,14 @@ class PlanPanel(QWidget):
             return tr("Nothing starred yet. Select a booth or exhibitor and press S (or ☆ in "
                       "the details) to add it to your plan.")
         if self.route is None or not self.route.legs:
-            return tr("{n} starred; no walk needed.").format(n=len(plan.stops))
+            return tr("%n starred; no walk needed.", n=len(plan.stops))
         n = len(self.route.order)
         order = tr("best order") if self.route.optimised else tr("your order")
-        return tr("{n} stops from {start}: {m:.0f} m, about {mins:.0f} min walking at {v} m/s "
-                  "({order}).").format(n=n, start=self._start_label(), m=self.route.distance_m,
-                                       mins=max(1, round(self.route.walk_min)),
-                                       v=WALK_SPEED_M_S, order=order)
+        return tr("%n stop(s) from {start}: {m} m, about {mins} min walking at {v} m/s "
+                  "({order}).", n=n).format(start=self._start_label(),
+                                            m=count(round(self.route.distance_m)),
+                                            mins=count(max(1, round(self.route.walk_min))),
+                                            v=number(WALK_SPEED_M_S), order=order)
 
     def _emit_route(self) -> None:
         self.routeChanged.emit(self.route if self.show_route.isChecked() else None)
@@ -427,8 +433,10 @@ class PlanPanel(QWidget):
                 note = esc_text(s.note["text"], multiline=True)
                 if s.note["tags"]:
                     note += f"<br><span style='color:#555'>#{esc(', #'.join(s.note['tags']))}</span>"
-            walk = "" if s.leg_m is None or not s.number else f"{s.leg_m:.0f} m"
-            where = esc(self.booth(s.booth) if s.booth else "—") + (f"<br><span style='color:#555'>{esc(s.hall)}</span>"
+            walk = "" if s.leg_m is None or not s.number else \
+                tr("{m} m").format(m=count(round(s.leg_m)))
+            where = esc(self.booth(s.booth) if s.booth else "—") + (
+                f"<br><span style='color:#555'>{esc(self.hall_name(s.hall))}</span>"
                                            if s.hall else "")
             out.append(f"<tr><td><b>{esc(num)}</b></td><td>{where}</td><td><b>{name}</b></td>"
                        f"<td>{products}</td><td>{note}</td><td>{esc(walk)}</td></tr>")
@@ -446,7 +454,7 @@ class PlanPanel(QWidget):
                 out.append(f"<li>{esc(o['kind'])} {esc(o['ref'])}"
                            + (f": {esc_text(text, multiline=True)}" if text else "") + "</li>")
             out.append("</ul>")
-        out.append(f"<p style='color:#555'>{esc(tr('Walking times at {v} m/s, without time at the stops.').format(v=WALK_SPEED_M_S))}</p>")
+        out.append(f"<p style='color:#555'>{esc(tr('Walking times at {v} m/s, without time at the stops.').format(v=number(WALK_SPEED_M_S)))}</p>")
         out.append("</body></html>")
         return "".join(out)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsScene, QGraphicsView, QLabel, QListWidget,
                                QListWidgetItem, QSplitter, QVBoxLayout, QWidget)
@@ -15,13 +15,13 @@ from db.expo import Expo
 from db.views import PolicyTarget, citations
 
 from .. import theme
-from ..i18n import tr
+from ..i18n import N_, tr
 from ..richtext import (LABEL, STYLE, ThemedBrowser, attr, confidence_html, date_text, esc,
                         esc_text, plain, source_date, sources_html, tooltip)
 from ..selection import Highlight, Reason, Selection
 
 LANES = ("us", "china", "expo")
-LANE_LABEL = {"us": "United States", "china": "China", "expo": "Expo and reporting"}
+LANE_LABEL = {"us": N_("United States"), "china": N_("China"), "expo": N_("Expo and reporting")}
 # The light theme's lane colours (in use: ``lane_color``, the theme's).
 LANE_COLOR = {lane: getattr(theme.LIGHT, lane) for lane in LANES}
 LANE_H = 88.0
@@ -65,18 +65,31 @@ class EventItem(QGraphicsItem):
         self._label_w = fm.horizontalAdvance(self.label) + 4
         self.setZValue(2)
 
+    ROWS = (-35.0, -21.0, 8.0)       # label rows: above the dot, just above, below
+
+    @classmethod
+    def row_offset(cls, row: int) -> float:
+        """How far above (negative) or below its dot a label of this row stands, in px."""
+        return cls.ROWS[max(0, min(row, len(cls.ROWS) - 1))]
+
+    def label_rect(self, at: QPointF, row: int | None = None) -> QRectF:
+        """The label's text in viewport pixels, for the dot at ``at`` (viewport pixels)."""
+        dy = self.row_offset(self.label_row if row is None else row)
+        return QRectF(at.x() + 8, at.y() + dy, self._label_w - 4, 14)
+
     def boundingRect(self) -> QRectF:
-        dy = -34 + self.label_row * 17
+        dy = self.row_offset(self.label_row)
         if not self.show_label:
             return QRectF(-8, -8, 16, 16)
-        return QRectF(-7, min(-7, dy - 2), self._label_w + 14, max(14, abs(dy) + 18))
+        top, bottom = min(-7.0, dy - 2), max(7.0, dy + 16)
+        return QRectF(-7, top, self._label_w + 14, bottom - top)
 
     def shape(self):
         from PySide6.QtGui import QPainterPath
         path = QPainterPath()
         path.addEllipse(QPointF(0, 0), 7, 7)
         if self.show_label:
-            dy = -34 + self.label_row * 17
+            dy = self.row_offset(self.label_row)
             path.addRect(QRectF(6, dy - 1, self._label_w, 15))
         return path
 
@@ -90,7 +103,7 @@ class EventItem(QGraphicsItem):
         r = 6.5 if self.selected else 5
         painter.drawEllipse(QPointF(0, 0), r, r)
         if self.show_label:
-            dy = -34 + self.label_row * 17
+            dy = self.row_offset(self.label_row)
             painter.setPen(QPen(c.connector, 1))
             painter.drawLine(QPointF(0, -5 if dy < 0 else 5), QPointF(6, dy + 7))
             painter.setFont(self._font)
@@ -183,23 +196,53 @@ class TimelineView(QGraphicsView):
     def lane_names(self) -> list[str]:
         return [tr(LANE_LABEL[lane]) for lane in LANES]
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
-        painter.save()
-        painter.resetTransform()
+    @staticmethod
+    def _chip_font() -> QFont:
         font = QFont()
         font.setPixelSize(11)
         font.setBold(True)
-        painter.setFont(font)
-        c = theme.colors()
+        return font
+
+    def lane_chips(self) -> list[tuple[QRectF, str]]:
+        """Each lane's name chip (viewport pixels), bottom left of its lane."""
+        fm = QFontMetricsF(self._chip_font())
+        out = []
         for i, lane in enumerate(LANES):
             y = self.mapFromScene(QPointF(0, TOP + (i + 1) * LANE_H)).y() - 20
-            w = painter.fontMetrics().horizontalAdvance(tr(LANE_LABEL[lane])) + 10
+            name = tr(LANE_LABEL[lane])
+            out.append((QRectF(4, y, fm.horizontalAdvance(name) + 10, 18), name))
+        return out
+
+    def year_rects(self) -> list[tuple[QRectF, str]]:
+        """The year labels shown (viewport pixels)."""
+        out = []
+        for _grid, text in self._years:
+            if text.isVisible():
+                at = self.mapFromScene(text.pos())
+                r = text.boundingRect()
+                out.append((QRectF(at.x(), at.y(), r.width(), r.height()), text.text()))
+        return out
+
+    def text_rects(self) -> list[tuple[QRectF, str]]:
+        """Every text the timeline shows, where it is drawn (viewport pixels): years, lane
+        names and event labels; none overlaps another (``_place_labels``)."""
+        out = self.year_rects() + self.lane_chips()
+        for item in self.items.values():
+            if item.show_label and item.isVisible():
+                out.append((item.label_rect(QPointF(self.mapFromScene(item.pos()))), item.label))
+        return out
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.save()
+        painter.resetTransform()
+        painter.setFont(self._chip_font())
+        c = theme.colors()
+        for (chip, name), lane in zip(self.lane_chips(), LANES):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(c.chip)
-            painter.drawRoundedRect(QRectF(4, y, w, 18), 3, 3)
+            painter.drawRoundedRect(chip, 3, 3)
             painter.setPen(lane_color(lane, c))
-            painter.drawText(QRectF(8, y, 150, 18), Qt.AlignmentFlag.AlignVCenter,
-                             tr(LANE_LABEL[lane]))
+            painter.drawText(chip.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, name)
         painter.restore()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -216,30 +259,48 @@ class TimelineView(QGraphicsView):
 
     LABEL_ROWS = 3
 
+    def _place_years(self) -> None:
+        """Year labels at every year while they fit, else every second, fifth… year."""
+        if not self._years:
+            return
+        span = abs(self.mapFromScene(QPointF(PX_PER_YEAR, 0)).x()
+                   - self.mapFromScene(QPointF(0, 0)).x())
+        widest = max(t.boundingRect().width() for _g, t in self._years) + 8
+        step = next((k for k in (1, 2, 5, 10, 20, 50) if span * k >= widest), 100)
+        for n, (_grid, text) in enumerate(self._years):
+            text.setVisible((self.y0 + n) % step == 0)
+
     def _place_labels(self) -> None:
-        """Give lit events a label row where the label fits in screen pixels; an event
-        whose label would overlap another's keeps only its dot (and tooltip). The
-        selected event is placed first, so its label always shows."""
-        lanes: dict[float, list[EventItem]] = {}
-        for item in self.items.values():
-            lanes.setdefault(item.y(), []).append(item)
-        for items in lanes.values():
-            items.sort(key=lambda it: (not it.selected, it.x()))
-            taken: list[list[tuple[float, float]]] = [[] for _ in range(self.LABEL_ROWS)]
-            for it in items:
-                show, row = False, 0
-                if it.lit:
-                    x = self.mapFromScene(it.pos()).x()
-                    span = (x - 2, x + 12 + it._label_w)
-                    for r in range(self.LABEL_ROWS):
-                        if all(span[1] <= a or span[0] >= b for a, b in taken[r]):
-                            taken[r].append(span)
-                            show, row = True, r
-                            break
-                if (show, row) != (it.show_label, it.label_row):
-                    it.prepareGeometryChange()
-                    it.show_label, it.label_row = show, row
-                    it.update()
+        """Give lit events a label row where the label fits in screen pixels, inside the
+        view, clear of the years, the lane names and every other label (in any lane); an
+        event whose label would overlap keeps only its dot (and tooltip). The selected
+        event is placed first, so its label always shows where there is room at all."""
+        self._place_years()
+        vp = QRectF(self.viewport().rect())
+        taken = [r for r, _t in self.year_rects() + self.lane_chips()]
+        top = max((r.bottom() for r in taken[:len(self.year_rects())]), default=0.0) + 1
+        items = sorted(self.items.values(), key=lambda it: (not it.selected, it.x()))
+        dots = {it: QRectF(QPointF(self.mapFromScene(it.pos())) - QPointF(6, 6), QSizeF(12, 12))
+                for it in items}
+        for it in items:
+            show, row = False, 0
+            if it.lit:
+                at = QPointF(self.mapFromScene(it.pos()))
+                for r in range(self.LABEL_ROWS):
+                    rect = it.label_rect(at, r)
+                    if rect.top() < top or rect.bottom() > vp.bottom() or \
+                            rect.left() < vp.left() or rect.left() > vp.right():
+                        continue
+                    pad = rect.adjusted(-2, -1, 2, 1)
+                    if not any(pad.intersects(t) for t in taken) and \
+                            not any(pad.intersects(d) for o, d in dots.items() if o is not it):
+                        taken.append(rect)
+                        show, row = True, r
+                        break
+            if (show, row) != (it.show_label, it.label_row):
+                it.prepareGeometryChange()
+                it.show_label, it.label_row = show, row
+                it.update()
 
     def labelled(self) -> set[str]:
         """Slugs of the events whose labels are shown."""
@@ -324,6 +385,11 @@ class PolicyPanel(QWidget):
         main.addWidget(top)
         main.addWidget(self.text)
         main.setSizes([400, 260])
+        # The timeline keeps room for its three lanes and their labels.
+        self.timeline.setMinimumHeight(170)
+        main.setStretchFactor(0, 3)
+        main.setStretchFactor(1, 2)
+        main.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.header)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QBoxLayout, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QSizePolicy, QSplitter, QTableView,
                                QToolButton, QVBoxLayout, QWidget)
 
 from db.expo import Expo
-from db.supply import tool_label
 from db.views import product_view
 
 from .. import theme
-from ..i18n import country, tr
+from ..i18n import country, place_name, tool_type, tr
 from ..models.products import EXHIBITOR_ROLE, SLUG_ROLE, ProductModel
 from ..richtext import (STYLE, ThemedBrowser, attr, booths_text, confidence_html, data_combo,
                         esc, esc_text, plain, product_line_html, set_plain, sources_html,
@@ -35,7 +34,7 @@ class ProductView(QWidget):
         self.picture = QLabel()
         self.picture.setObjectName("productPicture")
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.picture.setMinimumHeight(160)
+        self.picture.setMinimumHeight(90)
         self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.credit = QLabel("")
         self.credit.setObjectName("pictureCredit")
@@ -53,6 +52,7 @@ class ProductView(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(pic, 1)
         lay.addWidget(self.text, 1)
+        self.setMinimumWidth(300)       # never a column of broken words beside the table
         self._image: QPixmap | None = None
         self._job = None                # the picture's desktop.jobs.Job
         self.picture_state = "none"     # none | loading | shown | placeholder
@@ -80,7 +80,7 @@ class ProductView(QWidget):
         if view.booths:
             rows.append((tr("Booth"), esc(booths_text(view.booths, view.layout))))
         if p.get("tool_type"):
-            rows.append((tr("Tool type"), esc(tool_label(p["tool_type"]))))
+            rows.append((tr("Tool type"), esc(tool_type(p["tool_type"]))))
         if view.country:
             rows.append((tr("Country"), esc(country(view.country))))
         body += "<table cellspacing=2>" + "".join(
@@ -133,7 +133,16 @@ class ProductView(QWidget):
                 max(40, size.width()), max(40, size.height()),
                 Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
 
+    # Narrower than this, the picture stands above the text (side by side, each would be a
+    # column of broken words).
+    SIDE_BY_SIDE = 520
+
     def resizeEvent(self, event) -> None:
+        lay = self.layout()
+        want = (QBoxLayout.Direction.LeftToRight if event.size().width() >= self.SIDE_BY_SIDE
+                else QBoxLayout.Direction.TopToBottom)
+        if lay.direction() != want:
+            lay.setDirection(want)
         super().resizeEvent(event)
         self._fit()
 
@@ -164,12 +173,15 @@ class ProductsPanel(QWidget):
         self.zone = data_combo(QComboBox())
         self.country = data_combo(QComboBox())
         choices = self.model.choices()
+        zone_names = {z["slug"]: place_name(z) for z in expo.zones()}
+        shown = {"country": country, "tool_type": tool_type,
+                 "zone": lambda slug: zone_names.get(slug, slug)}
         for box, key, all_label in ((self.tool, "tool_type", tr("All tool types")),
                                     (self.zone, "zone", tr("All zones")),
                                     (self.country, "country", tr("All countries"))):
             box.addItem(all_label, None)
             for value, label in choices[key]:
-                box.addItem(plain(country(label) if key == "country" else label), value)
+                box.addItem(plain(shown[key](value) or label), value)
             box.currentIndexChanged.connect(self._on_filters)
         self.only = QToolButton()
         self.only.setCheckable(True)
@@ -196,7 +208,7 @@ class ProductsPanel(QWidget):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
         for c, w in enumerate((260, 120, 180, 90, 140)):
-            self.table.setColumnWidth(c, w)
+            self.table.setColumnWidth(c, max(w, hh.sectionSizeHint(c)))   # its header whole
         self.table.setAccessibleName(tr("Products"))
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.view = ProductView(expo, jobs=self.model.jobs)
@@ -204,6 +216,11 @@ class ProductsPanel(QWidget):
             lambda slug: selection.select("exhibitor", slug, reason=Reason.LINK))
 
         filters = QHBoxLayout()
+        label = QLabel(tr("Filter:"))           # the field says what it is at any width
+        label.setBuddy(self.text)
+        self.text.setAccessibleName(tr("Filter products"))
+        self.text.setMinimumWidth(130)
+        filters.addWidget(label)
         filters.addWidget(self.text, 2)
         filters.addWidget(self.tool, 1)
         filters.addWidget(self.zone, 1)
@@ -218,8 +235,10 @@ class ProductsPanel(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(top)
         split.addWidget(self.view)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])      # in proportion: the detail gets two fifths
+        split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(split)
@@ -241,7 +260,7 @@ class ProductsPanel(QWidget):
                               exhibitor=self._exhibitor if self.only.isChecked() else None)
 
     def _on_count(self, n: int) -> None:
-        self.count.setText(tr("{n} products").format(n=f"{n:,}"))
+        self.count.setText(tr("%Ln product(s)", n=n))
 
     def _on_selected(self, state: Selected) -> None:
         self.set_exhibitor(state.ref if state.kind == "exhibitor" else None)

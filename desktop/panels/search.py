@@ -11,7 +11,7 @@ from db import search as dbsearch
 from db.expo import Expo
 
 from .. import theme
-from ..i18n import tr
+from ..i18n import place_name, tr
 from ..jobs import URGENT, Jobs
 from ..models.exhibitors import SLUG_ROLE, ExhibitorFilter, ExhibitorModel
 from ..richtext import booths_text, data_combo, plain, tooltip
@@ -110,7 +110,7 @@ class SearchPanel(QWidget):
         self.zone = data_combo(QComboBox())
         self.zone.addItem(tr("All zones"), None)
         for z in expo.zones():
-            self.zone.addItem(plain(z["name"]), z["slug"])
+            self.zone.addItem(plain(place_name(z)), z["slug"])
         self.zone.currentIndexChanged.connect(self._on_zone)
 
         self.model = ExhibitorModel(expo, self)
@@ -134,7 +134,12 @@ class SearchPanel(QWidget):
         zone_col = ExhibitorModel.COLUMNS.index("zone_name")
         self.table.horizontalHeader().setSectionResizeMode(zone_col,
                                                            QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(zone_col, 105)
+        self.table.setColumnWidth(zone_col, 84)
+        # Country names (in the interface language) elide; the name stays the widest column.
+        country_col = ExhibitorModel.COLUMNS.index("country")
+        self.table.horizontalHeader().setSectionResizeMode(country_col,
+                                                           QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(country_col, 64)
         booth_col = ExhibitorModel.COLUMNS.index("booths")  # several booths make a long text
         self.table.horizontalHeader().setSectionResizeMode(booth_col,
                                                            QHeaderView.ResizeMode.Interactive)

@@ -236,8 +236,10 @@ def test_nearest_in_direction_prefers_the_same_row():
 def test_minimap_click_and_drag_move_the_view_and_it_can_be_hidden(win, qtbot):
     view, fs = win.view, win.scene
     mm = view.minimap
-    assert mm.isVisible()
+    # At fit-all the whole floor is in view: no minimap over the plan.
+    assert not mm.isVisible()
     view.fly_to([level_booths(win)[0]])
+    assert mm.isVisible()               # part of the floor out of view: the minimap shows
     target = mm.from_scene(fs.booth_rect(level_booths(win)[-1])).center().toPoint()
     qtbot.mouseClick(mm, Qt.MouseButton.LeftButton, pos=target)
     centre = view.visible_scene_rect().center()
@@ -257,6 +259,8 @@ def test_minimap_click_and_drag_move_the_view_and_it_can_be_hidden(win, qtbot):
     assert not mm.isVisible()
     win.a_minimap.trigger()
     assert mm.isVisible()
+    view.fit_all()
+    assert not mm.isVisible()
 
 
 def test_legend_filter_hides_a_zone_on_the_picture(win):

@@ -29,6 +29,10 @@ def test_a_click_on_sicarrier_runs_at_most_15_statements(window, qtbot):
                  window.products_dock):
         dock.show()
     _settle(window, qtbot)
+    # The bottom docks share one place as tabs: each is shown once, as the details' tabs are.
+    for dock in (window.sources_dock, window.products_dock, window.policy_dock):
+        dock.raise_()
+        _settle(window, qtbot)
     for tab in range(window.detail.tabs.count()):      # every tab of the details visited once
         window.detail.tabs.setCurrentIndex(tab)
         _settle(window, qtbot)

@@ -62,7 +62,8 @@ def plan_background_point(win) -> QPointF:
     fs = win.scene
     level = fs.levels[fs.level]
     b = level.bounds
-    halls = [QRectF(h["x"], h["y"], h["w"], h["h"]).adjusted(-2, -2, 2, 2) for h in level.halls]
+    # (with the band above each hall where its name and zone are written)
+    halls = [QRectF(h["x"], h["y"], h["w"], h["h"]).adjusted(-2, -12, 2, 2) for h in level.halls]
     for k in range(1, 40):
         for j in range(1, 40):
             p = QPointF(b.left() + b.width() * k / 40, b.top() + b.height() * j / 40)
