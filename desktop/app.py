@@ -203,12 +203,24 @@ def show_line(title: str, line: str, critical: bool = False) -> None:
         log.exception("cannot show the error dialog")
 
 
+def _damaged_path(value: BaseException) -> str:
+    """The expo file a damage error met in a slot concerns: the window's (one at a time)."""
+    for window in reversed(_windows):
+        expo = getattr(window, "expo", None)
+        if expo is not None:
+            return str(expo.path)
+    return ""
+
+
 def handle_exception(etype, value, tb) -> None:
     """``sys.excepthook``: errors that escape a slot or start-up end here."""
     if issubclass(etype, KeyboardInterrupt):
         sys.__excepthook__(etype, value, tb)
         return
     from .i18n import tr
+    from .integrity_view import report_damage
+    if report_damage(getattr(value, "filename", None) or _damaged_path(value), value):
+        return                         # the window's banner says it, once
     line = expected_error(value)
     if line is not None:
         log.warning("%s", line)
@@ -255,7 +267,9 @@ def open_files(expo_path: str | None, data_dir: Path):
     from db.expo import open_expo
     from db.userdata import UserData
     path = Path(expo_path) if expo_path else builtin_expo(data_dir)
-    expo = open_expo(path, readonly=not os.access(path, os.W_OK))
+    # Header and schema only: quick_check reads every page, it runs once the window shows
+    # (desktop.integrity_view, remembered per file in the data folder).
+    expo = open_expo(path, readonly=not os.access(path, os.W_OK), integrity=False)
     user = UserData(data_dir / "user.sqlite")
     return expo, user
 
@@ -322,16 +336,19 @@ def reopen_with(window, path: str) -> None:
     from db.expo import open_expo
 
     from .main_window import MainWindow
-    expo = open_expo(path, readonly=not os.access(path, os.W_OK))
+    expo = open_expo(path, readonly=not os.access(path, os.W_OK), integrity=False)
     new = MainWindow(expo, window.user, window.settings)
     if window.settings is not None:
         window.settings.setValue("last/expo", str(Path(path).resolve()))
     new.show()
+    new.integrity.check_in_background()
     _windows.append(new)
     window.close()
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .startphases import enabled as timing_phases, mark   # bench/open.py's phases
+    mark("python")
     args = parse_args(argv)
     if args.screenshot:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -377,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.theme:
         settings.setValue(theme.SETTING, args.theme)
     theme.apply(args.theme or str(settings.value(theme.SETTING, "system")))
+    mark("qt")
 
     from .startstate import StartGuard      # a start that died: restore nothing this time
     guard = None if args.screenshot else StartGuard(settings, app)
@@ -389,8 +407,11 @@ def main(argv: list[str] | None = None) -> int:
         show_line(APP_NAME, str(exc))     # started from a menu, nobody reads stderr
         return guard.finish(1) if guard else 1      # refused, not crashed: no marker left
 
+    mark("files")
     from .main_window import MainWindow
+    mark("imports")
     window = MainWindow(expo, user, None if args.screenshot else settings)
+    mark("window")
     if args.screenshot:
         window.resize(*args.size_wh)
     window.show()
@@ -419,6 +440,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     guard.show_notice(window)
     guard.arm()                        # the marker goes once the window has run a moment
+    window.integrity.check_in_background()     # quick_check, now that the window shows
+    mark("shown")
+    if timing_phases():
+        from .startphases import finish_when_ready
+        finish_when_ready(window, app)
     from .help.welcome import maybe_show_welcome
     maybe_show_welcome(window, note=None if guard.restore else guard.message())
     _windows.append(window)

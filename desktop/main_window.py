@@ -30,6 +30,7 @@ from .floorplan.view import FloorView
 from .i18n import tr
 from .richtext import TITLE, button_text, date_text, plain, tooltip, warn
 from .selection import Highlight, Reason, Selected, Selection
+from .startphases import mark
 from .panels.detail import DetailPanel
 from .panels.plan import PlanPanel
 from .panels.policy import PolicyPanel, SourcesPanel
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
             badge.append(tr("Synthetic data"))
         self.scene = FloorScene(expo, self)
         self.view = FloorView(self.scene, " · ".join(badge))
+        mark("plan_data")
         self.selection = Selection(expo, self.scene.data, self)
         # The window first (it opens the dock a change is shown in), then the plan (which
         # flies to what is selected in the room left to it), then the panels.
@@ -185,8 +187,12 @@ class MainWindow(QMainWindow):
         cl.addWidget(self.legend)
         cl.addWidget(self.view, 1)
         self.setCentralWidget(centre)
+        from .integrity_view import IntegrityWatch    # quick_check after the window shows
+        self.integrity = IntegrityWatch(self, expo.path, user.path.parent)
+        cl.insertWidget(0, self.integrity.banner)
 
         self.search = SearchPanel(expo, self.selection)
+        mark("directory_model")
         left = QDockWidget(tr("Search and exhibitors"), self)
         left.setObjectName("searchDock")
         left.setWidget(self.search)
@@ -269,6 +275,7 @@ class MainWindow(QMainWindow):
         self.a_import.triggered.connect(lambda: self.import_dialog())
         m_file.addAction(self.a_import)
         m_file.addAction(self.screening.load_action)
+        m_file.addAction(self.integrity.action)
         m_file.addSeparator()
         a_quit = QAction(tr("&Quit"), self)
         a_quit.setShortcut(QKeySequence.StandardKey.Quit)
@@ -545,6 +552,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.detail.stop_retrying()
+        self.integrity.stop()
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())

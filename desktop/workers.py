@@ -26,6 +26,8 @@ from db import images as dbimages
 from db.errors import DataError
 from db.expo import open_reader, store_thumbnail
 
+from .integrity_view import report_damage    # a damaged page: the window's banner, once
+
 log = logging.getLogger("wesemibay.workers")
 
 
@@ -103,8 +105,9 @@ class _ThumbTask(QRunnable):
         img = None
         try:
             img = self.loader._make(self.image_id)
-        except Exception:  # never into Qt; a bad picture gets the placeholder
-            log.exception("thumbnail %s failed", self.image_id)
+        except Exception as exc:  # never into Qt; a bad picture gets the placeholder
+            if not report_damage(self.loader.path, exc):
+                log.exception("thumbnail %s failed", self.image_id)
         self.loader._done.emit(self.image_id, img if img is not None else QImage())
 
 
@@ -212,7 +215,8 @@ class PictureJob(QRunnable):
             log.warning("picture #%s: %s; showing a placeholder", self.image_id, exc)
             self.signals.failed.emit(str(exc))
         except Exception as exc:
-            log.exception("picture #%s failed", self.image_id)
+            if not report_damage(self.path, exc):
+                log.exception("picture #%s failed", self.image_id)
             self.signals.failed.emit(str(exc))
 
 
@@ -278,8 +282,9 @@ class SearchWorker(QObject):
                     self._latest = None
                 try:
                     hits = reader.search(text, limit=self.limit)
-                except Exception:
-                    log.exception("search %r failed", text)
+                except Exception as exc:
+                    if not report_damage(self.path, exc):
+                        log.exception("search %r failed", text)
                     hits = []
                 if seq == self._seq:       # drop answers that a newer keystroke made stale
                     self.results.emit(seq, text, hits)

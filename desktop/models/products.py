@@ -24,6 +24,7 @@ from db.errors import DataError
 from db.expo import Expo, open_reader
 
 from ..i18n import country as country_name
+from ..integrity_view import report_damage
 from ..i18n import tr
 from ..richtext import plain, tooltip
 
@@ -96,7 +97,8 @@ class ProductModel(QAbstractTableModel):
             try:
                 ids = catalogue.product_ids(self.expo, filt, sort, descending)
             except DataError as exc:
-                log.warning("%s", exc)
+                if not report_damage(self.expo.path, exc):
+                    log.warning("%s", exc)
                 ids = array("q")
             self._apply(ids)
             return
@@ -110,7 +112,8 @@ class ProductModel(QAbstractTableModel):
                 with open_reader(path) as reader:
                     ids = catalogue.product_ids(reader, filt, sort, descending)
             except (DataError, OSError) as exc:
-                log.warning("product query failed: %s", exc)
+                if not report_damage(path, exc):
+                    log.warning("product query failed: %s", exc)
             self._signals.done.emit(gen, ids)
         threading.Thread(target=work, name="products-query", daemon=True).start()
 
@@ -140,7 +143,8 @@ class ProductModel(QAbstractTableModel):
             try:
                 got = catalogue.product_page(self.expo, ids)
             except DataError as exc:
-                log.warning("%s", exc)
+                if not report_damage(self.expo.path, exc):
+                    log.warning("%s", exc)
                 got = {}
             rows = [got.get(i) for i in ids]
         self._pages[page] = rows

@@ -167,6 +167,12 @@ class SearchPanel(QWidget):
         self._syncing = False
         self.hits: list[dbsearch.Hit] = []
         selection.changed.connect(self._on_selected)
+        # A new filter resets the directory (it asks SQLite again): the selection stays.
+        self.model.modelReset.connect(self._reselect)
+
+    def _reselect(self) -> None:
+        current = self.selection.current
+        self.select_exhibitor(current[1] if current and current[0] == "exhibitor" else None)
 
     # ------------------------------------------------------------- searching
     def _on_text(self, text: str) -> None:
