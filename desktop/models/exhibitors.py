@@ -35,6 +35,10 @@ ZONE_ROLE = Qt.ItemDataRole.UserRole + 3
 PAGE = 256
 
 
+class _Ordered(QObject):
+    done = Signal(int, object)            # generation, the row ids in their new order or None
+
+
 class ExhibitorModel(QAbstractTableModel):
     """Rows come a page at a time from SQLite; ``data()`` never raises.
 
@@ -45,6 +49,7 @@ class ExhibitorModel(QAbstractTableModel):
 
     COLUMNS = directory.SORT_KEYS            # name, booths, zone_name, country, screening
     NO_BOOTH = "—"
+    ASYNC_ABOVE = 5000                       # exhibitors: sort in a worker above this many
 
     def __init__(self, expo: Expo, parent=None):
         super().__init__(parent)
@@ -54,6 +59,10 @@ class ExhibitorModel(QAbstractTableModel):
         self._sort: tuple[str | None, bool] = ("name", False)
         self.screening = None            # desktop.screening.ScreeningState, once set
         self._had_list = False
+        self._order_gen = 0
+        self.busy = False                # a new order is being asked for in a worker
+        self._signals = _Ordered()
+        self._signals.done.connect(self._apply_order)
         self.reload(expo)
 
     # ------------------------------------------------------------ screening
@@ -120,17 +129,24 @@ class ExhibitorModel(QAbstractTableModel):
         self._pages.clear()
         self.endResetModel()
 
-    def _query(self) -> array:
+    def _order_args(self) -> tuple:
         sort, descending = self._sort
+        return (sort, descending, self.screening_groups() if sort == "screening" else None,
+                self.NO_BOOTH if self.curated else "")
+
+    @staticmethod
+    def _ids_of(expo, args) -> array:
+        sort, descending, screening, blank = args
         try:
-            return directory.exhibitor_ids(
-                self.expo, directory.DirectoryFilter(), sort, descending,
-                self.screening_groups() if sort == "screening" else None,
-                blank_booth=self.NO_BOOTH if self.curated else "")
+            return directory.exhibitor_ids(expo, directory.DirectoryFilter(), sort, descending,
+                                           screening, blank_booth=blank)
         except DataError as exc:
-            if not report_damage(self.expo.path, exc):
+            if not report_damage(expo.path, exc):
                 log.warning("%s", exc)
             return array("q")
+
+    def _query(self) -> array:
+        return self._ids_of(self.expo, self._order_args())
 
     def filter_job(self, filt: directory.DirectoryFilter):
         """A function of an ``Expo`` handle giving ``db.directory.kept`` for ``filt`` (run
@@ -151,12 +167,41 @@ class ExhibitorModel(QAbstractTableModel):
             self._text_ids = (words, ids)
 
     def _requery(self) -> None:
-        """Run the id query again: the rows (and the selection on them) keep their place."""
+        """Run the id query again (in a worker thread with a handle of its own above
+        ``ASYNC_ABOVE`` exhibitors): the rows, and the selection on them, keep their place."""
+        self._order_gen += 1
+        if len(self._ids) <= self.ASYNC_ABOVE:
+            self._apply_order(self._order_gen, self._query())
+            return
+        gen, args, path, signals = self._order_gen, self._order_args(), self.expo.path, \
+            self._signals
+        self.busy = True
+
+        def work():
+            try:
+                with open_reader(path) as reader:
+                    ids = self._ids_of(reader, args)
+            except DataError as exc:
+                if not report_damage(path, exc):
+                    log.warning("%s", exc)
+                ids = None
+            try:
+                signals.done.emit(gen, ids)
+            except RuntimeError:            # the window closed meanwhile
+                pass
+        threading.Thread(target=work, name="directory-sort", daemon=True).start()
+
+    def _apply_order(self, gen: int, ids) -> None:
+        if gen != self._order_gen:
+            return                          # a newer order is on its way
+        self.busy = False
+        if ids is None or len(ids) != len(self._ids):
+            return                          # failed (said), or the file changed: keep as is
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_ids = [(self._ids[i.row()] if 0 <= i.row() < len(self._ids) else None, i.column())
                    for i in old]
-        self._ids = self._query()
+        self._ids = ids
         self._pages.clear()
         where = {rowid: r for r, rowid in enumerate(self._ids)}
         self.changePersistentIndexList(
