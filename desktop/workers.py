@@ -220,6 +220,26 @@ class PictureJob(QRunnable):
             self.signals.failed.emit(str(exc))
 
 
+def read_in_background(path, job, deliver, name: str = "reader") -> None:
+    """Run ``job(reader)`` in a thread of its own, on a read-only handle of its own
+    (``open_reader``), and hand its result to ``deliver`` (a signal's ``emit``: it arrives
+    on the UI thread); None when the file failed (damage said once by the window's banner,
+    anything else logged). ``deliver`` of a closed window is dropped."""
+    def work():
+        try:
+            with open_reader(path) as reader:
+                result = job(reader)
+        except DataError as exc:
+            if not report_damage(path, exc):
+                log.warning("%s", exc)
+            result = None
+        try:
+            deliver(result)
+        except RuntimeError:               # the window closed meanwhile
+            pass
+    threading.Thread(target=work, name=name, daemon=True).start()
+
+
 class SearchWorker(QObject):
     """Search as you type in a thread of its own; stale requests are dropped."""
     results = Signal(int, str, object)      # request number, text, list of Hit

@@ -9,7 +9,6 @@ one page, not every row. ``data()`` never raises and runs at most one small quer
 from __future__ import annotations
 
 import logging
-import threading
 from array import array
 from collections import OrderedDict
 
@@ -20,13 +19,14 @@ from PySide6.QtGui import QColor
 from db import directory
 from db.content import booth_layout
 from db.errors import DataError
-from db.expo import Expo, open_reader
+from db.expo import Expo
 from db.views import curated
 
 from ..i18n import tr
 from ..integrity_view import report_damage
 from ..richtext import booths_text, layout_word, plain, tooltip
 from ..screening import bucket, column_text, status_text
+from ..workers import read_in_background
 
 log = logging.getLogger("wesemibay.directory")
 
@@ -173,23 +173,10 @@ class ExhibitorModel(QAbstractTableModel):
         if len(self._ids) <= self.ASYNC_ABOVE:
             self._apply_order(self._order_gen, self._query())
             return
-        gen, args, path, signals = self._order_gen, self._order_args(), self.expo.path, \
-            self._signals
+        gen, args, signals = self._order_gen, self._order_args(), self._signals
         self.busy = True
-
-        def work():
-            try:
-                with open_reader(path) as reader:
-                    ids = self._ids_of(reader, args)
-            except DataError as exc:
-                if not report_damage(path, exc):
-                    log.warning("%s", exc)
-                ids = None
-            try:
-                signals.done.emit(gen, ids)
-            except RuntimeError:            # the window closed meanwhile
-                pass
-        threading.Thread(target=work, name="directory-sort", daemon=True).start()
+        read_in_background(self.expo.path, lambda reader: self._ids_of(reader, args),
+                           lambda ids: signals.done.emit(gen, ids), "directory-sort")
 
     def _apply_order(self, gen: int, ids) -> None:
         if gen != self._order_gen:
@@ -377,22 +364,11 @@ class ExhibitorFilter(QSortFilterProxyModel):
         if model.rowCount() <= self.ASYNC_ABOVE:
             self._on_kept(self._gen, self._run(job, model.expo), job)
             return
-        gen, signals, path = self._gen, self._signals, model.expo.path
+        gen, signals = self._gen, self._signals
         self.busy = True
-
-        def work():
-            try:
-                with open_reader(path) as reader:
-                    got = self._run(job, reader)
-            except DataError as exc:
-                got = (set(), None)
-                if not report_damage(path, exc):
-                    log.warning("%s", exc)
-            try:
-                signals.done.emit(gen, got, job)
-            except RuntimeError:            # the window closed meanwhile
-                pass
-        threading.Thread(target=work, name="directory-filter", daemon=True).start()
+        read_in_background(model.expo.path, lambda reader: self._run(job, reader),
+                           lambda got: signals.done.emit(gen, got or (set(), None), job),
+                           "directory-filter")
 
     def _run(self, job, expo):
         try:
