@@ -31,7 +31,7 @@ def _process_age() -> float:
 
 
 _T0 = time.perf_counter()
-_BASE = _process_age() - 0.0          # seconds the process had run when this was imported
+_BASE = _process_age()                # seconds the process had run when this was imported
 _marks: dict[str, float] = {}
 
 
