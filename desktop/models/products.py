@@ -74,7 +74,17 @@ class ProductModel(QAbstractTableModel):
         self.total = self._count_all()
         if self.thumbs is not None:
             self.thumbs.ready.connect(self._on_thumb)
-        self.refresh(sync=True if self.total <= ASYNC_ABOVE else None)
+        # A large catalogue's ids are asked for when the table is first shown (``ensure_
+        # loaded``), not at start: a million ids read in a worker would hold the interpreter
+        # while the window is being made.
+        self.loaded = False
+        if self.total <= ASYNC_ABOVE:
+            self.refresh(sync=True)
+
+    def ensure_loaded(self) -> None:
+        """Run the id query once, if nothing did yet (the table is shown)."""
+        if not self.loaded:
+            self.refresh()
 
     # -------------------------------------------------------------- queries
     def _count_all(self) -> int:
@@ -88,6 +98,7 @@ class ProductModel(QAbstractTableModel):
 
     def refresh(self, sync: bool | None = None) -> None:
         """Run the id query for the current filter and sort (in a worker when large)."""
+        self.loaded = True
         self._gen += 1
         gen = self._gen
         filt, sort, descending = self._query()

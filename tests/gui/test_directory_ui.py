@@ -39,3 +39,19 @@ def test_the_worker_sorts_and_filters_as_the_ui_thread_does(window, qtbot):
     qtbot.waitUntil(lambda: proxy.rowCount() == model.rowCount(), timeout=5000)
     # Only the pages a view showed were read, not every row.
     assert len(model._pages) == 1
+
+
+def test_a_large_catalogue_is_read_when_its_table_is_first_shown(qtbot, expo, user,
+                                                                  monkeypatch):
+    import desktop.models.products as products
+    from desktop.main_window import MainWindow
+    monkeypatch.setattr(products, "ASYNC_ABOVE", 0)      # as at a million products
+    win = MainWindow(expo, user, settings=None)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    model = win.products.model
+    assert not model.loaded and model.rowCount() == 0     # nothing read at start
+    win.products_dock.show()
+    qtbot.waitUntil(lambda: model.rowCount() == model.total > 0, timeout=5000)
+    assert model.index(0, 0).data()
