@@ -32,6 +32,7 @@ log = logging.getLogger("wesemibay.directory")
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole + 1
 ZONE_ROLE = Qt.ItemDataRole.UserRole + 3
+KEPT_ROLE = Qt.ItemDataRole.UserRole + 4     # "1" when the filter keeps the row, else "0"
 PAGE = 256
 
 
@@ -59,6 +60,7 @@ class ExhibitorModel(QAbstractTableModel):
         self._sort: tuple[str | None, bool] = ("name", False)
         self.screening = None            # desktop.screening.ScreeningState, once set
         self._had_list = False
+        self._kept: set[int] | None = None      # row ids the filter keeps (None: all)
         self._order_gen = 0
         self.busy = False                # a new order is being asked for in a worker
         self._signals = _Ordered()
@@ -238,9 +240,16 @@ class ExhibitorModel(QAbstractTableModel):
                               "organiser's."))
         return None
 
+    def set_kept(self, kept: set[int] | None) -> None:
+        """The row ids the filter proxy keeps (``KEPT_ROLE``); None: all."""
+        self._kept = kept
+
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.column() < len(self.COLUMNS)):
             return None
+        if role == KEPT_ROLE:             # no page read: the proxy asks it of every row
+            return "1" if self._kept is None or self.rowid_at(index.row()) in self._kept \
+                else "0"
         row = self._row(index.row())
         if row is None:
             return None
@@ -325,7 +334,8 @@ class ExhibitorFilter(QSortFilterProxyModel):
     """The directory's filters: typed text (all words must match), zone and screening group.
     Which exhibitors they keep is asked of SQLite (``db.directory.kept``; in a worker thread
     with a handle of its own above ``ASYNC_ABOVE`` exhibitors, so that typing never waits);
-    the proxy only looks each row's id up in that set. Sorting is the model's (in SQLite);
+    Qt's own filter then keeps the rows whose ``KEPT_ROLE`` says so (the model looks each
+    row's id up in that set). Sorting is the model's (in SQLite);
     the proxy keeps its order."""
 
     ASYNC_ABOVE = 5000
@@ -333,8 +343,11 @@ class ExhibitorFilter(QSortFilterProxyModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._filter = directory.DirectoryFilter()
-        self._kept: set[int] | None = None
         self._gen = 0
+        # Qt's own filter on KEPT_ROLE: without a filter its pattern is empty and Qt keeps
+        # every row without asking (no Python call per row at 30,000 exhibitors).
+        self.setFilterRole(KEPT_ROLE)
+        self.setFilterKeyColumn(0)
         self.busy = False
         self._signals = _Kept()
         self._signals.done.connect(self._on_kept)
@@ -383,9 +396,14 @@ class ExhibitorFilter(QSortFilterProxyModel):
             return                          # a newer filter is on its way
         self.busy = False
         kept, text_ids = got
-        self.sourceModel().keep_text_ids(job.words, text_ids)
-        self._kept = kept
-        self.invalidateFilter()
+        model = self.sourceModel()
+        model.keep_text_ids(job.words, text_ids)
+        model.set_kept(kept)
+        pattern = "" if kept is None else "^1$"
+        if self.filterRegularExpression().pattern() != pattern:
+            self.setFilterRegularExpression(pattern)       # filters again
+        else:
+            self.invalidateFilter()
 
     def set_text(self, text: str) -> None:
         self._set(text=text)
@@ -405,6 +423,3 @@ class ExhibitorFilter(QSortFilterProxyModel):
     def screening_changed(self) -> None:
         if self._filter.group is not None:
             self._refilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
-        return self._kept is None or self.sourceModel().rowid_at(source_row) in self._kept
