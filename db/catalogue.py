@@ -12,7 +12,7 @@ from array import array
 from dataclasses import dataclass
 
 from . import search as dbsearch
-from .errors import DataError, one_line
+from .errors import DataError, database_fault, one_line
 
 # Sort keys in the table's column order, and the SQL that sorts by each.
 SORT_KEYS = ("name", "name_zh", "exhibitor_name", "tool_type", "zone_name", "country")
@@ -62,7 +62,9 @@ class ProductFilter:
 
 
 def _failed(expo, exc: sqlite3.Error, what: str) -> DataError:
-    return DataError(f"{expo.path}: {what} failed ({one_line(exc)})")
+    """Damage (or a full disk) said as such; anything else as the query that failed."""
+    return database_fault(expo.path, exc) or DataError(
+        f"{expo.path}: {what} failed ({one_line(exc)})")
 
 
 def product_count(expo) -> int:

@@ -132,9 +132,12 @@ def database_fault(path: str | os.PathLike, exc: BaseException) -> DataError | N
         return storage_error(path, exc, "cannot read or write it")
     low = str(exc).casefold()
     if "could not decode" in low:
-        return DataError(f"{os.fspath(path)}: the file holds text that is not valid UTF-8 "
-                         "(damaged, or made by another program); use an undamaged copy")
-    if any(word in low for word in _DAMAGE):
-        return DataError(f"{os.fspath(path)}: the file is damaged ({one_line(exc)}); use an "
-                         "undamaged copy")
-    return None
+        fault = DataError(f"{os.fspath(path)}: the file holds text that is not valid UTF-8 "
+                          "(damaged, or made by another program); use an undamaged copy")
+    elif any(word in low for word in _DAMAGE):
+        fault = DataError(f"{os.fspath(path)}: the file is damaged ({one_line(exc)}); use an "
+                          "undamaged copy")
+    else:
+        return None
+    fault.damaged = True          # db.integrity.is_damage: the window says so once
+    return fault

@@ -24,11 +24,23 @@ class FloorRows:
 
 
 def read_floor(expo) -> FloorRows:
-    """The placed booths (with a size) of ``expo``, by code."""
+    """The placed booths (with a size) of ``expo``, by code.
+
+    Column-wise: each list is made in one comprehension over the fetched rows (no
+    per-booth appends), the occupants in one pass over ``booth_exhibitors``."""
     d = FloorRows()
     conn = expo._conn
     d.names = dict(conn.execute("SELECT slug, name FROM exhibitors"))
+    rows = conn.execute("SELECT code, hall, zone, x, y, w, h FROM booths "
+                        "WHERE placed AND w > 0 AND h > 0 ORDER BY code").fetchall()
+    d.codes = [r[0] for r in rows]
+    d.rects = [r[3:7] for r in rows]
+    d.halls = [r[1] or "" for r in rows]
+    d.zones = [r[2] for r in rows]
+    del rows
+    by_code = d.by_code = dict(zip(d.codes, range(len(d.codes))))
     occ: dict[str, list[str]] = {}
+    by_ex = d.by_exhibitor
     for booth, ex in conn.execute(
             "SELECT booth, exhibitor FROM booth_exhibitors ORDER BY booth, exhibitor"):
         lst = occ.get(booth)
@@ -36,28 +48,19 @@ def read_floor(expo) -> FloorRows:
             occ[booth] = [ex]
         else:
             lst.append(ex)
-    codes, rects, halls, zones = d.codes, d.rects, d.halls, d.zones
-    occupants, by_code, by_ex = d.occupants, d.by_code, d.by_exhibitor
+        i = by_code.get(booth)
+        if i is not None:
+            lst = by_ex.get(ex)
+            if lst is None:
+                by_ex[ex] = [i]
+            else:
+                lst.append(i)
     empty: list[str] = []
-    for code, hall, zone, x, y, w, h in conn.execute(
-            "SELECT code, hall, zone, x, y, w, h FROM booths "
-            "WHERE placed AND w > 0 AND h > 0 ORDER BY code"):
-        i = len(codes)
-        codes.append(code)
-        rects.append((x, y, w, h))
-        halls.append(hall or "")
-        zones.append(zone)
-        slugs = occ.get(code, empty)
-        occupants.append(slugs)
-        if slugs:
-            for s in slugs:
-                lst = by_ex.get(s)
-                if lst is None:
-                    by_ex[s] = [i]
-                else:
-                    lst.append(i)
-        by_code[code] = i
-    if rects:
-        widths = sorted(r[2] for r in rects[:: max(1, len(rects) // 2000)])
+    d.occupants = [occ.get(c, empty) for c in d.codes]
+    for ids in by_ex.values():
+        if len(ids) > 1:
+            ids.sort()                  # booth ids in code order, as the plan lists them
+    if d.rects:
+        widths = sorted(r[2] for r in d.rects[:: max(1, len(d.rects) // 2000)])
         d.typical_w = widths[len(widths) // 2]
     return d

@@ -69,13 +69,36 @@ class Plan:
         return [s for s in self.stops if s.number is not None]
 
 
+class _Names:
+    """Exhibitor slug -> (name, Chinese name or ""), read when asked (``in`` and ``[]``)."""
+
+    def __init__(self, conn):
+        self._conn = conn
+        self._got: dict[str, tuple[str, str] | None] = {}
+
+    def get(self, slug: str) -> tuple[str, str] | None:
+        if slug not in self._got:
+            row = self._conn.execute("SELECT name, name_zh FROM exhibitors WHERE slug = ?",
+                                     (slug,)).fetchone()
+            self._got[slug] = None if row is None else (row[0], row[1] or "")
+        return self._got[slug]
+
+    def __contains__(self, slug) -> bool:
+        return self.get(slug) is not None
+
+    def __getitem__(self, slug: str) -> tuple[str, str]:
+        got = self.get(slug)
+        if got is None:
+            raise KeyError(slug)
+        return got
+
+
 def collect_plan(expo: Expo, user: UserData, expo_slug: str) -> Plan:
     meta = expo.meta()
     conn = expo._conn
     halls = {r[0]: r[1] for r in conn.execute("SELECT slug, name FROM halls")}
     zones = {r[0]: r[1] for r in conn.execute("SELECT slug, name FROM zones")}
-    names = {r[0]: (r[1], r[2] or "") for r in conn.execute(
-        "SELECT slug, name, name_zh FROM exhibitors")}
+    names = _Names(conn)            # the stops' exhibitors only, not all 30,000 of a fair
     notes = {(n["kind"], n["ref"]): n for n in user.notes(expo_slug)}
 
     def booth_row(code):

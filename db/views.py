@@ -257,8 +257,10 @@ def citations(expo) -> list[tuple[dict, list[tuple[str, str, str]]]]:
     """Every source (undated last, then by date and title) with the records that cite it:
     (kind, ref, title of the record or its ref), by kind and ref."""
     titles: dict[Key, str] = {}
-    for kind, table, key, col in _TITLED:
-        for ref, title in expo._conn.execute(f"SELECT {key}, {col} FROM {table}"):
+    for kind, table, key, col in _TITLED:         # only the cited records' titles
+        for ref, title in expo._conn.execute(
+                f"SELECT {key}, {col} FROM {table} WHERE {key} IN "
+                "(SELECT ref FROM cites WHERE kind = ?)", (kind,)):
             titles[(kind, ref)] = title or ref
     cites: dict[str, list[Key]] = {}
     for kind, ref, src in expo._conn.execute("SELECT kind, ref, source FROM cites"):

@@ -126,7 +126,9 @@ def open_files(expo_path: str | None, data_dir: Path):
     from db.expo import open_expo
     from db.userdata import UserData
     path = Path(expo_path) if expo_path else builtin_expo(data_dir)
-    expo = open_expo(path, readonly=not os.access(path, os.W_OK))
+    # Header and schema only: quick_check reads every page, it runs once the window shows
+    # (desktop.integrity_view, remembered per file in the data folder).
+    expo = open_expo(path, readonly=not os.access(path, os.W_OK), integrity=False)
     user = UserData(data_dir / "user.sqlite")
     return expo, user
 
@@ -186,6 +188,8 @@ def open_start_files(expo_arg: str | None, data_dir: Path, settings, remember: b
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .startphases import enabled as timing_phases, mark   # bench/open.py's phases
+    mark("python")
     args = parse_args(argv)
     if args.screenshot:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -231,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.theme:
         settings.setValue(keys.THEME, args.theme)
     theme.apply(args.theme or str(settings.value(keys.THEME, "system")))
+    mark("qt")
 
     from .startstate import StartGuard      # a start that died: restore nothing this time
     guard = None if args.screenshot else StartGuard(settings, app)
@@ -243,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         show_line(APP_NAME, str(exc))     # started from a menu, nobody reads stderr
         return guard.finish(1) if guard else 1      # refused, not crashed: no marker left
 
+    mark("files")
     # The session owns the windows (File ▸ Open replaces one) and their threads.
     from .session import Session
     session = Session(user, None if args.screenshot else settings, freeze=not args.screenshot)
@@ -256,7 +262,11 @@ def main(argv: list[str] | None = None) -> int:
 def run_window(app, args, session, expo, user, guard) -> int:
     """Show the first window, apply ``--select``/``--topic``, run until the last window
     closes (or take the screenshot). Returns the exit code."""
+    from .startphases import enabled as timing_phases, mark   # bench/open.py's phases
+    from .main_window import MainWindow  # noqa: F401  (its imports, timed)
+    mark("imports")
     window = session.open(expo)
+    mark("window")
     if args.screenshot:
         window.resize(*args.size_wh)
     window.show()
@@ -287,11 +297,17 @@ def run_window(app, args, session, expo, user, guard) -> int:
         return 0
     guard.show_notice(window)
     guard.arm()                        # the marker goes once the window has run a moment
+    window.integrity.check_in_background()     # quick_check, now that the window shows
+    mark("shown")
+    if timing_phases():
+        from .startphases import finish_when_ready
+        finish_when_ready(window, app)
     from .help.welcome import maybe_show_welcome
     maybe_show_welcome(window, note=None if guard.restore else guard.message())
     # Everything loaded so far lives as long as the window: keep it out of the cyclic
-    # collector's full passes, which otherwise cost 20-80 ms at trade-fair scale.
-    session.settle()
+    # collector's full passes, which otherwise cost 20-80 ms at trade-fair scale. (No
+    # collection first: it would walk every object once more, 0.3 s at that scale.)
+    session.settle(collect=False)
     session.started = True
     return app.exec()
 

@@ -328,7 +328,9 @@ class _Pool:
                 state = "failed"
                 job.exception = exc
                 line = expected_error(exc)
-                if line is None:
+                if _damage(self.path, exc):   # a damaged page: the window's banner, once
+                    line = line or str(exc)
+                elif line is None:
                     log.error("background job %s failed (a bug)", job.name, exc_info=exc)
                     line = bug_line(type(exc).__name__)
                 else:
@@ -414,6 +416,13 @@ class _Pool:
                 log.warning("background thread %s did not stop within %.0f s",
                             w.thread.name, timeout)
         return ok
+
+
+def _damage(path, exc: BaseException) -> bool:
+    """A damaged page of the expo file met by a job: said once by the window's banner
+    (``desktop.integrity_view``), never as a bug."""
+    from .integrity_view import report_damage
+    return report_damage(getattr(exc, "filename", None) or path, exc)
 
 
 def _call(job: Job, which: str, *args) -> None:

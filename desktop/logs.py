@@ -145,11 +145,30 @@ def show_line(title: str, line: str, critical: bool = False) -> None:
         log.exception("cannot show the error dialog")
 
 
+def _report_damage(value: BaseException) -> bool:
+    """A damaged page met in a slot: the banner of the window showing that file (True),
+    never a traceback."""
+    try:
+        from .integrity_view import report_damage
+        from .session import current
+        path = getattr(value, "filename", None)
+        if not path:
+            session = current()
+            window = session.window if session is not None else None
+            path = str(window.expo.path) if window is not None else ""
+        return report_damage(path, value)
+    except Exception:                  # the hook itself must never fail
+        log.debug("damage report failed", exc_info=True)
+        return False
+
+
 def handle_exception(etype, value, tb) -> None:
     """``sys.excepthook``: errors that escape a slot or start-up end here."""
     if issubclass(etype, KeyboardInterrupt):
         sys.__excepthook__(etype, value, tb)
         return
+    if _report_damage(value):
+        return                         # the window's banner says it, once
     line = expected_error(value)
     if line is not None:
         log.warning("%s", line)

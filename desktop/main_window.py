@@ -36,6 +36,7 @@ from .planimport import (attach_placing, layout_badge, layout_text, plan_import_
 from .richtext import TITLE, button_text, date_text, plain, tooltip, warn
 from .selection import Highlight, Reason, Selected, Selection
 from .settings import LANGUAGE, LAST_SELECTION, WINDOW_STATE
+from .startphases import mark
 from .panels.detail import DetailPanel
 from .panels.plan import PlanPanel
 from .panels.policy import PolicyPanel, SourcesPanel
@@ -175,6 +176,7 @@ class MainWindow(QMainWindow):
             badge.append(tr("Synthetic data"))
         self.scene = FloorScene(expo, self)
         self.view = FloorView(self.scene, " · ".join(badge))
+        mark("plan_data")
         self.selection = Selection(expo, self.scene.data, self)
         # The window first (it opens the dock a change is shown in), then the plan (which
         # flies to what is selected in the room left to it), then the panels.
@@ -194,8 +196,12 @@ class MainWindow(QMainWindow):
         cl.addWidget(self.legend)
         cl.addWidget(self.view, 1)
         self.setCentralWidget(centre)
+        from .integrity_view import IntegrityWatch    # quick_check after the window shows
+        self.integrity = IntegrityWatch(self, expo.path, user.path.parent)
+        cl.insertWidget(0, self.integrity.banner)
 
         self.search = SearchPanel(expo, self.selection, jobs=self.jobs)
+        mark("directory_model")
         left = QDockWidget(tr("Search and exhibitors"), self)
         left.setObjectName("searchDock")
         left.setWidget(self.search)
@@ -278,6 +284,7 @@ class MainWindow(QMainWindow):
         m_file.addAction(self.a_import)
         m_file.addAction(plan_import_action(self))      # File ▸ Import floor plan…
         m_file.addAction(self.screening.load_action)
+        m_file.addAction(self.integrity.action)
         m_file.addSeparator()
         a_quit = QAction(tr("&Quit"), self)
         a_quit.setShortcut(QKeySequence.StandardKey.Quit)
@@ -559,6 +566,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.detail.stop_retrying()
+        self.integrity.stop()
         if self.settings is not None:
             geometry.remember(self, self.settings)     # per screen
             self.settings.setValue(WINDOW_STATE, self.saveState())

@@ -26,9 +26,9 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from db import images as dbimages
 from db.errors import DataError
-from db.expo import store_thumbnail
+from db.expo import open_reader, store_thumbnail
 
-from .jobs import LOW, NORMAL, URGENT, Cancelled, Jobs, Task
+from .jobs import LOW, NORMAL, URGENT, Cancelled, Jobs, Task, shared_runner
 
 log = logging.getLogger("wesemibay.workers")
 
@@ -187,5 +187,31 @@ def search_job(text: str, limit: int = 60):
     return run
 
 
-__all__ = ["placeholder_image", "import_job", "discard_import", "ThumbnailLoader",
+def read_in_background(path, job, deliver, name: str = "reader", runner: Jobs | None = None
+                       ) -> None:
+    """Run ``job(reader)`` on a runner (``runner``, else the program's shared one), on a
+    read-only handle of its own on the expo file at ``path`` (``open_reader``), and hand
+    its result to ``deliver`` on the UI thread; None when the file failed (damage said once
+    by the window's banner, anything else logged). ``deliver`` of a closed window is
+    dropped."""
+    def work(task: Task):
+        try:
+            with open_reader(path) as reader:
+                task.on_cancel(reader.interrupt)
+                return job(reader)
+        except DataError as exc:
+            from .integrity_view import report_damage
+            if not report_damage(path, exc):
+                log.warning("%s", exc)
+            return None
+
+    def done(result) -> None:
+        try:
+            deliver(result)
+        except RuntimeError:               # the window closed meanwhile
+            pass
+    (runner or shared_runner()).submit(work, name=name, done=done)
+
+
+__all__ = ["read_in_background", "placeholder_image", "import_job", "discard_import", "ThumbnailLoader",
            "picture_job", "search_job", "LOW", "NORMAL", "URGENT"]

@@ -23,6 +23,7 @@ from db.expo import Expo
 
 from ..i18n import N_, place_name, tool_type, tr
 from ..i18n import country as country_name
+from ..integrity_view import report_damage
 from ..jobs import Jobs
 from ..richtext import plain, tooltip
 
@@ -69,7 +70,17 @@ class ProductModel(QAbstractTableModel):
         self.total = self._count_all()
         if self.thumbs is not None:
             self.thumbs.ready.connect(self._on_thumb)
-        self.refresh(sync=True if self.total <= ASYNC_ABOVE else None)
+        # A large catalogue's ids are asked for when the table is first shown (``ensure_
+        # loaded``), not at start: a million ids read in a worker would hold the interpreter
+        # while the window is being made.
+        self.loaded = False
+        if self.total <= ASYNC_ABOVE:
+            self.refresh(sync=True)
+
+    def ensure_loaded(self) -> None:
+        """Run the id query once, if nothing did yet (the table is shown)."""
+        if not self.loaded:
+            self.refresh()
 
     # -------------------------------------------------------------- queries
     def _count_all(self) -> int:
@@ -83,6 +94,7 @@ class ProductModel(QAbstractTableModel):
 
     def refresh(self, sync: bool | None = None) -> None:
         """Run the id query for the current filter and sort (in a worker when large)."""
+        self.loaded = True
         self._gen += 1
         gen = self._gen
         filt, sort, descending = self._query()
@@ -92,7 +104,8 @@ class ProductModel(QAbstractTableModel):
             try:
                 ids = catalogue.product_ids(self.expo, filt, sort, descending)
             except DataError as exc:
-                log.warning("%s", exc)
+                if not report_damage(self.expo.path, exc):
+                    log.warning("%s", exc)
                 ids = array("q")
             self._apply(ids)
             return
@@ -130,7 +143,8 @@ class ProductModel(QAbstractTableModel):
             try:
                 got = catalogue.product_page(self.expo, ids)
             except DataError as exc:
-                log.warning("%s", exc)
+                if not report_damage(self.expo.path, exc):
+                    log.warning("%s", exc)
                 got = {}
             rows = [got.get(i) for i in ids]
         self._pages[page] = rows

@@ -479,18 +479,48 @@ class PolicyPanel(QWidget):
 
 
 class SourcesPanel(QWidget):
-    """Every source, with the records that cite it (View > Sources)."""
+    """Every source, with the records that cite it (View > Sources).
+
+    Built when first shown (or first asked for its ``tree``): at trade-fair scale the
+    citations are hundreds of thousands of rows, which the start of the window must not
+    read."""
 
     def __init__(self, expo: Expo, parent=None):
         super().__init__(parent)
-        from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels([tr("Source"), tr("Publisher"), tr("Date"), tr("Citations"),
-                                   tr("Note"), tr("Address")])
-        self.tree.setAccessibleName(tr("Sources"))
-        self.tree.setColumnWidth(0, 360)
-        self.tree.setColumnWidth(4, 260)
-        for s, refs in citations(expo):
+        from PySide6.QtWidgets import QTreeWidget
+        self.expo = expo
+        self._tree = QTreeWidget()
+        self._tree.setHeaderLabels([tr("Source"), tr("Publisher"), tr("Date"), tr("Citations"),
+                                    tr("Note"), tr("Address")])
+        self._tree.setAccessibleName(tr("Sources"))
+        self._tree.setColumnWidth(0, 360)
+        self._tree.setColumnWidth(4, 260)
+        self.loaded = False
+        note = QLabel(tr("Addresses are shown to copy; nothing is fetched. Select a row and "
+                         "press Ctrl+C to copy it."))
+        note.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(note)
+        lay.addWidget(self._tree)
+
+    @property
+    def tree(self):
+        """The tree of sources, filled on first use."""
+        self.load()
+        return self._tree
+
+    def showEvent(self, event) -> None:
+        self.load()
+        super().showEvent(event)
+
+    def load(self) -> None:
+        """Fill the tree from the expo file's sources and citations (once)."""
+        if self.loaded:
+            return
+        self.loaded = True
+        from PySide6.QtWidgets import QTreeWidgetItem
+        for s, refs in citations(self.expo):
             cites = "; ".join(plain(c) for c in source_citations(s.get("citations")))
             # Its note: how it was read, what it does not say (e.g. "the exact day is not
             # confirmed"); shown whole in the tooltip.
@@ -505,14 +535,7 @@ class SourcesPanel(QWidget):
                 text = plain(title, 120)
                 child = QTreeWidgetItem([f"{tr(kind)}: {text}"])
                 top.addChild(child)
-            self.tree.addTopLevelItem(top)
-        note = QLabel(tr("Addresses are shown to copy; nothing is fetched. Select a row and "
-                         "press Ctrl+C to copy it."))
-        note.setWordWrap(True)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(note)
-        lay.addWidget(self.tree)
+            self._tree.addTopLevelItem(top)
 
     def set_screening(self, state) -> None:
         """The stored screening list as a source of its own (first row): its file, date, how
@@ -526,7 +549,7 @@ class SourcesPanel(QWidget):
 
         from ..screening_view import sources_entry
         if self.screening_item is not None:
-            self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(self.screening_item))
+            self._tree.takeTopLevelItem(self._tree.indexOfTopLevelItem(self.screening_item))
             self.screening_item = None
         entry = sources_entry(self.screening)
         if entry is None:
@@ -537,15 +560,15 @@ class SourcesPanel(QWidget):
             item.setToolTip(col, tooltip(tip))
         for text in children:
             item.addChild(QTreeWidgetItem([text]))
-        self.tree.insertTopLevelItem(0, item)
+        self._tree.insertTopLevelItem(0, item)
         self.screening_item = item
 
     def keyPressEvent(self, event) -> None:
         from PySide6.QtGui import QKeySequence
         from PySide6.QtWidgets import QApplication
-        if event.matches(QKeySequence.StandardKey.Copy) and self.tree.currentItem():
-            item = self.tree.currentItem()
+        if event.matches(QKeySequence.StandardKey.Copy) and self._tree.currentItem():
+            item = self._tree.currentItem()
             QApplication.clipboard().setText(" · ".join(
-                item.text(c) for c in range(self.tree.columnCount()) if item.text(c)))
+                item.text(c) for c in range(self._tree.columnCount()) if item.text(c)))
             return
         super().keyPressEvent(event)

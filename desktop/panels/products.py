@@ -253,6 +253,10 @@ class ProductsPanel(QWidget):
         self._on_count(self.model.rowCount())
         selection.changed.connect(self._on_selected)
 
+    def showEvent(self, event) -> None:
+        self.model.ensure_loaded()          # a large catalogue: its ids when first shown
+        super().showEvent(event)
+
     def _on_filters(self, *_args) -> None:
         self._timer.stop()
         self.model.set_filter(text=self.text.text(), tool_type=self.tool.currentData(),

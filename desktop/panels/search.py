@@ -118,6 +118,9 @@ class SearchPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        # By name, as the model was made: one query (the indicator first, or turning sorting
+        # on sorts by Qt's default order, descending, once more).
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -125,12 +128,19 @@ class SearchPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
-        # Measure a sample of rows, not all of them (30,000 exhibitors at trade-fair scale).
-        self.table.horizontalHeader().setResizeContentsPrecision(200)
+        # Widths set once, from the first rows (a column sized to its contents measures its
+        # rows again on every change: thousands of data() calls at trade-fair scale).
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in range(1, self.model.columnCount()):
             self.table.horizontalHeader().setSectionResizeMode(
-                c, QHeaderView.ResizeMode.ResizeToContents)
+                c, QHeaderView.ResizeMode.Interactive)
+        country_col = ExhibitorModel.COLUMNS.index("country")
+        self.table.setColumnWidth(country_col, 14 + max(
+            [self.table.horizontalHeader().fontMetrics().horizontalAdvance(
+                str(self.model.headerData(country_col, Qt.Orientation.Horizontal) or ""))]
+            + [self.table.fontMetrics().horizontalAdvance(
+                str(self.model.index(r, country_col).data() or ""))
+               for r in range(min(100, self.model.rowCount()))]))
         zone_col = ExhibitorModel.COLUMNS.index("zone_name")
         self.table.horizontalHeader().setSectionResizeMode(zone_col,
                                                            QHeaderView.ResizeMode.Interactive)
@@ -174,6 +184,12 @@ class SearchPanel(QWidget):
         self._syncing = False
         self.hits: list[dbsearch.Hit] = []
         selection.changed.connect(self._on_selected)
+        # A new filter resets the directory (it asks SQLite again): the selection stays.
+        self.model.modelReset.connect(self._reselect)
+
+    def _reselect(self) -> None:
+        current = self.selection.current
+        self.select_exhibitor(current[1] if current and current[0] == "exhibitor" else None)
 
     # ------------------------------------------------------------- searching
     def _on_text(self, text: str) -> None:
