@@ -421,7 +421,8 @@ def product_entries(conn: sqlite3.Connection) -> list[tuple]:
     from the tables, as ``rebuild_index`` makes them."""
     return [(r[0],) + product_index_row(*r[1:]) for r in conn.execute(
         "SELECT p.rowid, p.slug, p.name, p.name_zh, p.pinyin, p.tool_type, p.summary, e.name "
-        "FROM temp.index_refs r JOIN products p ON p.slug = r.ref "
+        # CROSS JOIN: the few refs first, each product by its key (not a scan of products)
+        "FROM temp.index_refs r CROSS JOIN products p ON p.slug = r.ref "
         "LEFT JOIN exhibitors e ON e.slug = p.exhibitor ORDER BY p.rowid")]
 
 
@@ -436,7 +437,7 @@ def exhibitor_entries(conn: sqlite3.Connection) -> list[tuple]:
                                           " ".join(booths.get(slug, ())), summary)
             for slug, name, zh, py, aliases, country, category, summary in conn.execute(
                 "SELECT e.slug, e.name, e.name_zh, e.pinyin, e.aliases, e.country, e.category, "
-                "e.summary FROM temp.index_refs r JOIN exhibitors e ON e.slug = r.ref "
+                "e.summary FROM temp.index_refs r CROSS JOIN exhibitors e ON e.slug = r.ref "
                 "ORDER BY e.rowid")]
 
 

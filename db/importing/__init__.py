@@ -214,16 +214,20 @@ def _run_import(conn: sqlite3.Connection, target: Path, files: list[Path], *, en
     if has_json:
         state.drop_all(conn)
     report.changed = records_changed or states_changed or has_json
-    missing = missing_reference(conn)
-    if missing:
-        table, rowid, parent = missing
-        raise DataError(f"{', '.join(f.name for f in files)}: a record of {table} "
-                        f"{_record_name(conn, table, rowid)}refers to a missing {parent} "
-                        "record; nothing was imported")
     if reader.cancel():
         raise ImportCancelled()
     progress(0.95, "saving")
-    conn.execute("COMMIT")
+    try:
+        # References are enforced by SQLite (deferred: counted as rows are written, checked
+        # here); only when one fails is the whole file searched for the record to name.
+        conn.execute("COMMIT")
+    except sqlite3.IntegrityError as exc:
+        if "FOREIGN KEY" not in str(exc):
+            raise
+        table, rowid, parent = missing_reference(conn) or ("a table", None, "another")
+        raise DataError(f"{', '.join(f.name for f in files)}: a record of {table} "
+                        f"{_record_name(conn, table, rowid)}refers to a missing {parent} "
+                        "record; nothing was imported") from None
     writer.close()
     if fast:
         conn.execute("PRAGMA journal_mode = DELETE")

@@ -17,7 +17,9 @@ import hashlib
 import io
 from array import array
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import accumulate, repeat
+from operator import methodcaller
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -38,10 +40,13 @@ BYTE_LINES = frozenset(codecs.lookup(e).name for e in (
     "latin-1", "ascii"))
 
 
+_blake8 = partial(hashlib.blake2b, digest_size=8)
+_digest = methodcaller("digest")
+
+
 def line_digests(lines: list[bytes]) -> bytes:
     """8 bytes of BLAKE2b per line, joined (what a line is compared by)."""
-    b2 = hashlib.blake2b
-    return b"".join([b2(line, digest_size=8).digest() for line in lines])
+    return b"".join(map(_digest, map(_blake8, lines)))
 
 
 @dataclass
@@ -118,7 +123,11 @@ def scan_lines(fh: IO[bytes], *, check: str | None = None,
             scan.index.extend(idx)
             scan.offsets.extend(accumulate(map(len, lines), initial=pos))
             scan.offsets.pop()            # (the next block starts where this one ends)
-            new = {line_no + i: line for i, (k, line) in enumerate(zip(idx, lines)) if k < 0}
+            new = {}
+            i = -1
+            for _ in range(idx.count(-1)):       # the lines not known (found in C)
+                i = idx.index(-1, i + 1)
+                new[line_no + i] = lines[i]
             if check and trust_known and scan.bad_line is None:
                 for i, line in new.items():
                     try:
