@@ -231,3 +231,28 @@ def test_a_cancelled_reimport_loses_nothing(tmp_path):
         prepare_import(expo, [write_csv(tmp_path / "new" / "catalogue.csv", new_rows())],
                        cancel=cancel)
     assert sha(expo) == before
+
+
+def test_an_older_expo_file_gains_the_state_and_reimports_incrementally(tmp_path):
+    """A file of schema v2 (before import_state) is upgraded by its first import; the
+    next import of the same catalogue compares rows and ends as a full read would."""
+    import shutil
+    from db import schema
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "expo-v2.sqlite"
+    paths = []
+    for name, incremental in (("fast", True), ("full", False)):
+        expo = tmp_path / name / "expo.sqlite"
+        expo.parent.mkdir()
+        shutil.copyfile(fixture, expo)
+        import_files(expo, [write_csv(tmp_path / "old" / "catalogue.csv", old_rows())])
+        with open_expo(expo, readonly=True) as e, dbtest.connect(e) as conn:
+            assert schema.file_version(conn) == schema.SCHEMA_VERSION
+        if not incremental:
+            with sqlite3.connect(str(expo)) as conn:
+                conn.execute("DELETE FROM import_state")
+            conn.close()
+        report = import_files(expo, [write_csv(tmp_path / "new" / "catalogue.csv",
+                                               new_rows())])
+        assert (report.compared > 60) == incremental
+        paths.append(expo)
+    assert contents(paths[0]) == contents(paths[1])
