@@ -403,6 +403,8 @@ class CsvReader(Problems):
             n_errors = self.report.n_errors
             if not plain and not self._clean(vals, H.EXHIBITOR_CELLS, name, line, cols, header):
                 return
+            flagged = self.report.flagged
+            was_flagged = (name, line) in flagged
             ex = self._exhibitor_part(vals, name, line, header, cols)
             if ex is None:
                 return
@@ -410,6 +412,12 @@ class CsvReader(Problems):
                 if len(self._last_rows) > 4096:
                     self._last_rows.clear()
                 self._last_rows[ekey] = ex
+                if plain and not was_flagged:
+                    # A warning about the exhibitor (a booth not on the plan, a value that
+                    # differs from an earlier row's) does not keep the row from being known
+                    # next time: its exhibitor cells are read again then (``_replay``, from
+                    # cells that needed no cleaning), so the warning comes again.
+                    flagged.discard((name, line))
         gid = self._group(has_product, desc, cells, ex, name) if self._track else 0
         self._product_part(ex, vals, name, line, header, cols, base, plain, gid)
 

@@ -155,15 +155,37 @@ def test_a_reimport_of_the_same_file_changes_nothing(tmp_path):
     expo = tmp_path / "same.sqlite"
     path = write_csv(tmp_path / "catalogue.csv", old_rows())
     first = import_files(expo, [path])
-    assert first.warnings        # each new booth: a row with a warning is never skipped...
-    second = import_files(expo, [path])
-    assert 0 < second.compared < 120 and second.total("added") == 0
-    before = sha(expo)           # ...until it reads without one
+    assert first.warnings        # each new booth is not on the floor plan
+    before = sha(expo)
     report = import_files(expo, [path])
     assert report.compared == 120 and report.total("added") == report.total("updated") == 0
     assert report.unchanged["product"] == 120
     assert report.search_index == "unchanged" and not report.changed
     assert sha(expo) == before                       # the file was not even replaced
+
+
+
+def test_warnings_about_exhibitors_come_again_as_in_a_full_read(tmp_path):
+    rows = old_rows()
+    for r in rows:
+        if r[0] == "Maker 2":
+            r[2] = "ZZ9"                             # a booth code the plan does not have
+    rows[25][3] = "Japan"                            # differs from the row before it
+    warned = []
+    for name, incremental in (("fast", True), ("full", False)):
+        expo = tmp_path / name / "expo.sqlite"
+        expo.parent.mkdir()
+        path = write_csv(tmp_path / name / "catalogue.csv", rows)
+        import_files(expo, [path])
+        if not incremental:
+            with sqlite3.connect(str(expo)) as conn:
+                conn.execute("DELETE FROM import_state")
+            conn.close()
+        report = import_files(expo, [path])
+        assert (report.compared == 120) == incremental, report.compared
+        warned.append([str(w) for w in report.warnings])
+    assert any("differs" in w for w in warned[1]), warned[1]
+    assert warned[0] == warned[1]
 
 
 def test_many_changes_rebuild_the_index_and_say_so(tmp_path):
