@@ -6,7 +6,9 @@ name), the expo file keeps a row of ``import_state`` (schema v4):
 - ``context``: a digest of everything besides a row's own line that decides how the row reads
   (the file's name, encoding, delimiter and header row, ``--map``, ``--strict``, and
   ``STATE_VERSION``, the rules of this program);
-- for each row that was read without a warning or an error, on one line, naming no picture:
+- for each row that was read without an error or a warning about its product, on one line,
+  naming no picture (a warning about its exhibitor comes again when the cells of its group
+  are read again):
   the digest of its line (``textfile.scan_lines``), the key of the product it gave
   (``product_keys``; 0 for a row without a product) and its *group*;
 - ``exhibitors``: for each group, the exhibitor cells of its rows as the file gives them, and
