@@ -42,7 +42,7 @@ from pathlib import Path
 from . import connection, fileops
 from .errors import DataError, StorageError, describe, is_storage_fault, storage_error
 
-USER_VERSION = 2
+USER_VERSION = 3
 USER_APP_ID = 0x57534255  # "WSBU"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SIDECARS = ("-wal", "-shm", "-journal")
@@ -72,6 +72,12 @@ _STEPS: dict[int, list[str]] = {
             kept TEXT NOT NULL)""",
         "CREATE INDEX note_conflicts_key ON note_conflicts(expo, kind, ref)",
     ],
+    # v3: stops the visitor has been to (the "visited" mark on the plan and in My plan).
+    3: [
+        """CREATE TABLE visited (
+            expo TEXT NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL, at TEXT NOT NULL,
+            PRIMARY KEY (expo, kind, ref)) WITHOUT ROWID""",
+    ],
 }
 
 # The tables and columns each version must have (a file lacking one is damaged).
@@ -82,6 +88,7 @@ _TABLES: dict[int, dict[str, set[str]]] = {
 _TABLES[2] = {**_TABLES[1],
               "notes": _TABLES[1]["notes"] | {"version"},
               "note_conflicts": {"id", "expo", "kind", "ref", "text", "tags", "saved", "kept"}}
+_TABLES[3] = {**_TABLES[2], "visited": {"expo", "kind", "ref", "at"}}
 
 
 def _now() -> str:
@@ -502,6 +509,34 @@ class UserData:
             for pos, (kind, ref) in enumerate(items + rest, 1):
                 conn.execute("UPDATE favourites SET position = ? "
                              "WHERE expo = ? AND kind = ? AND ref = ?", (pos, expo, kind, ref))
+
+    # ---------------------------------------------------------------- visited
+    def visited(self, expo: str) -> list[tuple[str, str]]:
+        """The stops marked visited (kind, ref), in the order they were marked."""
+        return [(k, r) for k, r in self._rows(
+            "SELECT kind, ref FROM visited WHERE expo = ? ORDER BY at, kind, ref", (expo,))]
+
+    def set_visited(self, expo: str, kind: str, ref: str, on: bool) -> None:
+        with self._write("cannot save the visited mark") as conn:
+            if on:
+                conn.execute("INSERT OR IGNORE INTO visited(expo, kind, ref, at) "
+                             "VALUES (?,?,?,?)", (expo, kind, ref, _now()))
+            else:
+                conn.execute("DELETE FROM visited WHERE expo=? AND kind=? AND ref=?",
+                             (expo, kind, ref))
+
+    def toggle_visited(self, expo: str, kind: str, ref: str) -> bool:
+        """Mark or unmark a stop as visited (one transaction); returns the new state."""
+        with self._write("cannot save the visited mark") as conn:
+            on = conn.execute("SELECT 1 FROM visited WHERE expo=? AND kind=? AND ref=?",
+                              (expo, kind, ref)).fetchone() is None
+            if on:
+                conn.execute("INSERT INTO visited(expo, kind, ref, at) VALUES (?,?,?,?)",
+                             (expo, kind, ref, _now()))
+            else:
+                conn.execute("DELETE FROM visited WHERE expo=? AND kind=? AND ref=?",
+                             (expo, kind, ref))
+        return on
 
     # ------------------------------------------------------------------ notes
     def load_note(self, expo: str, kind: str, ref: str) -> tuple[dict | None, int]:
