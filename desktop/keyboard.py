@@ -19,7 +19,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QDockWidget, QLineEdit,
-                               QMainWindow, QWidget)
+                               QMainWindow, QTabBar, QWidget)
 
 from .i18n import tr
 from .selection import Reason
@@ -93,6 +93,7 @@ class KeyboardNav(QObject):
         w.search.results.itemActivated.connect(lambda *_: self._after_search_enter())
         self._build_actions()
         name_controls(win)
+        win.installEventFilter(self)       # tabbing docks makes new tab bars: named
         w.search.box.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ------------------------------------------------------------------ menus
@@ -216,6 +217,11 @@ class KeyboardNav(QObject):
         self.enter(self.pane(key))
 
     def eventFilter(self, obj, event) -> bool:
+        if obj is self.win:
+            if event.type() == QEvent.Type.ChildPolished and isinstance(event.child(), QTabBar) \
+                    and not event.child().accessibleName():
+                event.child().setAccessibleName(tr("Panels"))
+            return False
         # On the plan Tab walks the booths; Ctrl+Tab / Ctrl+Shift+Tab leave it (as F6 does).
         if obj is self.win.view and event.type() == QEvent.Type.KeyPress \
                 and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
@@ -286,9 +292,17 @@ class KeyboardNav(QObject):
         # setAccessibleName sends the name-changed event itself; the focus event makes
         # a screen reader read the new name now.
         view.setAccessibleName(tr("Floor plan") + ": " + text)
+        QAccessible.updateAccessibility(QAccessibleEvent(view, QAccessible.Event.NameChanged))
         if view.hasFocus():
             QAccessible.updateAccessibility(QAccessibleEvent(view, QAccessible.Event.Focus))
         self.spoken = text
+
+
+def name_tab_bars(win: QMainWindow) -> None:
+    """The tab bars of docks tabbed together (made by Qt as docks move) get a name."""
+    for bar in win.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if not bar.accessibleName():
+            bar.setAccessibleName(tr("Panels"))
 
 
 def name_controls(root: QWidget) -> None:
@@ -308,8 +322,13 @@ def name_controls(root: QWidget) -> None:
                          (w.plan.export, tr("Export"))):
         if not widget.accessibleName():
             widget.setAccessibleName(name)
+    name_tab_bars(root)
     for widget in root.findChildren(QWidget):
         if widget.accessibleName():
+            continue
+        if isinstance(widget, QAbstractButton) and isinstance(widget.parentWidget(), QLineEdit) \
+                and not widget.text():
+            widget.setAccessibleName(tr("Clear the text"))   # a line edit's clear button
             continue
         if isinstance(widget, (QComboBox, QLineEdit)):
             hint = widget.toolTip() or (widget.placeholderText() if isinstance(widget, QLineEdit)
