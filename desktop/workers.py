@@ -220,10 +220,11 @@ class SearchWorker(QObject):
     """Search as you type in a thread of its own; stale requests are dropped."""
     results = Signal(int, str, object)      # request number, text, list of Hit
 
-    def __init__(self, expo_path, parent=None, limit: int = 60):
+    def __init__(self, expo_path, parent=None, limit: int = 60, candidates: int | None = None):
         super().__init__(parent)
         self.path = Path(expo_path)
         self.limit = limit
+        self.candidates = candidates        # db.search's bounds raised (show all hits)
         self._cond = threading.Condition()
         self._latest: tuple[int, str] | None = None
         self._seq = 0
@@ -277,7 +278,7 @@ class SearchWorker(QObject):
                     seq, text = self._latest
                     self._latest = None
                 try:
-                    hits = reader.search(text, limit=self.limit)
+                    hits = reader.search(text, limit=self.limit, candidates=self.candidates)
                 except Exception:
                     log.exception("search %r failed", text)
                     hits = []

@@ -279,7 +279,8 @@ class SearchPanel(QWidget):
             import weakref
 
             from ..workers import SearchWorker
-            self._all_worker = SearchWorker(self.expo.path, limit=dbsearch.COUNT_CAP)
+            self._all_worker = SearchWorker(self.expo.path, limit=dbsearch.COUNT_CAP,
+                                            candidates=dbsearch.COUNT_CAP)
             self._all_worker.results.connect(self._on_all_results)
             weakref.finalize(self, self._all_worker.stop, False)
         self._all_worker.request(text)
