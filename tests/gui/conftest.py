@@ -32,16 +32,21 @@ def user(tmp_path):
     handle.close()
 
 
-@pytest.fixture
-def window(qtbot, expo, user):
+def open_window(qtbot, expo, user, settings=None, size=(1400, 900)):
+    """A shown main window on ``expo``, the whole floor in view."""
     from desktop.main_window import MainWindow
-    win = MainWindow(expo, user, settings=None)
+    win = MainWindow(expo, user, settings=settings)
     qtbot.addWidget(win)
-    win.resize(1400, 900)
+    win.resize(*size)
     win.show()
     qtbot.waitExposed(win)
     win.view.fit_all()
     return win
+
+
+@pytest.fixture
+def window(qtbot, expo, user):
+    return open_window(qtbot, expo, user)
 
 
 @pytest.fixture(autouse=True)

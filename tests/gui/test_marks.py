@@ -13,6 +13,8 @@ from desktop.floorplan.route import render_floor
 from desktop.i18n import tr
 from desktop.selection import Reason
 
+from .conftest import open_window
+
 
 def star(win, code):
     win.selection.select("booth", code, reason=Reason.COMMAND)
@@ -73,19 +75,12 @@ def test_marks_differ_in_shape_not_only_in_colour():
 
 def test_plan_route_fits_the_view_and_the_route_and_highlight_survive_a_restart(
         expo, user, qtbot, tmp_path):
-    from desktop.main_window import MainWindow
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
-    def open_window():
-        w = MainWindow(expo, user, settings=settings)
-        qtbot.addWidget(w)
-        w.resize(1280, 720)
-        w.show()
-        qtbot.waitExposed(w)
-        w.view.fit_all()
-        return w
+    def reopen():
+        return open_window(qtbot, expo, user, settings, (1280, 720))
 
-    win = open_window()
+    win = reopen()
     for code in ("1C09", "4B03", "1B12"):          # far apart: SiCarrier, Pengjin, TEL
         star(win, code)
     win.view.fly_to([win.scene.data.by_code["2B03"]], min_px_per_m=40)   # far off
@@ -98,7 +93,7 @@ def test_plan_route_fits_the_view_and_the_route_and_highlight_survive_a_restart(
     lit = set(win.selection.lit.booths)
     win.close()
 
-    win = open_window()
+    win = reopen()
     win.restore_selection()
     assert win.plan.show_route.isChecked() and win.route_item.stop_count == 3
     assert win.selection.lit.kind == "topic" and set(win.selection.lit.booths) == lit
@@ -107,7 +102,7 @@ def test_plan_route_fits_the_view_and_the_route_and_highlight_survive_a_restart(
     win.search.box.setText("ALD")
     win.search.run_search()
     win.close()
-    win = open_window()
+    win = reopen()
     win.restore_selection()
     assert win.search.box.text() == "ALD" and win.selection.lit.kind == "search"
     win.close()
@@ -164,14 +159,8 @@ def big_demo(tmp_path_factory):
 @pytest.fixture
 def big(qtbot, big_demo, user):
     from db.expo import open_expo
-    from desktop.main_window import MainWindow
     expo = open_expo(big_demo, readonly=True)
-    w = MainWindow(expo, user, settings=None)
-    qtbot.addWidget(w)
-    w.resize(1280, 720)
-    w.show()
-    qtbot.waitExposed(w)
-    w.view.fit_all()
+    w = open_window(qtbot, expo, user, size=(1280, 720))
     yield w
     w.close()
     expo.close()
