@@ -230,6 +230,8 @@ class KeyboardNav(QObject):
                 or bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
             self.cycle(-1 if back else 1)
             return True
+        if obj is self.win.view and event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            self.win.view.viewport().update()         # its focus frame
         if obj is self.win.view and event.type() == QEvent.Type.FocusIn:
             i = self.win.view.focus_booth
             if i is not None:
@@ -331,10 +333,18 @@ def name_controls(root: QWidget) -> None:
             widget.setAccessibleName(tr("Clear the text"))   # a line edit's clear button
             continue
         if isinstance(widget, (QComboBox, QLineEdit)):
-            hint = widget.toolTip() or (widget.placeholderText() if isinstance(widget, QLineEdit)
-                                        else "")
+            hint = _plain_tip(widget.toolTip()) or (
+                widget.placeholderText() if isinstance(widget, QLineEdit) else "")
             if hint:
                 widget.setAccessibleName(hint.split("(")[0].strip())
         elif isinstance(widget, QAbstractButton) and widget.toolTip() and \
                 not any(ch.isalnum() for ch in widget.text()):
-            widget.setAccessibleName(widget.toolTip())
+            widget.setAccessibleName(_plain_tip(widget.toolTip()))
+
+
+def _plain_tip(tip: str) -> str:
+    """A tooltip's words (tooltips of data are escaped rich text)."""
+    if not tip or "<" not in tip:
+        return tip or ""
+    from PySide6.QtGui import QTextDocumentFragment
+    return QTextDocumentFragment.fromHtml(tip).toPlainText().strip()

@@ -540,6 +540,14 @@ class FloorView(QGraphicsView):
         return out
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        if self.hasFocus():     # visible focus: a frame in the palette's highlight colour
+            painter.save()
+            painter.resetTransform()
+            pen = QPen(self.palette().highlight().color(), 3)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(self.viewport().rect()).adjusted(1.5, 1.5, -1.5, -1.5))
+            painter.restore()
         if not self.badge:
             return
         painter.save()

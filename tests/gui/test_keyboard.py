@@ -350,3 +350,21 @@ def test_the_booth_under_keyboard_focus_is_announced(window, qtbot, monkeypatch)
     assert win.view.focus_booth == i
     name = QAccessible.queryAccessibleInterface(win.view).text(QAccessible.Text.Name)
     assert name.startswith("Floor plan: ") and "starred" in name
+
+
+def test_the_plan_shows_that_it_has_the_focus(window, qtbot):
+    win = window
+    win.activateWindow()
+    hl = win.view.palette().highlight().color().name()
+
+    def edge() -> str:
+        img = win.view.viewport().grab().toImage()
+        r = img.devicePixelRatio()
+        return img.pixelColor(int(img.width() / 2), int(2 * r)).name()
+
+    win.keys.go("Floor plan")
+    qtbot.waitUntil(win.view.hasFocus)
+    assert edge() == hl
+    win.focus_search()
+    qtbot.waitUntil(lambda: not win.view.hasFocus())
+    assert edge() != hl
