@@ -109,9 +109,26 @@ class Hit:
                 "subtitle": self.subtitle, "score": round(self.score, 4), "booths": self.booths}
 
 
+class Hits(list):
+    """The hits shown (a list of ``Hit``) and how many there are: ``total`` matches
+    (at most ``COUNT_CAP``; ``more`` is True when there are more than that)."""
+    total: int = 0
+    more: bool = False
+
+    @property
+    def cut(self) -> bool:
+        """True when fewer hits are shown than there are."""
+        return self.more or self.total > len(self)
+
+
+COUNT_CAP = 1000   # matches counted at most ("1,000+"): cheap at a million products
+
+
 def search(conn: sqlite3.Connection, text: str, limit: int = 50,
-           kinds: tuple[str, ...] | None = None) -> list[Hit]:
-    """Ranked hits for ``text``; never raises for any input string.
+           kinds: tuple[str, ...] | None = None, candidates: int | None = None) -> Hits:
+    """Ranked hits for ``text`` (with ``total``: how many match); never raises for any
+    input string. ``candidates`` raises the bounds below (to show all hits up to
+    ``COUNT_CAP``).
 
     Ranking everything that matches costs seconds at a million products, so two
     bounded candidate sets are taken in index order (names first, then any
@@ -141,21 +158,33 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 50,
     else:
         query = build_query(text)
     if query is None:
-        return []
+        return Hits()
+    name_n = max(NAME_CANDIDATES, candidates or 0)
+    body_n = max(BODY_CANDIDATES, candidates or 0)
     try:
         named = conn.execute("SELECT rowid, kind, ref, label FROM search WHERE search MATCH ? "
-                             "LIMIT ?", (f"{{title}} : ({query})", NAME_CANDIDATES)).fetchall()
+                             "LIMIT ?", (f"{{title}} : ({query})", name_n)).fetchall()
         anywhere = conn.execute("SELECT rowid, kind, ref, label FROM search WHERE search MATCH ? "
-                                "LIMIT ?", (query, BODY_CANDIDATES)).fetchall()
+                                "LIMIT ?", (query, body_n)).fetchall()
+        complete = len(anywhere) < body_n
         bm25: dict[int, float] = {}
-        if len(anywhere) < BODY_CANDIDATES:     # complete and small: rank it properly
+        if complete and len(anywhere) < BODY_CANDIDATES:  # complete and small: rank it properly
             bm25 = dict(conn.execute(
                 "SELECT rowid, bm25(search, 0, 0, 0, 8.0, 1.0) FROM search "
                 "WHERE search MATCH ?", (query,)).fetchall())
         if short:
             named = _short_prefix_rows(conn, short) + named
+        counted = None
+        if not complete:        # how many match in all (unranked: cheap), up to the cap
+            sql = "SELECT 1 FROM search WHERE search MATCH ?"
+            args: list = [query]
+            if kinds:
+                sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+                args += list(kinds)
+            counted = conn.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)",
+                                   (*args, COUNT_CAP + 1)).fetchone()[0]
     except sqlite3.OperationalError:
-        return []  # defensive (or interrupted): build_query makes bad syntax unreachable
+        return Hits()  # defensive (or interrupted): build_query makes bad syntax unreachable
     folded = _fold(text.strip())
     in_name = {r[0] for r in named}
     # by record, not by row: the short-word rows (negative rowids) name exhibitors that
@@ -181,7 +210,10 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 50,
         scored.append(((tier, rank, order, len(name), rowid),
                        Hit(kind, ref, name, _subtitle(title), tier * 100.0 + rank)))
     scored.sort(key=lambda s: s[0])
-    hits = [h for _key, h in scored[:limit]]
+    hits = Hits(h for _key, h in scored[:limit])
+    total = len(scored) if counted is None else max(len(scored), counted)
+    hits.more = total > COUNT_CAP
+    hits.total = min(total, COUNT_CAP)
     _attach_booths(conn, hits)
     return hits
 
