@@ -437,9 +437,10 @@ class Expo:
         return row[0] if row else None
 
     # ------------------------------------------------------------------ search
-    def search(self, text: str, limit: int = 50, kinds=None) -> list:
-        """Search as the window and ``wesemibay-db search`` do (``db.search.search``)."""
-        return _search.search(self._conn, text, limit=limit, kinds=kinds)
+    def search(self, text: str, limit: int = 50, kinds=None, candidates=None) -> list:
+        """Search as the window and ``wesemibay-db search`` do (``db.search.search``):
+        the hits, with ``total`` and ``more`` (how many match in all)."""
+        return _search.search(self._conn, text, limit=limit, kinds=kinds, candidates=candidates)
 
     # ---------------------------------------------------------------- resolve
     def resolve(self, text: str) -> tuple[str, str] | None:

@@ -11,7 +11,7 @@ import sqlite3
 from .errors import DataError
 
 APP_ID = 0x57534259  # "WSBY" in PRAGMA application_id
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Kinds of record that can cite a source; the cites table keys on (kind, ref).
 CITING_KINDS = ("expo", "zone", "exhibitor", "organisation", "product", "topic", "event",
@@ -251,8 +251,25 @@ ALTER TABLE zones ADD COLUMN names TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE halls ADD COLUMN names TEXT NOT NULL DEFAULT '{}';
 """
 
+# v5: what the last import of each catalogue file left, so that a re-import reads again only
+# the rows that changed (db/importing/state.py): per file, a digest of what decides how its
+# rows read, and per row read without a problem the digest of its line, the product it gave
+# and its exhibitor's cells. Not part of the expo document; dropped when records change
+# otherwise.
+_V5 = """
+CREATE TABLE import_state (
+    file TEXT PRIMARY KEY,
+    context BLOB NOT NULL,
+    encoding TEXT NOT NULL,
+    lines BLOB NOT NULL,
+    products BLOB NOT NULL,
+    groups BLOB NOT NULL,
+    exhibitors TEXT NOT NULL
+);
+"""
+
 # Each entry upgrades the file from version i to i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
 
 
 def file_version(conn: sqlite3.Connection) -> int:

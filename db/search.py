@@ -39,19 +39,30 @@ BODY_CANDIDATES = 300   # matches anywhere; fewer than this means the set is com
 
 
 def index_text(*parts: str | None) -> str:
-    """Text as it goes into the index: CJK characters become separate tokens; zero-width
-    characters and bidi controls are dropped (they would split a word in two)."""
+    """Text as it goes into the index: CJK characters become separate tokens (a space on
+    each side); zero-width characters and bidi controls are dropped (they would split a
+    word in two).
+
+    Part by part it gives the same: ``index_text(a, b) == index_text(a) + " " +
+    index_text(b)`` for non-empty parts (nothing is dropped or spaced across the joining
+    space), so a part that repeats (an exhibitor's name on each of its products, a tool
+    type's words) can be turned once and joined."""
     text = " ".join(p for p in parts if p)
     if text.isascii():
         return text
-    return _CJK_RUN.sub(_space_run, search_clean(text))
+    # Splitting at each CJK character (kept by the group) and joining with spaces puts one
+    # space on each side of it, in C: "ab中文c" -> ["ab", "中", "", "文", "c"] -> "ab 中  文 c".
+    return " ".join(_CJK_CHAR.split(search_clean(text)))
 
 
-_CJK_RUN = re.compile(f"[{_CJK}]+")
+_CJK_CHAR = re.compile(f"([{_CJK}])")
 
 
-def _space_run(m: re.Match) -> str:
-    return " " + "  ".join(m.group()) + " "   # the same as r" \1 " for each character
+def index_part(text: str) -> str:
+    """``index_text`` of one non-empty part (the same result, without joining)."""
+    if text.isascii():
+        return text
+    return " ".join(_CJK_CHAR.split(search_clean(text)))
 
 
 def _fold(term: str) -> str:
@@ -98,9 +109,26 @@ class Hit:
                 "subtitle": self.subtitle, "score": round(self.score, 4), "booths": self.booths}
 
 
+class Hits(list):
+    """The hits shown (a list of ``Hit``) and how many there are: ``total`` matches
+    (at most ``COUNT_CAP``; ``more`` is True when there are more than that)."""
+    total: int = 0
+    more: bool = False
+
+    @property
+    def cut(self) -> bool:
+        """True when fewer hits are shown than there are."""
+        return self.more or self.total > len(self)
+
+
+COUNT_CAP = 1000   # matches counted at most ("1,000+"): cheap at a million products
+
+
 def search(conn: sqlite3.Connection, text: str, limit: int = 50,
-           kinds: tuple[str, ...] | None = None) -> list[Hit]:
-    """Ranked hits for ``text``; never raises for any input string.
+           kinds: tuple[str, ...] | None = None, candidates: int | None = None) -> Hits:
+    """Ranked hits for ``text`` (with ``total``: how many match); never raises for any
+    input string. ``candidates`` raises the bounds below (to show all hits up to
+    ``COUNT_CAP``).
 
     Ranking everything that matches costs seconds at a million products, so two
     bounded candidate sets are taken in index order (names first, then any
@@ -130,21 +158,33 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 50,
     else:
         query = build_query(text)
     if query is None:
-        return []
+        return Hits()
+    name_n = max(NAME_CANDIDATES, candidates or 0)
+    body_n = max(BODY_CANDIDATES, candidates or 0)
     try:
         named = conn.execute("SELECT rowid, kind, ref, label FROM search WHERE search MATCH ? "
-                             "LIMIT ?", (f"{{title}} : ({query})", NAME_CANDIDATES)).fetchall()
+                             "LIMIT ?", (f"{{title}} : ({query})", name_n)).fetchall()
         anywhere = conn.execute("SELECT rowid, kind, ref, label FROM search WHERE search MATCH ? "
-                                "LIMIT ?", (query, BODY_CANDIDATES)).fetchall()
+                                "LIMIT ?", (query, body_n)).fetchall()
+        complete = len(anywhere) < body_n
         bm25: dict[int, float] = {}
-        if len(anywhere) < BODY_CANDIDATES:     # complete and small: rank it properly
+        if complete and len(anywhere) < BODY_CANDIDATES:  # complete and small: rank it properly
             bm25 = dict(conn.execute(
                 "SELECT rowid, bm25(search, 0, 0, 0, 8.0, 1.0) FROM search "
                 "WHERE search MATCH ?", (query,)).fetchall())
         if short:
             named = _short_prefix_rows(conn, short) + named
+        counted = None
+        if not complete:        # how many match in all (unranked: cheap), up to the cap
+            sql = "SELECT 1 FROM search WHERE search MATCH ?"
+            args: list = [query]
+            if kinds:
+                sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+                args += list(kinds)
+            counted = conn.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)",
+                                   (*args, COUNT_CAP + 1)).fetchone()[0]
     except sqlite3.OperationalError:
-        return []  # defensive (or interrupted): build_query makes bad syntax unreachable
+        return Hits()  # defensive (or interrupted): build_query makes bad syntax unreachable
     folded = _fold(text.strip())
     in_name = {r[0] for r in named}
     # by record, not by row: the short-word rows (negative rowids) name exhibitors that
@@ -170,7 +210,10 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 50,
         scored.append(((tier, rank, order, len(name), rowid),
                        Hit(kind, ref, name, _subtitle(title), tier * 100.0 + rank)))
     scored.sort(key=lambda s: s[0])
-    hits = [h for _key, h in scored[:limit]]
+    hits = Hits(h for _key, h in scored[:limit])
+    total = len(scored) if counted is None else max(len(scored), counted)
+    hits.more = total > COUNT_CAP
+    hits.total = min(total, COUNT_CAP)
     _attach_booths(conn, hits)
     return hits
 
@@ -181,10 +224,18 @@ SMALL_INDEX = 20_000  # up to this many indexed records, even "e" is expanded as
 
 def _small_index(conn: sqlite3.Connection) -> bool:
     """True for an expo small enough that a one-letter prefix costs nothing (the built-in
-    one): there the short-word rule would only hide hits. The largest rowid answers in
-    under a millisecond even at a million products."""
+    one): there the short-word rule would only hide hits. Its size is read from the largest
+    rowids (products' entries after ``PRODUCT_ENTRY_BASE``, the others before it), which
+    answer in under a millisecond even at a million products."""
     row = conn.execute("SELECT rowid FROM search ORDER BY rowid DESC LIMIT 1").fetchone()
-    return row is None or row[0] <= SMALL_INDEX
+    if row is None:
+        return True
+    n = row[0]
+    if n > PRODUCT_ENTRY_BASE:
+        low = conn.execute("SELECT rowid FROM search WHERE rowid < ? ORDER BY rowid DESC "
+                           "LIMIT 1", (PRODUCT_ENTRY_BASE,)).fetchone()
+        n += (low[0] if low else 0) - PRODUCT_ENTRY_BASE
+    return n <= SMALL_INDEX
 
 
 def _has_word_prefix(name: str, prefix: str) -> bool:
@@ -251,22 +302,29 @@ def title_field(*names: str | None) -> str:
 
 
 def rebuild_index(conn: sqlite3.Connection) -> None:
-    """Rebuild the whole search index from the tables (inside the caller's transaction)."""
-    conn.execute("DELETE FROM search")
+    """Rebuild the whole search index from the tables (inside the caller's transaction).
+
+    Entries other than products come first (rowids from 1); products follow in the order of
+    the products table, each product's entry at the rowid ``PRODUCT_ENTRY_BASE +
+    products.rowid`` (see ``product_layout``), so that a changed product's entry is found
+    without a scan. A first import lays its entries out the same way, so a rebuilt index
+    and an imported one answer alike."""
+    _clear_index(conn)
     sql = "INSERT INTO search(kind, ref, label, title, body) VALUES (?, ?, ?, ?, ?)"
 
     def ins(kind, ref, label, body):
         conn.execute(sql, (kind, ref, label, index_text(label), body))
 
-    def pinyin_forms(p):
-        return f"{p} {p.replace(' ', '')}" if p else None
-
-    for slug, name, zh, py, aliases, country, category, summary in conn.execute(
-            "SELECT slug, name, name_zh, pinyin, aliases, country, category, summary FROM exhibitors"):
-        booths = " ".join(r[0] for r in conn.execute(
-            "SELECT booth FROM booth_exhibitors WHERE exhibitor = ?", (slug,)))
-        ins("exhibitor", slug, title_field(name, zh, py),
-            index_text(pinyin_forms(py), aliases, country, category, booths, summary, slug))
+    booths: dict[str, list[str]] = {}
+    for booth, slug in conn.execute("SELECT booth, exhibitor FROM booth_exhibitors "
+                                    "ORDER BY exhibitor, booth"):
+        booths.setdefault(slug, []).append(booth)
+    conn.executemany(sql, (
+        exhibitor_index_row(slug, name, zh, py, aliases, country, category,
+                            " ".join(booths.get(slug, ())), summary)
+        for slug, name, zh, py, aliases, country, category, summary in conn.execute(
+            "SELECT slug, name, name_zh, pinyin, aliases, country, category, summary "
+            "FROM exhibitors").fetchall()))
     for slug, name, zh, kind, summary in conn.execute(
             "SELECT slug, name, name_zh, kind, summary FROM organisations"):
         ins("organisation", slug, title_field(name, zh), index_text(kind, summary))
@@ -285,10 +343,26 @@ def rebuild_index(conn: sqlite3.Connection) -> None:
         ins("quote", qid, title_field(short, pname), index_text(text, translation))
     # Products last: they are the bulk (up to millions), and search takes its bounded
     # candidate set in index order, so the few exhibitors, topics and events come first.
-    for slug, name, zh, py, tool, summary, exname in conn.execute(
-            "SELECT p.slug, p.name, p.name_zh, p.pinyin, p.tool_type, p.summary, e.name "
-            "FROM products p LEFT JOIN exhibitors e ON e.slug = p.exhibitor"):
-        conn.execute(sql, product_index_row(slug, name, zh, py, tool, summary, exname))
+    conn.executemany("INSERT INTO search(rowid, kind, ref, label, title, body) "
+                     "VALUES (?, ?, ?, ?, ?, ?)",
+                     ((PRODUCT_ENTRY_BASE + r[0],) + product_index_row(*r[1:])
+                      for r in conn.execute(
+                          "SELECT p.rowid, p.slug, p.name, p.name_zh, p.pinyin, p.tool_type, "
+                          "p.summary, e.name FROM products p LEFT JOIN exhibitors e "
+                          "ON e.slug = p.exhibitor ORDER BY p.rowid")))
+
+
+def _clear_index(conn: sqlite3.Connection) -> None:
+    """Empty the search index. Dropping and making the table again (with the very statement
+    that made it) costs nothing, where ``DELETE FROM search`` reads every entry back to
+    take its words out of the index (most of a rebuild's time at a million products)."""
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search' "
+                       "AND type = 'table'").fetchone()
+    if row is None or not row[0]:
+        conn.execute("DELETE FROM search")
+        return
+    conn.execute("DROP TABLE search")
+    conn.execute(row[0])
 
 
 # Spelled-out names of tool-type codes, so that "atomic layer" finds ALD tools.
@@ -322,3 +396,118 @@ def exhibitor_index_row(slug, name, zh, py, aliases, country, category, booths, 
     label = title_field(name, zh, py)
     return ("exhibitor", slug, label, index_text(label),
             index_text(_pinyin_forms(py), aliases, country, category, booths, summary, slug))
+
+
+# ------------------------------------------------------------- entries changed in place
+# In an index made by ``rebuild_index`` or a first import of a catalogue, a product's entry
+# has the rowid PRODUCT_ENTRY_BASE + products.rowid and every other entry a smaller one; an
+# index made by an older version may be numbered from 1. Either way a record's entry keeps
+# its rowid when it is replaced, so the order of the index (what ``search`` takes first) is
+# kept.
+PRODUCT_ENTRY_BASE = 1 << 24
+_ENTRY_INSERT = "INSERT INTO search(rowid, kind, ref, label, title, body) VALUES (?,?,?,?,?,?)"
+
+
+def product_layout(conn: sqlite3.Connection) -> bool:
+    """True when products' entries sit at ``PRODUCT_ENTRY_BASE + products.rowid``."""
+    row = conn.execute("SELECT rowid FROM search ORDER BY rowid DESC LIMIT 1").fetchone()
+    return row is not None and row[0] > PRODUCT_ENTRY_BASE
+
+
+def index_size(conn: sqlite3.Connection) -> int:
+    """How many entries the index holds (from the tables it indexes: no scan of it)."""
+    n = 0
+    for table in ("exhibitors", "products", "organisations", "topics", "events", "people",
+                  "quotes"):
+        n += conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return n
+
+
+def _refs_table(conn: sqlite3.Connection, refs) -> None:
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS index_refs(ref TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM temp.index_refs")
+    conn.executemany("INSERT OR IGNORE INTO temp.index_refs VALUES (?)", ((r,) for r in refs))
+
+
+def _entry_rowids(conn: sqlite3.Connection, kind: str, large: bool) -> dict[str, int]:
+    """rowid of the entry of each record of ``kind`` named in temp.index_refs."""
+    found: dict[str, int] = {}
+    if kind == "product" and large:
+        # Where the layout says it is; checked (a file made otherwise falls through).
+        for rowid, ref in conn.execute(
+                "SELECT s.rowid, s.ref FROM temp.index_refs r JOIN products p ON p.slug = r.ref "
+                "JOIN search s ON s.rowid = p.rowid + ?", (PRODUCT_ENTRY_BASE,)):
+            found[ref] = rowid
+        n = conn.execute("SELECT count(*) FROM temp.index_refs").fetchone()[0]
+        if len(found) == n:
+            return found
+    sql = ("SELECT rowid, ref FROM search WHERE kind = ? AND ref IN "
+           "(SELECT ref FROM temp.index_refs)")
+    args: tuple = (kind,)
+    if kind != "product" and large:
+        sql += " AND rowid < ?"          # the few entries before the products
+        args += (PRODUCT_ENTRY_BASE,)
+    for rowid, ref in conn.execute(sql, args):
+        found.setdefault(ref, rowid)
+    return found
+
+
+def product_entries(conn: sqlite3.Connection) -> list[tuple]:
+    """(products.rowid, kind, ref, label, title, body) of the products in temp.index_refs,
+    from the tables, as ``rebuild_index`` makes them."""
+    return [(r[0],) + product_index_row(*r[1:]) for r in conn.execute(
+        "SELECT p.rowid, p.slug, p.name, p.name_zh, p.pinyin, p.tool_type, p.summary, e.name "
+        # CROSS JOIN: the few refs first, each product by its key (not a scan of products)
+        "FROM temp.index_refs r CROSS JOIN products p ON p.slug = r.ref "
+        "LEFT JOIN exhibitors e ON e.slug = p.exhibitor ORDER BY p.rowid")]
+
+
+def exhibitor_entries(conn: sqlite3.Connection) -> list[tuple]:
+    """(None, kind, ref, label, title, body) of the exhibitors in temp.index_refs."""
+    booths: dict[str, list[str]] = {}
+    for booth, slug in conn.execute(
+            "SELECT be.booth, be.exhibitor FROM temp.index_refs r JOIN booth_exhibitors be "
+            "ON be.exhibitor = r.ref ORDER BY be.exhibitor, be.booth"):
+        booths.setdefault(slug, []).append(booth)
+    return [(None,) + exhibitor_index_row(slug, name, zh, py, aliases, country, category,
+                                          " ".join(booths.get(slug, ())), summary)
+            for slug, name, zh, py, aliases, country, category, summary in conn.execute(
+                "SELECT e.slug, e.name, e.name_zh, e.pinyin, e.aliases, e.country, e.category, "
+                "e.summary FROM temp.index_refs r CROSS JOIN exhibitors e ON e.slug = r.ref "
+                "ORDER BY e.rowid")]
+
+
+def update_entries(conn: sqlite3.Connection, kind: str, refs) -> int:
+    """Write the entries of these exhibitors or products (``kind``) again from the tables,
+    each in place of its old entry (same rowid); a record without one gets a new entry
+    (a product after the others, an exhibitor before the products). The number written.
+
+    The rest of the index is not touched: this is how an import updates what it changed
+    (``rebuild_index`` rewrites everything)."""
+    refs = list(refs)
+    if not refs:
+        return 0
+    large = product_layout(conn)
+    _refs_table(conn, refs)
+    entries = product_entries(conn) if kind == "product" else exhibitor_entries(conn)
+    old = _entry_rowids(conn, kind, large)
+    if old:
+        conn.executemany("DELETE FROM search WHERE rowid = ?", ((r,) for r in old.values()))
+    # A new entry: in a large index, a product's by the layout, any other after the last
+    # entry before the products; else after the last entry (rowid None: SQLite's max + 1).
+    nxt = None
+    if large and kind != "product":
+        row = conn.execute("SELECT rowid FROM search WHERE rowid < ? ORDER BY rowid DESC "
+                           "LIMIT 1", (PRODUCT_ENTRY_BASE,)).fetchone()
+        nxt = (row[0] if row else 0) + 1
+    for entry in entries:
+        rowid = old.get(entry[2])
+        if rowid is None:
+            if kind == "product" and large:
+                rowid = PRODUCT_ENTRY_BASE + entry[0]
+            elif nxt is not None and nxt < PRODUCT_ENTRY_BASE:
+                rowid = nxt
+                nxt += 1
+        conn.execute(_ENTRY_INSERT, (rowid,) + entry[1:])
+    conn.execute("DELETE FROM temp.index_refs")
+    return len(entries)

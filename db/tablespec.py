@@ -243,6 +243,7 @@ RELATIONS = {
 }
 NOT_IN_DOCUMENT = {
     "search": "the search index, rebuilt from the records",
+    "import_state": "what the last import of each catalogue file left, to re-import quickly",
     "supply_inputs": "market context from the bundled ETO dataset (db/seed/eto), loaded by build",
     "supply_providers": "market context from the bundled ETO dataset, loaded by build",
     "supply_shares": "market context from the bundled ETO dataset, loaded by build",

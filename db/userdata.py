@@ -42,7 +42,7 @@ from pathlib import Path
 from . import connection, fileops
 from .errors import DataError, StorageError, describe, is_storage_fault, storage_error
 
-USER_VERSION = 3
+USER_VERSION = 4
 USER_FILE = "user.sqlite"     # its name in the data folder (the screening store sits beside it)
 USER_APP_ID = 0x57534255  # "WSBU"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -84,6 +84,12 @@ _STEPS: dict[int, list[str]] = {
             decided_at TEXT NOT NULL,
             PRIMARY KEY (expo, exhibitor, entry_key)) WITHOUT ROWID""",
     ],
+    # v4: stops the visitor has been to (the "visited" mark on the plan and in My plan).
+    4: [
+        """CREATE TABLE visited (
+            expo TEXT NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL, at TEXT NOT NULL,
+            PRIMARY KEY (expo, kind, ref)) WITHOUT ROWID""",
+    ],
 }
 
 # The tables and columns each version must have (a file lacking one is damaged).
@@ -100,6 +106,7 @@ _TABLES[3] = {**_TABLES[2],
 SCREENING_DECISIONS = ("confirmed", "cleared")
 _DECISION_COLUMNS = ("expo", "exhibitor", "entry_key", "decision", "note", "entry_name",
                      "list_sha256", "list_date", "decided_at")
+_TABLES[4] = {**_TABLES[3], "visited": {"expo", "kind", "ref", "at"}}
 
 
 def _now() -> str:
@@ -530,6 +537,34 @@ class UserData:
             for pos, (kind, ref) in enumerate(items + rest, 1):
                 conn.execute("UPDATE favourites SET position = ? "
                              "WHERE expo = ? AND kind = ? AND ref = ?", (pos, expo, kind, ref))
+
+    # ---------------------------------------------------------------- visited
+    def visited(self, expo: str) -> list[tuple[str, str]]:
+        """The stops marked visited (kind, ref), in the order they were marked."""
+        return [(k, r) for k, r in self._rows(
+            "SELECT kind, ref FROM visited WHERE expo = ? ORDER BY at, kind, ref", (expo,))]
+
+    def set_visited(self, expo: str, kind: str, ref: str, on: bool) -> None:
+        with self._write("cannot save the visited mark") as conn:
+            if on:
+                conn.execute("INSERT OR IGNORE INTO visited(expo, kind, ref, at) "
+                             "VALUES (?,?,?,?)", (expo, kind, ref, _now()))
+            else:
+                conn.execute("DELETE FROM visited WHERE expo=? AND kind=? AND ref=?",
+                             (expo, kind, ref))
+
+    def toggle_visited(self, expo: str, kind: str, ref: str) -> bool:
+        """Mark or unmark a stop as visited (one transaction); returns the new state."""
+        with self._write("cannot save the visited mark") as conn:
+            on = conn.execute("SELECT 1 FROM visited WHERE expo=? AND kind=? AND ref=?",
+                              (expo, kind, ref)).fetchone() is None
+            if on:
+                conn.execute("INSERT INTO visited(expo, kind, ref, at) VALUES (?,?,?,?)",
+                             (expo, kind, ref, _now()))
+            else:
+                conn.execute("DELETE FROM visited WHERE expo=? AND kind=? AND ref=?",
+                             (expo, kind, ref))
+        return on
 
     # ------------------------------------------------------------------ notes
     def load_note(self, expo: str, kind: str, ref: str) -> tuple[dict | None, int]:

@@ -7,6 +7,8 @@ them per language), country names (``country``), tool types (``tool_type``), num
 """
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from db.countries import country_name
@@ -15,13 +17,18 @@ from db.supply import TOOL_LABELS
 
 
 def tr(text: str, context: str = "WeSemiBay", disambiguation: str | None = None, n: int = -1) -> str:
-    """``text`` in the interface language. With a count ``n`` the text is a plural in Qt's
-    way ("%n booth(s)"): the catalogue holds each language's forms, and the English source
-    reads "1 booth", "3 booths"."""
+    """``text`` in the interface language. With a count ``n`` (the source holds ``%n``) the
+    text is a plural in Qt's way ("%n booth(s)"): the catalogue holds each language's forms;
+    English, the source language, reads "booth(s)" as "booth" for 1 and "booths" otherwise."""
     out = QCoreApplication.translate(context, text, disambiguation, n)
-    if n >= 0 and "(s)" in out:             # no translation: the English source
-        out = out.replace("(s)", "" if n == 1 else "s")
+    if n >= 0 and "(" in out and out in (text.replace("%n", str(n)).replace("%Ln", str(n)),
+                                         text.replace("%n", str(n)).replace(
+                                             "%Ln", QLocale().toString(n))):
+        out = _ENGLISH_PLURAL.sub(lambda m: "" if n == 1 else m.group(1), out)
     return out
+
+
+_ENGLISH_PLURAL = re.compile(r"\((s|es)\)")
 
 
 def N_(text: str) -> str:

@@ -108,12 +108,24 @@ class Legend(QWidget):
                 self.buttons[z["slug"]] = a
             self.menu_button.setMenu(menu)
             lay.addWidget(self.menu_button)
-            # The first zones' colours at a glance, names in their tooltips.
+            # The first zones' colours at a glance, each with its name (shortened; the
+            # whole name in its tooltip): a legend never becomes unlabelled squares.
             for z in zones[:24]:
-                dot = QLabel()
-                dot.setPixmap(swatch(QColor(z["color"]), 10).pixmap(10, 10))
-                dot.setToolTip(tooltip(place_name(z)))
-                lay.addWidget(dot)
+                entry = QLabel()
+                entry.setTextFormat(Qt.TextFormat.PlainText)
+                entry.setText(plain(place_name(z), 18))
+                entry.setToolTip(tooltip(place_name(z)))
+                entry.setAccessibleName(plain(place_name(z)))
+                entry.setObjectName("legendEntry")
+                icon = QLabel()
+                icon.setPixmap(swatch(QColor(z["color"]), 10).pixmap(10, 10))
+                box = QWidget()
+                bl = QHBoxLayout(box)
+                bl.setContentsMargins(4, 0, 4, 0)
+                bl.setSpacing(3)
+                bl.addWidget(icon)
+                bl.addWidget(entry)
+                lay.addWidget(box)
             self._update_menu_title()
         pale = QLabel(tr("not named in sources"))
         pale.setToolTip(tr("Booths whose exhibitor no source names are drawn pale, "
@@ -167,6 +179,7 @@ class MainWindow(QMainWindow):
         self.meta = expo.meta()
         self.expo_slug = self.meta.get("slug") or expo.path.stem
         self.unsaved_box: QMessageBox | None = None   # the close-time question, while open
+        self.note_ids: set[int] = set()                # booths with a note (on the plan)
         self.setWindowTitle(f"{plain(self.meta.get('name') or expo.path.stem, TITLE)}"
                             " — WeSemiBay Explorer")
         geometry.place(self, None)          # fits the screen; the saved one comes at the end
@@ -314,18 +327,15 @@ class MainWindow(QMainWindow):
         m_view.addSeparator()
         a_policy = self.policy_dock.toggleViewAction()
         a_policy.setText(tr("&Policy timeline"))
-        a_policy.setShortcut(QKeySequence("Ctrl+T"))
         m_view.addAction(a_policy)
         a_sources = self.sources_dock.toggleViewAction()
         a_sources.setText(tr("S&ources"))
         m_view.addAction(a_sources)
         a_plan = self.plan_dock.toggleViewAction()
         a_plan.setText(tr("&My plan"))
-        a_plan.setShortcut(QKeySequence("Ctrl+Shift+P"))
         m_view.addAction(a_plan)
         a_products = self.products_dock.toggleViewAction()
         a_products.setText(tr("&Products"))
-        a_products.setShortcut(QKeySequence("Ctrl+Shift+R"))
         m_view.addAction(a_products)
         if self.unplaced_dock is not None:
             a_unplaced = self.unplaced_dock.toggleViewAction()
@@ -353,20 +363,14 @@ class MainWindow(QMainWindow):
         a_find.triggered.connect(self.focus_search)
         self.addAction(a_find)
         m_view.addAction(a_find)
-        a_star = QAction(tr("Star the selection"), self)
-        a_star.setShortcut(QKeySequence("S"))
-        a_star.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        a_star.triggered.connect(self.toggle_star)
-        self.view.addAction(a_star)
-        self.search.table.addAction(a_star)
-        a_clear = QAction(tr("Clear highlight"), self)
-        a_clear.setShortcut(QKeySequence("Esc"))
-        a_clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        a_clear.triggered.connect(lambda: self.selection.clear_highlight(Reason.KEYBOARD))
-        self.view.addAction(a_clear)
-
         from .help import fill_help_menu   # Welcome, Keyboard shortcuts, About
         fill_help_menu(self, self.menuBar().addMenu(tr("&Help")))
+        # Keyboard: panes (F6), Go and Plan menus, Esc, spoken names (desktop/keyboard.py);
+        # the plan's marks, the highlight chip, route and highlight kept (desktop/marks.py).
+        from .keyboard import KeyboardNav
+        from .marks import PlanMarks
+        self.marks = PlanMarks(self)
+        self.keys = KeyboardNav(self)
 
     def focus_search(self) -> None:
         self.search.box.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -412,6 +416,7 @@ class MainWindow(QMainWindow):
             slug, kind, ref = saved.split("|")
             if slug == self.expo_slug:
                 self.selection.select(kind, ref, reason=Reason.RESTORE)
+        self.marks.restore(self.settings)   # the route shown and what was lit
 
     def set_language(self, lang: str) -> None:
         if self.settings is not None:
@@ -433,6 +438,9 @@ class MainWindow(QMainWindow):
         return self.selection.select("product", slug, reason=Reason.DETAIL)
 
     # ------------------------------------------------------------- favourites
+    def toggle_visited(self) -> None:
+        self.marks.toggle_visited()
+
     def toggle_star(self) -> None:
         if self.selection.current is None:
             return
@@ -447,6 +455,8 @@ class MainWindow(QMainWindow):
         self._refresh_stars()
 
     def _refresh_stars(self) -> None:
+        if self._shut_down:              # a note saved as the window closes: nothing to show
+            return
         d = self.scene.data
         ids = set()
         for kind, ref in self.user.favourites(self.expo_slug):
@@ -471,6 +481,8 @@ class MainWindow(QMainWindow):
 
     def _refresh_notes(self, plan: bool = True) -> None:
         """Mark booths with notes on the plan (and show the notes in My plan)."""
+        if self._shut_down:
+            return
         d = self.scene.data
         ids = set()
         for n in self.user.notes(self.expo_slug):
@@ -479,6 +491,7 @@ class MainWindow(QMainWindow):
             elif n["kind"] == "booth" and n["ref"] in d.by_code:
                 ids.add(d.by_code[n["ref"]])
         ids = sorted(ids)
+        self.note_ids = set(ids)
         self.note_marks.set_rects([d.rects[i] for i in ids],
                                   [self.scene.booth_level[i] for i in ids])
         if plan:
@@ -575,6 +588,7 @@ class MainWindow(QMainWindow):
                 self.settings.setValue(LAST_SELECTION, f"{self.expo_slug}|{kind}|{ref}")
             else:
                 self.settings.remove(LAST_SELECTION)
+            self.marks.save(self.settings)
             self.settings.sync()
         super().closeEvent(event)
         self.shutdown()

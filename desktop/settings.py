@@ -22,10 +22,13 @@ SCREEN_GEOMETRY = "window/screens/{screen}"   # per screen: "<name>-<W>x<H>" (de
 # What the next start restores
 LAST_EXPO = "last/expo"             # the expo file open last (File ▸ Open remembers it)
 LAST_SELECTION = "last/selection"   # "<expo slug>|<kind>|<ref>" selected when it closed
+LAST_ROUTE = "last/route"           # the route shown when it closed (desktop/marks.py)
+LAST_HIGHLIGHT = "last/highlight"   # "<expo slug>|<kind>|<ref>" lit when it closed
 
 # First run and crash-safe start (desktop/help/welcome.py, desktop/startstate.py)
 WELCOME_HIDE = "welcome/hide"       # true: the welcome is not shown at start
 START_PENDING = "start/pending"     # written before a start restores; cleared once it ran
 
-KEYS = (LANGUAGE, THEME, GEOMETRY, WINDOW_STATE, SCREEN_GEOMETRY, LAST_EXPO, LAST_SELECTION, WELCOME_HIDE,
+KEYS = (LANGUAGE, THEME, GEOMETRY, WINDOW_STATE, SCREEN_GEOMETRY, LAST_EXPO, LAST_SELECTION,
+        LAST_ROUTE, LAST_HIGHLIGHT, WELCOME_HIDE,
         START_PENDING)

@@ -179,11 +179,13 @@ def picture_job(image_id: int, max_side: int = 1200):
     return run
 
 
-def search_job(text: str, limit: int = 60):
+def search_job(text: str, limit: int = 60, candidates: int | None = None):
     """A job: the search hits for ``text`` (submit it with ``key="search"``: a newer text
-    interrupts it)."""
+    interrupts it); ``candidates``: db.search's bounds raised (show all hits)."""
     def run(task: Task) -> list:
-        return task.reader().search(text, limit=limit)
+        if candidates is None:
+            return task.reader().search(text, limit=limit)
+        return task.reader().search(text, limit=limit, candidates=candidates)
     return run
 
 

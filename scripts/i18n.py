@@ -7,6 +7,11 @@ easy to review and edit; a plural, ``tr(text, n=count)`` with ``%n``, holds its 
 list), writes Qt's ``.ts`` files from them and compiles ``.qm`` files with
 ``pyside6-lrelease``.
 
+Plurals: a source string with ``%n`` (called as ``tr("%n booth(s) linked", n=count)``) is
+a numerus message. Its catalogue entry is a list of Qt's plural forms for that language
+(German: one, other; Chinese: one form), written as ``<numerusform>``s. English shows the
+source itself, with "(s)" resolved by ``desktop.i18n.tr``.
+
     python scripts/i18n.py            # update catalogues (new strings get an empty entry), compile
     python scripts/i18n.py --check    # exit 1 if a catalogue lacks a string (no writing)
 """
@@ -78,13 +83,16 @@ def write_ts(lang: str, catalogue: dict[str, str], path: Path) -> None:
              f'<TS version="2.1" language="{LANGS[lang]}">', "<context>",
              f"    <name>{CONTEXT}</name>"]
     for source, text in catalogue.items():
-        if isinstance(text, list):          # a plural: its forms
+        if isinstance(text, list) or "%n" in source:     # a plural: its forms
             lines.append('    <message numerus="yes">')
             lines.append(f"        <source>{escape(source)}</source>")
-            lines.append("        <translation>" if all(text)
-                         else '        <translation type="unfinished">')
-            lines += [f"            <numerusform>{escape(t)}</numerusform>" for t in text]
-            lines.append("        </translation>")
+            forms = text if isinstance(text, list) else ([text] if text else [])
+            if forms:
+                lines.append("        <translation>")
+                lines += [f"            <numerusform>{escape(f)}</numerusform>" for f in forms]
+                lines.append("        </translation>")
+            else:
+                lines.append('        <translation type="unfinished"></translation>')
             lines.append("    </message>")
             continue
         lines.append("    <message>")

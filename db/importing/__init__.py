@@ -40,21 +40,27 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from .. import fileops
 from ..errors import DataError, is_storage_fault, storage_error
-from ..search import rebuild_index
-from . import document
+from ..search import index_size, rebuild_index, update_entries
+from . import document, state
 from .headers import (ALIASES, FIELDS, HEADERS, col_letter, norm_header,  # noqa: F401
                       parse_mapping)
 from .report import (ImportCancelled, ImportFailed, ImportReport, Problem,  # noqa: F401
                      Problems, Progress, plural)
 from .rows import COUNTRIES, CsvReader, load_context, slugify  # noqa: F401
 from .swap import Swap, close_quietly, missing_reference, open_copy
-from .writer import BulkWriter, StagedWriter, write_records
+from .writer import BulkWriter, Changes, StagedWriter, write_records
+
+# Replacing an entry of the search index costs about this many entries written by a rebuild
+# (it is looked up, read back to take its words out, written): more changes than the index
+# has entries / REPLACE_COST, and rebuilding the whole index is cheaper.
+REPLACE_COST = 3
 
 __all__ = ["prepare_import", "import_files", "PreparedImport", "ImportReport", "ImportFailed",
            "ImportCancelled", "Problem", "parse_mapping", "plural", "slugify", "norm_header",
@@ -67,7 +73,11 @@ class PreparedImport(Swap):
     report: ImportReport | None = None
 
     def commit(self) -> ImportReport:
-        """Put the imported copy in place of the expo file (see ``Swap.commit``)."""
+        """Put the imported copy in place of the expo file (see ``Swap.commit``); when the
+        import found nothing to change, the copy is dropped and the expo file left as it was."""
+        if self.report is not None and not self.report.changed:
+            self.discard()
+            return self.report
         super().commit()
         return self.report
 
@@ -110,9 +120,15 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
         try:
             swap, conn = open_copy(target, "import", base=base, fast=fast,
                                    read_only_fix="import into a copy", progress=progress)
-            report = _run_import(conn, target, files, encoding=encoding, mapping=mapping,
-                                 strict=strict, progress=progress, cancel=cancel, fast=fast,
-                                 pictures=pictures)
+            args = dict(encoding=encoding, mapping=mapping, strict=strict, progress=progress,
+                        cancel=cancel, fast=fast, pictures=pictures)
+            try:
+                report = _run_import(conn, target, files, **args)
+            except state.Restart:
+                # Rows cannot be compared with the last import's safely (a duplicate of a
+                # known row): read everything in full, as a first re-import would.
+                conn.execute("ROLLBACK")
+                report = _run_import(conn, target, files, incremental=False, **args)
             conn.close()
             conn = None
         except (sqlite3.Error, OSError) as exc:
@@ -133,8 +149,11 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
 
 
 def _run_import(conn: sqlite3.Connection, target: Path, files: list[Path], *, encoding, mapping,
-                strict, progress, cancel, fast, pictures=None) -> ImportReport:
-    """Check ``files`` and write them into the open copy ``conn``; commit; the report."""
+                strict, progress, cancel, fast, pictures=None,
+                incremental: bool = True) -> ImportReport:
+    """Check ``files`` and write them into the open copy ``conn``; commit; the report.
+    ``incremental``: rows known from the last import of their file are compared, not read
+    again (``state``)."""
     conn.execute("BEGIN IMMEDIATE")
     # References are checked once, at the end (foreign_key_check): a record may name one
     # that comes later in the files.
@@ -144,15 +163,23 @@ def _run_import(conn: sqlite3.Connection, target: Path, files: list[Path], *, en
     ctx = load_context(conn)
     files_order = {f.name: i for i, f in enumerate(files)}
     csv_files = [f for f in files if f.suffix.lower() != ".json"]
-    if csv_files and not any(f.suffix.lower() == ".json" for f in files) and \
+    has_json = len(csv_files) < len(files)
+    if csv_files and not has_json and \
             conn.execute("SELECT count(*) FROM expo").fetchone()[0] == 0:
         document.insert_expo(conn, {
             "slug": slugify(target.stem, "expo"), "name": target.stem,
             "summary": "Made by importing " + ", ".join(f.name for f in csv_files) + "."})
-    bulk = ctx.products_empty and csv_files and len(csv_files) == len(files)
+    bulk = ctx.products_empty and csv_files and not has_json
+    # What this import leaves for the next one (catalogue files only, each name once), and
+    # what the last one left (rows known from it are compared, not read again).
+    track = bool(csv_files) and not has_json and \
+        len({f.name for f in csv_files}) == len(csv_files)
+    states = state.load(conn, [f.name for f in csv_files]) \
+        if track and incremental and not ctx.products_empty else {}
     writer = BulkWriter(conn, report, csv_files) if bulk else StagedWriter(conn, report)
     reader = CsvReader(ctx, writer, report, encoding=encoding, mapping=mapping, strict=strict,
-                       progress=progress, cancel=cancel, picture_folder=_picture_folder(pictures))
+                       progress=progress, cancel=cancel, picture_folder=_picture_folder(pictures),
+                       states=states, track=track)
     docs = []
     for i, f in enumerate(files):
         if f.suffix.lower() == ".json":
@@ -168,32 +195,110 @@ def _run_import(conn: sqlite3.Connection, target: Path, files: list[Path], *, en
     if report.errors or report.more_errors:
         report.errors.sort(key=lambda e: (files_order.get(e.file, 99), e.line or 0))
         raise ImportFailed(report)
+    known = _known_products(reader, report)
     progress(0.78, "writing")
-    rebuild = False
     for f, doc in docs:
         document.write(conn, doc, f.name, problems)
-        rebuild = True
+    changes = Changes()
     if csv_files:
-        rebuild = write_records(conn, reader, writer, csv_files, report) or rebuild
+        changes = write_records(conn, reader, writer, csv_files, report)
     if reader.cancel():
         raise ImportCancelled()
-    if rebuild:
-        progress(0.85, "rebuilding the search index")
-        rebuild_index(conn)
-    missing = missing_reference(conn)
-    if missing:
-        table, rowid, parent = missing
-        raise DataError(f"{', '.join(f.name for f in files)}: a record of {table} "
-                        f"{_record_name(conn, table, rowid)}refers to a missing {parent} "
-                        "record; nothing was imported")
+    if known:
+        report.count("unchanged", "product", known)
+    progress(0.85, "updating the search index")
+    _update_index(conn, report, writer, changes, rebuild=bool(docs))
+    records_changed = bool(report.total("added") or report.total("updated"))
+    states_changed = _save_states(conn, reader, report, states, records_changed) if track \
+        else False
+    if has_json:
+        state.drop_all(conn)
+    report.changed = records_changed or states_changed or has_json
     if reader.cancel():
         raise ImportCancelled()
     progress(0.95, "saving")
-    conn.execute("COMMIT")
+    try:
+        # References are enforced by SQLite (deferred: counted as rows are written, checked
+        # here); only when one fails is the whole file searched for the record to name.
+        conn.execute("COMMIT")
+    except sqlite3.IntegrityError as exc:
+        if "FOREIGN KEY" not in str(exc):
+            raise
+        table, rowid, parent = missing_reference(conn) or ("a table", None, "another")
+        raise DataError(f"{', '.join(f.name for f in files)}: a record of {table} "
+                        f"{_record_name(conn, table, rowid)}refers to a missing {parent} "
+                        "record; nothing was imported") from None
     writer.close()
     if fast:
         conn.execute("PRAGMA journal_mode = DELETE")
     return report
+
+
+def _known_products(reader: CsvReader, report: ImportReport) -> int:
+    """The products of rows known from the last import (unchanged), after checking that no
+    row read in full, and no known row of another file, gives one of them (a duplicate,
+    which only a full read reports as it should: ``state.Restart``)."""
+    keys = array("Q")
+    for t in reader.trackers:
+        if t.known_lines:
+            keys.extend(t.known_products())
+    if not keys:
+        return 0
+    n = len(keys) - keys.count(0)
+    distinct = set(keys)
+    distinct.discard(0)
+    if len(distinct) < n:
+        raise state.Restart()
+    read = state.product_keys([s for t in reader.trackers for s in t.read_slugs()])
+    if not distinct.isdisjoint(read):
+        raise state.Restart()
+    report.compared = sum(len(t.known_lines) for t in reader.trackers)
+    return n
+
+
+def _update_index(conn: sqlite3.Connection, report: ImportReport, writer, changes: Changes,
+                  rebuild: bool) -> None:
+    """Write the entries of what changed in place, or rebuild the index when that is
+    cheaper (or a JSON document replaced records); ``report.search_index`` says which."""
+    products = list(changes.products_changed)
+    if changes.exhibitors_renamed:      # their name is in each of their products' entries
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS renamed(slug TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.renamed")
+        conn.executemany("INSERT OR IGNORE INTO temp.renamed VALUES (?)",
+                         ((s,) for s in changes.exhibitors_renamed))
+        products = list(set(products) | {r[0] for r in conn.execute(
+            "SELECT p.slug FROM temp.renamed r JOIN products p ON p.exhibitor = r.slug")})
+    replace = len(products) + len(changes.exhibitors_changed)
+    if not rebuild and replace:
+        rebuild = replace * REPLACE_COST >= index_size(conn)
+    if rebuild:
+        rebuild_index(conn)
+        report.search_index = "rebuilt"
+        report.index_records = index_size(conn)
+        return
+    added = update_entries(conn, "exhibitor", changes.exhibitors_new)
+    added += writer.write_index()
+    replaced = update_entries(conn, "exhibitor", changes.exhibitors_changed)
+    replaced += update_entries(conn, "product", products)
+    report.index_records = added + replaced
+    report.search_index = "updated" if added + replaced else "unchanged"
+
+
+def _save_states(conn: sqlite3.Connection, reader: CsvReader, report: ImportReport,
+                 old: dict, records_changed: bool) -> bool:
+    """Keep what this import leaves for the next one; True when that differs from what the
+    expo holds. When records changed, the states of other files are dropped (their rows
+    may no longer be what the expo holds)."""
+    flagged: dict[str, set[int]] = {}
+    for name, line in report.flagged:
+        if line is not None:
+            flagged.setdefault(name, set()).add(line)
+    new = [t.state(flagged.get(t.name, set())) for t in reader.trackers]
+    differ = [st for st in new if not state.same(old.get(st.file), st)]
+    if records_changed:
+        state.drop_others(conn, [st.file for st in new])
+    state.save(conn, differ)
+    return bool(differ)
 
 
 def _record_name(conn: sqlite3.Connection, table: str, rowid) -> str:

@@ -92,9 +92,12 @@ EXHIBITOR_CELLS = tuple((f, CELL_LIMITS[f][0], CELL_LIMITS[f][1]) for f in (
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def norm_header(text: str) -> str:
     """Header as compared: NFKC, case-folded, without spaces and punctuation."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text or "").casefold())
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text or "").casefold())
 
 
 ALIASES = {norm_header(alias): f for f, names in HEADERS.items() for alias in names + (f,)}

@@ -50,6 +50,16 @@ class ImportReport:
     more_errors: int = 0
     rows: int = 0
     seconds: float = 0.0
+    # rows found unchanged by comparing their line with the last import's (not read again)
+    compared: int = 0
+    # what happened to the search index: "rebuilt" (as a whole), "updated" (the entries of
+    # ``index_records`` records written in place or added), "unchanged"
+    search_index: str = "unchanged"
+    index_records: int = 0
+    # False when the import found nothing to change: the expo file is left as it was
+    changed: bool = True
+    # (file, line) of every row a problem was reported for (such rows are never skipped)
+    flagged: set = field(default_factory=set, repr=False)
 
     def count(self, what: str, kind: str, n: int = 1) -> None:
         d = getattr(self, what)
@@ -59,12 +69,14 @@ class ImportReport:
         return sum(getattr(self, what).values())
 
     def warn(self, problem: Problem) -> None:
+        self.flagged.add((problem.file, problem.line))
         if len(self.warnings) < MAX_WARNINGS:
             self.warnings.append(problem)
         else:
             self.more_warnings += 1
 
     def error(self, problem: Problem) -> None:
+        self.flagged.add((problem.file, problem.line))
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(problem)
         else:
@@ -78,18 +90,39 @@ class ImportReport:
         def fmt(d):
             return ", ".join(f"{v} {plural(k, v)}" for k, v in sorted(d.items()) if v) or "none"
         lines = [f"added: {fmt(self.added)}", f"updated: {fmt(self.updated)}",
-                 f"unchanged: {fmt(self.unchanged)}", f"rejected: {fmt(self.rejected)}"]
+                 f"unchanged: {fmt(self.unchanged)}", f"rejected: {fmt(self.rejected)}",
+                 self.index_line()]
+        if self.compared:
+            lines.append(f"{self.compared:,} of {self.rows:,} rows unchanged since the last "
+                         "import of their file (compared, not read again)")
+        if not self.changed:
+            lines.append("nothing changed; the expo file was left as it was")
         n = len(self.warnings) + self.more_warnings
         if n:
             lines.append(f"{n} warning{'s' if n != 1 else ''}")
         return "\n".join(lines)
+
+    def index_line(self) -> str:
+        """What the import did to the search index, in one line: "search index rebuilt",
+        "search index updated for N records" or "search index unchanged"."""
+        if self.search_index == "updated":
+            n = self.index_records
+            return f"search index updated for {n:,} record{'s' if n != 1 else ''}"
+        return f"search index {self.search_index}"
+
+    def index_summary(self) -> str:
+        """``index_line`` as a sentence, for the window's summary."""
+        line = self.index_line()
+        return line[0].upper() + line[1:] + "."
 
     def as_dict(self) -> dict:
         return {"files": self.files, "added": self.added, "updated": self.updated,
                 "unchanged": self.unchanged, "rejected": self.rejected, "rows": self.rows,
                 "warnings": [str(w) for w in self.warnings], "more_warnings": self.more_warnings,
                 "errors": [str(e) for e in self.errors], "more_errors": self.more_errors,
-                "seconds": round(self.seconds, 3)}
+                "seconds": round(self.seconds, 3), "compared": self.compared,
+                "search_index": self.search_index,
+                "index_records": self.index_records, "changed": self.changed}
 
 
 class Problems:

@@ -10,19 +10,23 @@ name always gives the same slug), else an existing exhibitor with the same name.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import gt, itemgetter
 from pathlib import Path
 from typing import Callable
 
 from .. import images
-from ..search import TOOL_WORDS, index_text
+from ..search import TOOL_WORDS, index_part, index_text
 from ..text import FORMULA_START, MAX_SHORT, MAX_TEXT, clean_field
 from . import headers as H
+from . import state
 from .report import ImportCancelled, Problems, Progress, shown
 from .textfile import CsvFile, open_csv
 
@@ -49,6 +53,9 @@ _norm = H.norm_header
 _col = H.column_label
 
 # Columns that describe the exhibitor of a row (a repeated exhibitor is recognised by them).
+# The spelled-out words of each tool type, as they go into the index (turned once).
+_TOOL_INDEXED = {k: index_text(v) for k, v in TOOL_WORDS.items()}
+
 _EXHIBITOR_KEY = ("exhibitor_id", "company", "company_en", "company_zh", "pinyin", "country",
                   "category", "zone", "exhibitor_summary", "booth", "hall", "x", "y", "w", "h",
                   "sources")
@@ -77,6 +84,13 @@ class Exhibitor:
     values: dict = field(default_factory=dict)       # field -> value (first non-empty wins)
     booths: dict = field(default_factory=dict)       # code -> (file, line) (ordered)
     sources: list = field(default_factory=list)
+    _indexed: str | None = None
+
+    def indexed_name(self) -> str:
+        """The name as it goes into the search index (``index_text``), turned once."""
+        if self._indexed is None:
+            self._indexed = index_part(self.name)
+        return self._indexed
 
 
 @dataclass
@@ -126,11 +140,17 @@ def load_context(conn: sqlite3.Connection) -> Context:
 class CsvReader(Problems):
     """Reads catalogue files row by row into ``exhibitors``, ``new_booths`` and
     ``booth_geometry``; products go to ``writer`` (``add``) as they are read, pictures are
-    checked when first named (``writer.picture``)."""
+    checked when first named (``writer.picture``).
+
+    With ``states`` (``db.importing.state``: what the last import of each file left), a
+    row whose line is known from then is not read again (its exhibitor cells are, once per
+    run of rows of one exhibitor); ``new_states`` is what this import leaves, when
+    ``track`` is set."""
 
     def __init__(self, ctx: Context, writer, report, *, encoding: str | None,
                  mapping: dict[str, str] | None, strict: bool, progress: Progress | None,
-                 cancel: Callable[[], bool] | None, picture_folder: Path | None = None):
+                 cancel: Callable[[], bool] | None, picture_folder: Path | None = None,
+                 states: dict[str, "state.FileState"] | None = None, track: bool = False):
         super().__init__(report)
         self.ctx = ctx
         self.writer = writer
@@ -149,21 +169,31 @@ class CsvReader(Problems):
         self.images: dict[str, tuple] = {}              # sha1 -> (path, Inspected, credit)
         self.image_by_path: dict[tuple, str | None] = {}   # (folder, cell) -> sha1
         writer.product_col = self.product_col
+        self.states = states
+        self.track = track
+        self.trackers: list[state.Tracker] = []
+        self._track: state.Tracker | None = None
+        self._groups: dict[tuple, int] = {}
 
     # ------------------------------------------------------------ files
     def read_csv(self, path: Path, file_no: int, n_files: int) -> None:
-        f = open_csv(path, self.encoding, self)
+        old = self.states.get(path.name) if self.states else None
+        f = open_csv(path, self.encoding, self, known=old.known() if old else None,
+                     trust_known=bool(old and self.encoding is None
+                                      and old.encoding in ("utf-8", "utf-8-sig")))
         if f is None:
             return
         try:
-            self.read_table(f, Path(path).parent, file_no, n_files)
+            self.read_table(f, Path(path).parent, file_no, n_files, old)
         finally:
             f.close()
 
-    def read_table(self, f: CsvFile, base: Path, file_no: int, n_files: int) -> None:
+    def read_table(self, f: CsvFile, base: Path, file_no: int, n_files: int,
+                   old: "state.FileState | None" = None) -> None:
         """Every row of a table of cells (a CSV file, or any source with ``CsvFile``'s
         interface): the header matched, each row checked and read. ``base``: the folder
-        picture paths start from (unless a picture folder was named)."""
+        picture paths start from (unless a picture folder was named). ``old``: the state
+        the last import of this file left (rows known from it are not read again)."""
         name = f.name
         header = f.header(self)
         if header is None:
@@ -173,40 +203,62 @@ class CsvReader(Problems):
             return
         cols, self._specs_cols = matched
         self._ex_fields = [fd for fd in _EXHIBITOR_KEY if fd in cols]
+        scan = getattr(f, "scan", None)
+        track = skip = None
+        if self.track and scan is not None:
+            context = state.context_digest(name, f.encoding, f.delimiter, header, self.mapping,
+                                           self.strict)
+            track = state.Tracker(name, context, f.encoding, scan, old)
+            self.trackers.append(track)
+            skip = old is not None and old.context == context and scan.index is not None
+        self._track = track
+        self._groups = {}
         header = [shown(h.strip().lstrip("\ufeff")) for h in header]   # for messages
         ncols = len(header)
-        items = list(cols.items())
+        fields = tuple(cols)
+        where = tuple(cols.values())
+        cells_of = itemgetter(*where) if len(where) > 1 else (lambda r, i=where[0]: (r[i],))
+        limits = tuple(H.CELL_LIMITS[fd][0] for fd in fields)
+        specs_cols = list(self._specs_cols.items())
         width_warned = False
         rows = 0
         row_of = self._row
-        for line, row in f.rows(self):
+        printable = str.isprintable
+        for line, row in f.rows(self, skip=skip) if skip else f.rows(self):
+            if type(row) is int:            # a run of lines known from the last import
+                rows += row
+                self._known_run(f, line, row, old, header, cols, base)
+                if self.cancel():
+                    raise ImportCancelled()
+                continue
             rows += 1
             if rows % 2000 == 0:
                 if self.cancel():
                     raise ImportCancelled()
                 frac = (file_no + f.fraction()) / n_files
                 self.progress(0.75 * frac, f"{name}: line {line}")
-            if len(row) > ncols and any(c.strip() for c in row[ncols:]) and not width_warned:
-                width_warned = True
-                self.warn(name, f"this row has {len(row)} cells but the header {ncols}; "
-                          "the extra cells were ignored", line,
-                          fix="check the delimiter and the quotes")
-            vals = {}
-            full = len(row) >= ncols
-            for fd, i in items:
-                if full or i < len(row):
-                    v = row[i]
-                    if v:
-                        v = v.strip()
-                        if v:
-                            if v[0] == "'" and len(v) > 1 and v[1] in FORMULA_START:
-                                v = v[1:]   # undo the formula guard of our CSV export
-                            vals[fd] = v
+            if len(row) >= ncols:
+                if len(row) > ncols and not width_warned and any(c.strip() for c in row[ncols:]):
+                    width_warned = True
+                    self.warn(name, f"this row has {len(row)} cells but the header {ncols}; "
+                              "the extra cells were ignored", line,
+                              fix="check the delimiter and the quotes")
+                cells = cells_of(row)
+            else:
+                cells = tuple(row[i] if i < len(row) else "" for i in where)
+            # Every cell printable and within its field's limit: nothing to clean (the
+            # usual case; otherwise each cell is checked as it is used).
+            plain = all(map(printable, cells)) and not any(map(gt, map(len, cells), limits))
+            vals = {fd: v for fd, c in zip(fields, cells) if c and (v := c.strip())}
             if not vals:
                 continue
-            if self._specs_cols:
+            if "'" in "".join(vals.values()):
+                for fd, v in vals.items():
+                    if v[0] == "'" and len(v) > 1 and v[1] in FORMULA_START:
+                        vals[fd] = v[1:]   # undo the formula guard of our CSV export
+            if specs_cols:
                 specs = {}
-                for k, i in self._specs_cols.items():
+                for k, i in specs_cols:
                     v = row[i].strip() if i < len(row) else ""
                     if v:
                         clean, problem = clean_field(v, MAX_TEXT, False)
@@ -221,9 +273,80 @@ class CsvReader(Problems):
                     continue
                 if specs:
                     vals["_specs_extra"] = specs
-            row_of(vals, name, line, header, cols, base)
+            row_of(vals, name, line, header, cols, base, plain)
+            if track is not None and scan.index is None and f.reader.line_num != line:
+                track.multiline.add(line)       # a row over several lines: never known
         if not f.failed:
             self.report.rows += rows
+        if hasattr(self.writer, "file_done"):
+            self.writer.file_done()
+
+    def _known_run(self, f: CsvFile, first: int, count: int, old: "state.FileState",
+                   header, cols, base: Path) -> None:
+        """Lines ``first`` .. ``first + count - 1``, each known from the last import: their
+        exhibitor cells read again (once per run of one group); a row whose exhibitor now
+        reads differently is read in full."""
+        index = f.scan.index[first - 1:first - 1 + count]
+        groups = [old.groups[i] for i in index]
+        name = f.name
+        track = self._track
+        at = 0
+        for g, run in groupby(groups):
+            n = len(list(run))
+            line = first + at
+            payload = old.exhibitors[g]
+            ex = self._replay(payload, name, line, header, cols)
+            if ex is not None and ex.slug == payload[3] and ex.name == payload[4]:
+                gid = self._group(payload[0], payload[1], payload[2], ex, name)
+                track.known(line, index[at:at + n], gid)
+            else:                                 # read these rows in full
+                for k in range(n):
+                    self._demoted(f, line + k, header, cols, base)
+            at += n
+
+    def _demoted(self, f: CsvFile, line: int, header, cols, base: Path) -> None:
+        row = next(csv.reader([f.line_text(line - 1)], delimiter=f.delimiter, quotechar='"',
+                              doublequote=True, skipinitialspace=False, strict=False), [])
+        vals = {}
+        for fd, i in cols.items():
+            v = row[i].strip() if i < len(row) else ""
+            if v:
+                if v[0] == "'" and len(v) > 1 and v[1] in FORMULA_START:
+                    v = v[1:]
+                vals[fd] = v
+        if vals:
+            self._row(vals, f.name, line, header, cols, base, False)
+
+    def _replay(self, payload: list, name: str, line: int, header, cols):
+        """The exhibitor of a known row, from its group's cells (as ``_row`` reads them)."""
+        has_product, desc, cells = payload[0], payload[1], payload[2]
+        ekey = (name, None if has_product else desc, *cells)
+        ex = self._last_rows.get(ekey)
+        if ex is not None:
+            return ex
+        vals = {fd: v for fd, v in zip(self._ex_fields, cells) if v is not None}
+        if has_product:
+            vals["product"] = True
+        elif desc is not None:
+            vals["description"] = desc
+        n_errors = self.report.n_errors
+        if not self._clean(vals, H.EXHIBITOR_CELLS, name, line, cols, header):
+            return None
+        ex = self._exhibitor_part(vals, name, line, header, cols)
+        if ex is not None and self.report.n_errors == n_errors:
+            if len(self._last_rows) > 4096:
+                self._last_rows.clear()
+            self._last_rows[ekey] = ex
+        return ex
+
+    def _group(self, has_product: bool, desc, cells, ex: "Exhibitor", name: str) -> int:
+        """The id of a group (the exhibitor cells of a row), made on first sight."""
+        key = (has_product, desc, *cells)
+        gid = self._groups.get(key)
+        if gid is None:
+            gid = self._groups[key] = len(self._track.exhibitors)
+            self._track.exhibitors.append([has_product, desc, list(cells), ex.slug, ex.name])
+        return gid
 
     # ------------------------------------------------------------ cells
     def _clean(self, vals: dict, cells, name, line, cols, header) -> bool:
@@ -264,17 +387,24 @@ class CsvReader(Problems):
         return ok
 
     # ------------------------------------------------------------ a row
-    def _row(self, vals: dict, name: str, line: int, header, cols, base: Path) -> None:
+    def _row(self, vals: dict, name: str, line: int, header, cols, base: Path,
+             plain: bool = False) -> None:
+        """One row. ``plain``: every cell is printable and within its limit (nothing to
+        clean)."""
         # Flat files repeat an exhibitor's cells on each of its product rows: when they are
         # the same as on the exhibitor's previous row, skip straight to the product.
         get = vals.get
-        ekey = (name, None if "product" in vals else get("description"),
-                *[get(f) for f in self._ex_fields])
+        has_product = "product" in vals
+        desc = None if has_product else get("description")
+        cells = tuple(map(get, self._ex_fields))
+        ekey = (name, desc, *cells)
         ex = self._last_rows.get(ekey)
         if ex is None:
             n_errors = self.report.n_errors
-            if not self._clean(vals, H.EXHIBITOR_CELLS, name, line, cols, header):
+            if not plain and not self._clean(vals, H.EXHIBITOR_CELLS, name, line, cols, header):
                 return
+            flagged = self.report.flagged
+            was_flagged = (name, line) in flagged
             ex = self._exhibitor_part(vals, name, line, header, cols)
             if ex is None:
                 return
@@ -282,7 +412,14 @@ class CsvReader(Problems):
                 if len(self._last_rows) > 4096:
                     self._last_rows.clear()
                 self._last_rows[ekey] = ex
-        self._product_part(ex, vals, name, line, header, cols, base)
+                if plain and not was_flagged:
+                    # A warning about the exhibitor (a booth not on the plan, a value that
+                    # differs from an earlier row's) does not keep the row from being known
+                    # next time: its exhibitor cells are read again then (``_replay``, from
+                    # cells that needed no cleaning), so the warning comes again.
+                    flagged.discard((name, line))
+        gid = self._group(has_product, desc, cells, ex, name) if self._track else 0
+        self._product_part(ex, vals, name, line, header, cols, base, plain, gid)
 
     def _exhibitor_part(self, vals: dict, name: str, line: int, header, cols):
         get = vals.get          # cells checked by _clean already
@@ -386,15 +523,17 @@ class CsvReader(Problems):
                        _col(cols, header, "booth"), fix="fill in the booth code")
         return ex
 
-    def _product_part(self, ex, vals, name, line, header, cols, base) -> None:
+    def _product_part(self, ex, vals, name, line, header, cols, base, plain=False,
+                      gid=0) -> None:
         """The product of a row (the hot path of a large import: keep it lean)."""
         get = vals.get
-        for f, limit, single_line in H.PRODUCT_CELLS:
-            v = get(f)
-            if v is not None and (len(v) > limit or not v.isprintable()):
-                if not self._clean(vals, H.PRODUCT_CELLS, name, line, cols, header):
-                    return      # refused (and reported)
-                break
+        if not plain:
+            for f, limit, single_line in H.PRODUCT_CELLS:
+                v = get(f)
+                if v is not None and (len(v) > limit or not v.isprintable()):
+                    if not self._clean(vals, H.PRODUCT_CELLS, name, line, cols, header):
+                        return      # refused (and reported)
+                    break
         product = get("product")
         if product is None:
             for f in ("product_id", "tool_type", "image", "product_zh", "specs"):
@@ -402,7 +541,9 @@ class CsvReader(Problems):
                     self.error(name, "product details without a product name", line,
                                _col(cols, header, "product"),
                                fix="fill in the product name or clear the product columns")
-                    break
+                    return
+            if self._track is not None:
+                self._track.add(line, gid, "")      # a row of exhibitor cells only
             return
         desc = get("description")
         src_list = None
@@ -436,21 +577,38 @@ class CsvReader(Problems):
         img = get("image")
         if img:
             image_sha1 = self._image(img, get("image_credit"), name, line, cols, header, base)
+            self.report.flagged.add((name, line))    # a picture may change on its own
         # Rows keep being written after an error (into the scratch table or the copy, which
         # is then thrown away), so that duplicates further down are found and listed too.
         if name not in self.product_col:
             self.product_col[name] = _col(cols, header, "product_id" if pid else "product")
-        # label: what title_field(product, zh, exhibitor name) gives, inlined
+        # label: what title_field(product, zh, exhibitor name) gives, inlined; its indexed
+        # form part by part (see db.search.index_text), the exhibitor's name turned once
         exname = ex.name
         label = product
+        title = index_part(product)
         if zh and zh != product:
             label += " | " + zh
+            title += " | " + index_part(zh)
         if exname and exname != product and exname != zh:
             label += " | " + exname
-        body = index_text(f"{py} {py.replace(' ', '')}" if py else None, tool,
-                          TOOL_WORDS.get(tool_key) if tool_key else None, desc)
-        self._add(slug, ex.slug, product, zh, py, tool_key, desc, specs_json, image_sha1,
-                  src_list, label, body, name, line)
+            title += " | " + ex.indexed_name()
+        # body: index_text(pinyin forms, tool, the tool's words, description), part by part
+        parts = []
+        if py:
+            parts.append(index_part(f"{py} {py.replace(' ', '')}"))
+        if tool:
+            parts.append(index_part(tool))
+            words = _TOOL_INDEXED.get(tool_key)
+            if words:
+                parts.append(words)
+        if desc:
+            parts.append(index_part(desc))
+        body = " ".join(parts)
+        self._add((slug, ex.slug, product, zh, py, tool_key, desc, specs_json, image_sha1),
+                  label, title, body, src_list, name, line)
+        if self._track is not None:
+            self._track.add(line, gid, slug)
 
     def _geometry(self, vals, name, line, cols, header):
         if not any(f in vals for f in ("x", "y", "w", "h")):

@@ -1,39 +1,56 @@
 """The writer: catalogue rows into the working copy of the expo, in one transaction.
 
 Two ways, one interface (``add`` a product as it is read, ``picture`` when a picture is first
-named, ``finish`` after the last row, ``write_products`` at the end):
+named, ``file_done`` after each file, ``finish`` after the last row, ``write_products`` and
+``write_index`` at the end, ``close``):
 
 - ``BulkWriter``, when the expo has no products yet (a first import): every product is new,
   so rows go straight into ``products``, ``cites`` and the search index in batches of
-  ``executemany``; a product given twice is found when a batch fails on its key.
+  ``executemany``; a product given twice is found when a batch fails on its key. Each
+  product's index entry gets the rowid ``PRODUCT_ENTRY_BASE + products.rowid`` (see
+  ``db.search``), so that a later import finds it without a scan.
 - ``StagedWriter``, otherwise: rows go into a scratch (TEMP) table; at the end duplicates
   are found with one query and the products are merged with set operations (added /
-  updated / unchanged).
+  updated / unchanged). Only the changed products' entries are written again.
 
 ``write_records`` writes what the rows said about exhibitors and booths, then asks the
-writer for the products. A further writer (e.g. one that re-imports only what changed)
-plugs in with the same four calls.
+writer for the products; what changed (``Changes``) tells the import which index entries to
+write again (``db.search.update_entries``), or whether rebuilding the index is cheaper.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import hashlib
 import sqlite3
 from array import array
+from dataclasses import dataclass, field
+from itertools import count, repeat
+from operator import itemgetter
 from pathlib import Path
 
 from .. import images
 from ..errors import DataError
-from ..search import exhibitor_index_row, index_text
+from ..search import PRODUCT_ENTRY_BASE, product_layout
 from .report import ImportReport, Problems
 from .rows import Context, CsvReader, slugify
 
-PRODUCT_ROWID_GAP = 1 << 24   # index rowids kept free before bulk-imported products
 BATCH = 5000
 _PRODUCT_INSERT = ("INSERT INTO products(slug, exhibitor, name, name_zh, pinyin, tool_type, "
                    "summary, specs, image) VALUES (?,?,?,?,?,?,?,?,?)")
 _CITE_INSERT = "INSERT OR IGNORE INTO cites(kind, ref, source) VALUES (?, ?, ?)"
-_SEARCH_INSERT = "INSERT INTO search(rowid, kind, ref, label, title, body) VALUES (?,?,?,?,?,?)"
+_PRODUCT_CITE = "INSERT OR IGNORE INTO cites(kind, ref, source) VALUES ('product', ?, ?)"
+_ENTRY_INSERT = ("INSERT INTO search(rowid, kind, ref, label, title, body) "
+                 "VALUES (?, 'product', ?, ?, ?, ?)")
+
+
+@dataclass
+class Changes:
+    """What an import changed, for the search index (``db.search.update_entries``)."""
+    exhibitors_new: list = field(default_factory=list)
+    exhibitors_changed: list = field(default_factory=list)
+    exhibitors_renamed: list = field(default_factory=list)   # their products' entries too
+    products_changed: list = field(default_factory=list)
 
 
 def import_sources(conn, files: list[Path]) -> dict[str, str]:
@@ -58,40 +75,37 @@ class BulkWriter(Problems):
         super().__init__(report)
         self.conn = conn
         self.staged = 0
+        self.entries = 0                  # index entries written
         self.product_col: dict[str, str] = {}
         self.image_ids: dict[str, int] = {}
         self._p_buf: list[tuple] = []
         self._s_buf: list[tuple] = []
-        self._c_buf: list[tuple] = []
-        self._lines = array("i")
-        self._files = array("H")
+        self._c_buf: list[tuple] = []     # (slug, source) of rows that name their sources
+        self._name = ""                   # the file of the rows in the buffers
+        self._lines = array("i")          # the line of each row given
+        self._file_starts: list[tuple[int, str]] = []   # (first row, file) of each file
         self._row_index = array("i")     # product rowid - first -> index in _lines
         # Exhibitors are written after their products: check references at COMMIT.
         conn.execute("PRAGMA defer_foreign_keys = ON")
         self.file_source = import_sources(conn, files)
-        self._file_no = {f.name: i for i, f in enumerate(files)}
-        self._file_names = [f.name for f in files]
-        self._rowid_base = conn.execute(
-            "SELECT coalesce(max(rowid), 0) FROM search").fetchone()[0]
-        # Product rows get index rowids after a gap, so that the exhibitors written at the end
-        # still come first in index order (see db.search.search).
-        self._rowid = self._rowid_base + PRODUCT_ROWID_GAP
         self._first_product = conn.execute(
             "SELECT coalesce(max(rowid), 0) FROM products").fetchone()[0] + 1
 
-    def add(self, slug, ex_slug, product, zh, py, tool_key, desc, specs_json, image_sha1,
-            src_list, label, body, name, line) -> None:
-        self._rowid += 1
-        self._p_buf.append((slug, ex_slug, product, zh, py, tool_key, desc, specs_json,
-                            self.image_ids.get(image_sha1) if image_sha1 else None))
-        self._s_buf.append((self._rowid, "product", slug, label,
-                            label if label.isascii() else index_text(label), body))
+    def add(self, prow: tuple, label: str, title: str, body: str, src_list, name: str,
+            line: int) -> None:
+        """One product row: ``prow`` as ``_PRODUCT_INSERT`` takes it, but the picture by its
+        sha1; its index entry's label, title and body; the sources it names."""
+        if prow[8] is not None:
+            prow = prow[:8] + (self.image_ids.get(prow[8]),)
+        if name != self._name:
+            self.flush()
+            self._name = name
+            self._file_starts.append((len(self._lines), name))
+        self._p_buf.append(prow)
+        self._s_buf.append((label, title, body))
         if src_list:
-            self._c_buf.extend(("product", slug, s_) for s_ in src_list)
-        else:
-            self._c_buf.append(("product", slug, self.file_source[name]))
+            self._c_buf.extend([(prow[0], s_) for s_ in src_list])
         self._lines.append(line)
-        self._files.append(self._file_no[name])
         if len(self._p_buf) >= BATCH:
             self.flush()
 
@@ -99,12 +113,16 @@ class BulkWriter(Problems):
         """Store a picture as soon as it is named: the products that follow refer to it."""
         self.image_ids[info.sha1] = images.store(self.conn, data, info=info, credit=credit)
 
-    def exhibitor_rowid(self, j: int) -> int | None:
-        """The index rowid of the ``j``-th new exhibitor: before the products' (see above)."""
-        return self._rowid_base + 1 + j if j < PRODUCT_ROWID_GAP - 1 else None
+    def file_done(self) -> None:
+        self.flush()
 
     def finish(self) -> None:
         self.flush()
+
+    def _where(self, k: int) -> tuple[int, str]:
+        """(line, file) of the ``k``-th row given."""
+        i = bisect.bisect_right(self._file_starts, (k, "\uffff")) - 1
+        return self._lines[k], self._file_starts[i][1]
 
     def flush(self) -> None:
         """Write the rows read so far (one ``executemany`` per table).
@@ -122,6 +140,7 @@ class BulkWriter(Problems):
         # No savepoint per batch: releasing one makes FTS5 flush its pending terms into a
         # new segment each time, which costs dearly in merges at a million rows.
         conn = self.conn
+        source = self.file_source[self._name]
         before = conn.execute("SELECT coalesce(max(rowid), 0) FROM products").fetchone()[0]
         try:
             conn.executemany(_PRODUCT_INSERT, p_buf)
@@ -132,27 +151,34 @@ class BulkWriter(Problems):
             done = conn.execute("SELECT coalesce(max(rowid), 0) FROM products"
                                 ).fetchone()[0] - before
         if done:
-            slugs = {p[0] for p in p_buf[:done]} if done < len(p_buf) else None
-            conn.executemany(_CITE_INSERT,
-                             c_buf if slugs is None else [c for c in c_buf if c[1] in slugs])
-            conn.executemany(_SEARCH_INSERT, s_buf[:done])
+            rows = p_buf[:done] if done < len(p_buf) else p_buf
+            slugs = list(map(itemgetter(0), rows))
+            self._cite(slugs, c_buf, source)
+            labels, titles, bodies = zip(*s_buf[:done])
+            conn.executemany(_ENTRY_INSERT, zip(count(PRODUCT_ENTRY_BASE + before + 1), slugs,
+                                                labels, titles, bodies))
+            self.entries += done
             self._row_index.extend(range(start, start + done))
             self.staged += done
         if done < len(p_buf):
-            self._insert_one_by_one(p_buf[done:], s_buf[done:], c_buf, start + done)
+            self._insert_one_by_one(p_buf[done:], s_buf[done:], c_buf, start + done, source)
 
-    def _insert_one_by_one(self, p_buf, s_buf, c_buf, first_line) -> None:
+    def _cite(self, slugs: list[str], c_buf: list[tuple], source: str) -> None:
+        """Each product cites the sources its row names, else its file's import source."""
+        if c_buf:
+            named = {c[0] for c in c_buf}
+            self.conn.executemany(_PRODUCT_CITE, [c for c in c_buf if c[0] in set(slugs)])
+            slugs = [s_ for s_ in slugs if s_ not in named]
+        self.conn.executemany(_PRODUCT_CITE, zip(slugs, repeat(source)))
+
+    def _insert_one_by_one(self, p_buf, s_buf, c_buf, first_row, source) -> None:
         """A batch with a product given twice: find it, skip exact repeats, report the rest."""
         conn = self.conn
-        cites = {}
-        for c in c_buf:
-            cites.setdefault(c[1], []).append(c)
         kept = 0
         for i, (prow, srow) in enumerate(zip(p_buf, s_buf)):
-            line = self._lines[first_line + i]
-            fname = self._file_names[self._files[first_line + i]]
+            line, fname = self._where(first_row + i)
             try:
-                conn.execute(_PRODUCT_INSERT, prow)
+                cur = conn.execute(_PRODUCT_INSERT, prow)
             except sqlite3.IntegrityError as exc:
                 if "UNIQUE" not in str(exc):
                     raise
@@ -161,8 +187,11 @@ class BulkWriter(Problems):
                                    (prow[0],)).fetchone()
                 j = old[0] - self._first_product if old else -1
                 k = self._row_index[j] if 0 <= j < len(self._row_index) else -1
-                where = (f"line {self._lines[k]} of {self._file_names[self._files[k]]}"
-                         if k >= 0 else "an earlier line")
+                if k >= 0:
+                    first_line, first_file = self._where(k)
+                    where = f"line {first_line} of {first_file}"
+                else:
+                    where = "an earlier line"
                 if old and tuple(old[1:]) == tuple(prow[1:]):
                     self.report.count("rejected", "duplicate row")
                     self.warn(fname, f"the same product as on {where}; skipped", line)
@@ -172,19 +201,20 @@ class BulkWriter(Problems):
                                fix="give each product its own id or name, or remove the "
                                    "duplicate (conflicting duplicate id)")
                 continue
-            self._row_index.append(first_line + i)
-            conn.executemany(_CITE_INSERT, cites.get(prow[0], []))
-            conn.execute(_SEARCH_INSERT, srow)
+            self._row_index.append(first_row + i)
+            self._cite([prow[0]], [c for c in c_buf if c[0] == prow[0]], source)
+            conn.execute(_ENTRY_INSERT, (PRODUCT_ENTRY_BASE + cur.lastrowid, prow[0]) + srow)
+            self.entries += 1
             kept += 1
         self.staged += kept
 
-    def write_products(self, src_ids, ctx, reader) -> bool:
-        """The products are in already (index rows included): nothing to rebuild."""
+    def write_products(self, src_ids, ctx, reader, changes: Changes) -> None:
+        """The products are in already (index entries included)."""
         self.report.count("added", "product", self.staged)
-        return False
 
-    def write_index(self) -> None:
-        """The products' search rows went in with them."""
+    def write_index(self) -> int:
+        """The products' entries went in with them: how many."""
+        return self.entries
 
     def close(self) -> None:
         pass
@@ -203,23 +233,23 @@ class StagedWriter(Problems):
         self.staged = 0
         self.product_col: dict[str, str] = {}
         self._buf: list[tuple] = []
+        self._index_new = None
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_products(" +
                      ", ".join(_STAGE_COLS) + ")")
         conn.execute("DELETE FROM stage_products")
 
-    def add(self, slug, ex_slug, product, zh, py, tool_key, desc, specs_json, image_sha1,
-            src_list, label, body, name, line) -> None:
-        self._buf.append((
-            slug, ex_slug, product, zh, py, tool_key, desc, specs_json, image_sha1,
-            " ".join(src_list) if src_list else None, label, index_text(label), body, name, line))
+    def add(self, prow: tuple, label: str, title: str, body: str, src_list, name: str,
+            line: int) -> None:
+        self._buf.append(prow + (" ".join(src_list) if src_list else None, label, title, body,
+                                 name, line))
         if len(self._buf) >= BATCH:
             self.flush()
 
     def picture(self, data: bytes, info: images.Inspected, credit: str) -> None:
         """Pictures are stored at the end (``write_products``), read again from their files."""
 
-    def exhibitor_rowid(self, j: int) -> None:
-        return None
+    def file_done(self) -> None:
+        pass
 
     def flush(self) -> None:
         if self._buf:
@@ -228,7 +258,6 @@ class StagedWriter(Problems):
                 self._buf)
             self.staged += len(self._buf)
             self._buf.clear()
-
     def finish(self) -> None:
         """Products given twice: identical rows are skipped, differing ones are errors."""
         self.flush()
@@ -255,12 +284,11 @@ class StagedWriter(Problems):
                                fix="give each product its own id or name, or remove the "
                                    "duplicate (conflicting duplicate id)")
 
-    def write_products(self, src_ids: dict[str, str], ctx: Context, reader: CsvReader) -> bool:
-        """Merge the staged products into the expo's; True when the search index needs a
-        rebuild (a product changed)."""
+    def write_products(self, src_ids: dict[str, str], ctx: Context, reader: CsvReader,
+                       changes: Changes) -> None:
+        """Merge the staged products into the expo's; the changed ones go to ``changes``."""
         conn = self.conn
         rep = self.report
-        rebuild = False
         if reader.images:
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_images(sha1 TEXT PRIMARY KEY, id)")
             conn.execute("DELETE FROM stage_images")
@@ -277,7 +305,7 @@ class StagedWriter(Problems):
         else:
             img_expr = "NULL"
         if not self.staged:
-            return rebuild
+            return
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_src(file TEXT PRIMARY KEY, source)")
         conn.execute("DELETE FROM stage_src")
         conn.executemany("INSERT INTO stage_src VALUES (?, ?)", list(src_ids.items()))
@@ -318,7 +346,9 @@ class StagedWriter(Problems):
                              f"image = COALESCE({img_expr}, products.image) "
                              "FROM stage_products s JOIN stage_state t ON t.rid = s.rowid "
                              "AND t.state = 'updated' WHERE products.slug = s.slug")
-                rebuild = True
+                changes.products_changed.extend(r[0] for r in conn.execute(
+                    "SELECT s.slug FROM stage_products s JOIN stage_state t ON t.rid = s.rowid "
+                    "AND t.state = 'updated'"))
             new_filter = "JOIN stage_state t ON t.rid = s.rowid AND t.state = 'added'"
         # cites: the row's own sources, else its file's import source
         conn.execute(f"INSERT OR IGNORE INTO cites(kind, ref, source) SELECT 'product', s.slug, "
@@ -328,33 +358,47 @@ class StagedWriter(Problems):
                      f"j.value FROM stage_products s {new_filter}, "
                      "json_each('[\"' || replace(s.sources, ' ', '\",\"') || '\"]') j "
                      "WHERE s.sources IS NOT NULL")
-        self.index_new = (f"SELECT 'product', s.slug, s.label, s.title, s.body "
-                          f"FROM stage_products s {new_filter} ORDER BY s.rowid")
-        return rebuild
+        self._index_new = new_filter
 
-    def write_index(self) -> None:
-        """Search rows of the new products (when the index is not rebuilt as a whole)."""
-        if self.staged:
-            self.conn.execute("INSERT INTO search(kind, ref, label, title, body) "
-                              + self.index_new)
+    def write_index(self) -> int:
+        """Index entries of the new products (when the index is not rebuilt as a whole): by
+        the layout of a large index (see ``db.search``), else after the last entry. How
+        many."""
+        if not self.staged or self._index_new is None:
+            return 0
+        conn = self.conn
+        if product_layout(conn):
+            conn.execute("INSERT INTO search(rowid, kind, ref, label, title, body) "
+                         "SELECT ? + p.rowid, 'product', s.slug, s.label, s.title, s.body "
+                         f"FROM stage_products s {self._index_new} JOIN products p "
+                         "ON p.slug = s.slug ORDER BY p.rowid", (PRODUCT_ENTRY_BASE,))
+        else:
+            conn.execute("INSERT INTO search(kind, ref, label, title, body) "
+                         "SELECT 'product', s.slug, s.label, s.title, s.body "
+                         f"FROM stage_products s {self._index_new} ORDER BY s.rowid")
+        return self.report.added.get("product", 0)
 
     def close(self) -> None:
         self.conn.execute("DROP TABLE IF EXISTS temp.stage_products")
 
 
 def write_records(conn: sqlite3.Connection, reader: CsvReader, writer, files: list[Path],
-                  report: ImportReport) -> bool:
-    """Write the exhibitors and booths the rows gave, then the products (``writer``); True
-    when the search index needs a rebuild."""
+                  report: ImportReport) -> Changes:
+    """Write the exhibitors and booths the rows gave, then the products (``writer``); what
+    changed, for the search index."""
     rep = report
     ctx = reader.ctx
-    rebuild = False
+    changes = Changes()
     src_ids = import_sources(conn, files)
     # booths
-    for code, geo in reader.booth_geometry.items():
-        conn.execute("UPDATE booths SET x = ?, y = ?, w = ?, h = ?, placed = 1 WHERE code = ?",
-                     (geo["x"], geo["y"], geo["w"], geo["h"], code))
-        rep.count("updated", "booth")
+    if reader.booth_geometry:
+        now = {r[0]: r[1:] for r in conn.execute("SELECT code, x, y, w, h, placed FROM booths")}
+        for code, geo in reader.booth_geometry.items():
+            new = (geo["x"], geo["y"], geo["w"], geo["h"], 1)
+            if now.get(code) != new:
+                conn.execute("UPDATE booths SET x = ?, y = ?, w = ?, h = ?, placed = 1 "
+                             "WHERE code = ?", (geo["x"], geo["y"], geo["w"], geo["h"], code))
+                rep.count("updated", "booth")
     for row in reader.new_booths.values():
         ex = reader.exhibitors.get(row["exhibitor"])
         zone = (ex.values.get("zone") if ex else None) or \
@@ -364,7 +408,11 @@ def write_records(conn: sqlite3.Connection, reader: CsvReader, writer, files: li
                                                   row["y"], row["w"], row["h"], row["placed"]))
         rep.count("added", "booth")
     # exhibitors
-    ex_rows_new = []
+    booths_now: dict[str, list[str]] = {}
+    if ctx.exhibitors:
+        for booth, slug in conn.execute("SELECT booth, exhibitor FROM booth_exhibitors "
+                                        "ORDER BY exhibitor, booth"):
+            booths_now.setdefault(slug, []).append(booth)
     for slug, ex in reader.exhibitors.items():
         v = ex.values
         old = ctx.exhibitors.get(slug)
@@ -378,13 +426,14 @@ def write_records(conn: sqlite3.Connection, reader: CsvReader, writer, files: li
                 row = conn.execute("SELECT zone FROM booths WHERE code = ? AND zone IS NOT NULL",
                                    (known[0],)).fetchone()
                 new["zone"] = row[0] if row else None
+        changed = False
         if old is None:
             conn.execute("INSERT INTO exhibitors(slug, name, name_zh, pinyin, country, category, "
                          "zone, summary) VALUES (?,?,?,?,?,?,?,?)",
                          (slug, new["name"], new["name_zh"], new["pinyin"], new["country"],
                           new["category"], new["zone"], new["summary"]))
             rep.count("added", "exhibitor")
-            ex_rows_new.append(slug)
+            changes.exhibitors_new.append(slug)
             sources = ex.sources or [src_ids[ex.file]]
         else:
             merged = {k: (val if val is not None else old.get(k)) for k, val in new.items()}
@@ -396,34 +445,24 @@ def write_records(conn: sqlite3.Connection, reader: CsvReader, writer, files: li
                               merged["country"], merged["category"], merged["zone"],
                               merged["summary"], slug))
                 rep.count("updated", "exhibitor")
-                rebuild = True
+                changes.exhibitors_changed.append(slug)
+                if merged["name"] != old.get("name"):
+                    changes.exhibitors_renamed.append(slug)   # in its products' labels
             sources = ex.sources
         for s in sources:
             conn.execute(_CITE_INSERT, ("exhibitor", slug, s))
         if ex.booths:
-            before = [r[0] for r in conn.execute(
-                "SELECT booth FROM booth_exhibitors WHERE exhibitor = ? ORDER BY booth", (slug,))]
+            before = booths_now.get(slug, []) if old is not None else []
             after = sorted(ex.booths)
             if before != after:
                 conn.execute("DELETE FROM booth_exhibitors WHERE exhibitor = ?", (slug,))
                 conn.executemany("INSERT INTO booth_exhibitors(booth, exhibitor) VALUES (?, ?)",
                                  [(c, slug) for c in after])
-                if old is not None:
-                    if not changed:
-                        rep.count("updated", "exhibitor")
-                        changed = True
-                    rebuild = True
+                if old is not None and not changed:
+                    rep.count("updated", "exhibitor")
+                    changes.exhibitors_changed.append(slug)     # its entry lists its booths
+                    changed = True
         if old is not None and not changed:
             rep.count("unchanged", "exhibitor")
-    # exhibitor search rows for new exhibitors (before their products: index order)
-    if not rebuild:
-        for j, slug in enumerate(ex_rows_new):
-            ex = reader.exhibitors[slug]
-            v = ex.values
-            conn.execute(_SEARCH_INSERT, (writer.exhibitor_rowid(j),) + exhibitor_index_row(
-                slug, ex.name, v.get("company_zh"), v.get("pinyin"), None, v.get("country"),
-                v.get("category"), " ".join(sorted(ex.booths)), v.get("exhibitor_summary")))
-    rebuild = writer.write_products(src_ids, ctx, reader) or rebuild
-    if not rebuild:
-        writer.write_index()
-    return rebuild
+    writer.write_products(src_ids, ctx, reader, changes)
+    return changes

@@ -150,7 +150,7 @@ class RouteItem(QGraphicsItem):
 
 
 class NoteMarksItem(QGraphicsItem):
-    """A small blue mark in the corner of every booth that has a note (current level)."""
+    """A page-shaped mark on the right edge of every booth that has a note (current level)."""
 
     def __init__(self, bounds: QRectF):
         super().__init__()
@@ -176,12 +176,11 @@ class NoteMarksItem(QGraphicsItem):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         if not self.rects:
             return
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(scene_colors(self).note)
-        for (x, y, w, h), lv in zip(self.rects, self.levels):
-            if lv == self.level:
-                painter.drawRect(QRectF(x + 0.2, y + 0.2, 0.7, 0.55))
+        from .marks import NOTE, paint_marks     # a page shape beside the star, off the code
+        colors = scene_colors(self)
+        self.boxes = paint_marks(painter, NOTE, [r for r, lv in zip(self.rects, self.levels)
+                                                 if lv == self.level],
+                                 colors.note, colors.star_ring, option.exposedRect)
 
 
 def render_floor(scene, width: int = 680, ratio: float = 3.0):
@@ -201,7 +200,19 @@ def render_floor(scene, width: int = 680, ratio: float = 3.0):
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-    with scene.paper():
-        scene.render(painter, QRectF(0, 0, width, height), source)
+    # Paper shows the floor and the plan, not the screen's state: no dimming by a
+    # highlight, no keyboard focus box, no hover.
+    overlay = scene.overlay
+    saved = overlay.focus, overlay.hover, scene.data.highlight
+    overlay.focus = overlay.hover = None
+    if saved[2] is not None:
+        scene.set_highlight(None)
+    try:
+        with scene.paper():
+            scene.render(painter, QRectF(0, 0, width, height), source)
+    finally:
+        overlay.focus, overlay.hover = saved[0], saved[1]
+        if saved[2] is not None:
+            scene.set_highlight(saved[2])
     painter.end()
     return image

@@ -59,6 +59,7 @@ class FloorData(FloorRows):
     highlight: set[int] | None = None                     # None: no highlight layer
     selected: set[int] = field(default_factory=set)
     starred: set[int] = field(default_factory=set)
+    visited: set[int] = field(default_factory=set)        # stops marked visited
     layout: str | None = None           # "schematic": the mark beside booth codes in text
 
     @classmethod
@@ -399,6 +400,11 @@ class LabelItem(QGraphicsItem):
         view = QRectF(widget.rect()) if widget is not None else QRectF(-1e6, -1e6, 2e6, 2e6)
         top_gap = 44 if len(fs.levels) > 1 else 6    # below the level switcher
         placed: list[tuple[str, QRectF]] = []
+        # What the view draws over the plan (its badge, the minimap, the level buttons):
+        # a label never goes under it.
+        owner = widget.parentWidget() if widget is not None else None
+        blocked = [QRectF(r) for r in getattr(owner, "covers", lambda: [])()]
+        self.blocked = blocked
         shown: set[str] = set()
         done: set[str] = set()
         for hall, zone, texts in candidates:
@@ -413,7 +419,8 @@ class LabelItem(QGraphicsItem):
                     box.moveLeft(view.left() + 6)
                 if box.top() < view.top() + top_gap and r.bottom() > view.top() + top_gap + 3 * h:
                     box.moveTop(view.top() + top_gap)
-                if w > limit or any(box.intersects(p) for _, p in placed):
+                if w > limit or any(box.intersects(p) for _, p in placed) \
+                        or any(box.intersects(b) for b in blocked):
                     continue
                 done.add(hall["slug"])
                 if zone:
@@ -459,7 +466,10 @@ class LabelItem(QGraphicsItem):
                           QRectF(img.rect()))
         painter.restore()
         painter.setPen(colors.label_text)
-        painter.drawText(box.adjusted(16, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
+        # Never clipped: a label is measured in this font, but a screen's hinting or a
+        # fallback font may draw it a little wider; it must not lose its last word.
+        painter.drawText(box.adjusted(16, 0, 0, 0),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextDontClip, text)
 
 
 class OverlayItem(QGraphicsItem):
@@ -486,13 +496,13 @@ class OverlayItem(QGraphicsItem):
         # Cosmetic pens are as wide in device pixels as asked: widths in logical pixels.
         ratio = paint_ratio(painter)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colors.star)
-        for i in d.starred:
-            if on_level(i):
-                x, y, w, h = d.rects[i]
-                if exposed.intersects(QRectF(x, y, w, h)):
-                    painter.drawEllipse(QPointF(x + w - 0.55, y + 0.55), 0.4, 0.4)
+        # Stars and visited stops: shapes in screen pixels (desktop/floorplan/marks.py).
+        from .marks import STAR, VISITED, VISITED_COLOR, paint_marks
+        self.star_boxes = paint_marks(painter, STAR, [d.rects[i] for i in d.starred
+                                                      if on_level(i)],
+                                      colors.star, colors.star_ring, exposed)
+        paint_marks(painter, VISITED, [d.rects[i] for i in d.visited if on_level(i)],
+                    VISITED_COLOR, colors.star_ring, exposed)
         pen = QPen(colors.select, 3 * ratio)
         pen.setCosmetic(True)
         painter.setPen(pen)
@@ -787,6 +797,10 @@ class FloorScene(QGraphicsScene):
 
     def set_starred(self, ids: set[int]) -> None:
         self.data.starred = set(ids)
+        self.overlay.update()
+
+    def set_visited(self, ids: set[int]) -> None:
+        self.data.visited = set(ids)
         self.overlay.update()
 
 

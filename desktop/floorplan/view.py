@@ -507,18 +507,53 @@ class FloorView(QGraphicsView):
             if r.width() > 0 and r.height() > 0:
                 painter.fillRect(r, brush)
 
+    def _badge_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPixelSize(12)
+        font.setBold(True)
+        return font
+
+    def badge_rect(self) -> QRectF:
+        """Where the badge ("Schematic layout") is drawn, in viewport pixels."""
+        if not self.badge:
+            return QRectF()
+        from PySide6.QtGui import QFontMetricsF
+        fm = QFontMetricsF(self._badge_font(), self.viewport())
+        w = fm.horizontalAdvance(self.badge) + 16
+        r = QRectF(self.viewport().width() - w - 10, 10, w, fm.height() + 8)
+        sw = self.level_switcher
+        if sw.isVisible():        # a narrow view: below the level buttons, not under them
+            g = QRectF(self.viewport().mapFrom(self, sw.geometry().topLeft()),
+                       sw.geometry().size().toSizeF())
+            if g.adjusted(-4, -4, 4, 4).intersects(r):
+                r.moveTop(g.bottom() + 6)
+        return r
+
+    def covers(self) -> list[QRectF]:
+        """What the view draws over the plan (viewport pixels): badge, minimap, levels."""
+        out = [self.badge_rect()] if self.badge else []
+        for child in (self.minimap, self.level_switcher):
+            if child.isVisible():
+                g = child.geometry()
+                at = self.viewport().mapFrom(self, g.topLeft())
+                out.append(QRectF(at.x() - 2, at.y() - 2, g.width() + 4, g.height() + 4))
+        return out
+
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        if self.hasFocus():     # visible focus: a frame in the palette's highlight colour
+            painter.save()
+            painter.resetTransform()
+            pen = QPen(self.palette().highlight().color(), 3)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(self.viewport().rect()).adjusted(1.5, 1.5, -1.5, -1.5))
+            painter.restore()
         if not self.badge:
             return
         painter.save()
         painter.resetTransform()
-        font = QFont(painter.font())
-        font.setPixelSize(12)
-        font.setBold(True)
-        painter.setFont(font)
-        fm = painter.fontMetrics()
-        w = fm.horizontalAdvance(self.badge) + 16
-        r = QRectF(self.viewport().width() - w - 10, 10, w, fm.height() + 8)
+        painter.setFont(self._badge_font())
+        r = self.badge_rect()
         colors = self.floor.colors
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colors.badge_bg)

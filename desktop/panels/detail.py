@@ -60,8 +60,9 @@ class DetailPanel(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.star = QToolButton()
         self.star.setCheckable(True)
-        self.star.setText("☆")
-        self.star.setToolTip(tr("Star (S)"))
+        self._show_star(False)
+        self.star.setToolTip(tr("Star the selection: add it to My plan (S)"))
+        self.star.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.star.setEnabled(False)
         self.star.toggled.connect(self._on_star)
         head = QHBoxLayout()
@@ -703,7 +704,7 @@ class DetailPanel(QWidget):
             self.star_failed(on, exc)
             return
         self.clear_write_status()
-        self.star.setText("★" if on else "☆")
+        self._show_star(on)
         self.favouriteToggled.emit(self.kind, self.ref, on)
 
     def star_failed(self, on: bool, exc: Exception) -> None:
@@ -735,5 +736,11 @@ class DetailPanel(QWidget):
             on = False
         self.star.blockSignals(True)
         self.star.setChecked(on)
-        self.star.setText("★" if on else "☆")
+        self._show_star(on)
         self.star.blockSignals(False)
+
+    def _show_star(self, on: bool) -> None:
+        """The star button says what it does, in symbol and word (and to a screen reader)."""
+        self.star.setText(("★ " + tr("Starred")) if on else ("☆ " + tr("Star")))
+        self.star.setAccessibleName(tr("Starred: remove from My plan") if on
+                                    else tr("Star: add to My plan"))

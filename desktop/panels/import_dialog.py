@@ -266,7 +266,8 @@ class ImportDialog(QDialog):
         lines = [plain(str(w), MESSAGE) for w in report.warnings]
         if report.more_warnings:
             lines.append(tr("… and %Ln more warning(s)", n=report.more_warnings))
-        self.details.setPlainText("\n".join(lines) if lines else tr("No warnings."))
+        lines = lines or [tr("No warnings.")]
+        self.details.setPlainText("\n".join([plain(report.index_summary(), MESSAGE)] + lines))
         self._update_buttons()
 
     def reject(self) -> None:

@@ -40,6 +40,8 @@ class PlanPanel(QWidget):
     is selected is the list's current row."""
     routeChanged = Signal(object)          # db.routing.Route, or None to clear
     favouritesChanged = Signal()           # unstarred or reordered here
+    routePlanned = Signal(object)          # Plan route chose an order: the plan fits to it
+    exported = Signal(str)                 # a file was written (its path)
 
     def hall_name(self, name: str | None) -> str:
         return self._hall_names.get(name or "", name or "")
@@ -73,6 +75,12 @@ class PlanPanel(QWidget):
         self.error.setWordWrap(True)
         theme.error_text(self.error)
         self.error.hide()
+        # Where the last export went (a confirmation that stays until the next one).
+        self.saved = QLabel()
+        self.saved.setObjectName("planSaved")
+        self.saved.setTextFormat(Qt.TextFormat.PlainText)
+        self.saved.setWordWrap(True)
+        self.saved.hide()
         self.start_box = data_combo(QComboBox())
         self.start_box.setToolTip(tr("Where the walk starts"))
         self.start_box.activated.connect(self._on_start)
@@ -113,9 +121,9 @@ class PlanPanel(QWidget):
         self.export.setText(tr("Export"))
         self.export.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export)
-        menu.addAction(tr("Markdown…"), lambda: self._export_dialog("md"))
-        menu.addAction(tr("CSV…"), lambda: self._export_dialog("csv"))
-        menu.addAction(tr("PDF…"), lambda: self._export_dialog("pdf"))
+        menu.addAction(tr("Markdown…"), lambda: self.export_dialog("md"))
+        menu.addAction(tr("CSV…"), lambda: self.export_dialog("csv"))
+        menu.addAction(tr("PDF…"), lambda: self.export_dialog("pdf"))
         self.export.setMenu(menu)
         self.print_button = QToolButton()
         self.print_button.setText(tr("Print…"))
@@ -141,6 +149,7 @@ class PlanPanel(QWidget):
         lay.addWidget(self.show_route)
         lay.addWidget(self.list, 1)
         lay.addLayout(buttons)
+        lay.addWidget(self.saved)
         lay.addWidget(self.orphan_title)
         lay.addWidget(self.orphans)
         self.refresh()
@@ -305,6 +314,7 @@ class PlanPanel(QWidget):
         self.show_route.blockSignals(False)
         self.refresh()
         self.favouritesChanged.emit()
+        self.routePlanned.emit(self.route)
 
     def set_start(self, start: str) -> None:
         self.start = start
@@ -493,17 +503,36 @@ class PlanPanel(QWidget):
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
             self.print_to(printer)
 
-    def _export_dialog(self, fmt: str) -> None:
+    def export_dialog(self, fmt: str) -> QFileDialog:
+        """Ask where to write the plan (a window-modal dialog that does not block: the
+        keyboard and tests answer it), write it, and say where it went."""
         filters = {"md": tr("Markdown (*.md)"), "csv": tr("CSV (*.csv)"), "pdf": tr("PDF (*.pdf)")}
         name = f"my-plan-{self.expo_slug}.{fmt}"
-        path, _ = QFileDialog.getSaveFileName(self, tr("Export the plan"),
-                                              str(Path.home() / name), filters[fmt])
-        if not path:
-            return
+        dlg = QFileDialog(self, tr("Export the plan"), str(Path.home() / name), filters[fmt])
+        dlg.setObjectName("exportDialog")
+        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dlg.setDefaultSuffix(fmt)
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dlg.fileSelected.connect(lambda path: self.export_to(fmt, path))
+        dlg.open()
+        self.export_dlg = dlg
+        return dlg
+
+    def export_to(self, fmt: str, path) -> Path | None:
+        """Write the plan as ``fmt`` to ``path``; the panel (and the window's status bar)
+        says where it went, or why not."""
         try:
-            {"md": self.export_markdown, "csv": self.export_csv, "pdf": self.export_pdf}[fmt](path)
+            out = {"md": self.export_markdown, "csv": self.export_csv,
+                   "pdf": self.export_pdf}[fmt](path)
         except (OSError, DataError) as exc:
             warn(self, tr("Cannot export the plan"), str(exc))
+            return None
+        self.saved.setText(tr("Saved: {path}").format(path=str(out)))
+        self.saved.setToolTip(tooltip(str(out)))
+        self.saved.show()
+        self.exported.emit(str(out))
+        return out
 
     def sizeHint(self) -> QSize:
         return QSize(380, 500)

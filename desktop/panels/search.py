@@ -1,11 +1,12 @@
 """The left panel: search box (Ctrl+K), grouped hits, zone filter and the exhibitor directory."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QTextDocument
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHeaderView, QLabel,
-                               QLineEdit, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
-                               QTableView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QPushButton, QStyle,
+                               QStyledItemDelegate, QStyleOptionViewItem, QTableView, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from db import search as dbsearch
 from db.expo import Expo
@@ -106,6 +107,13 @@ class SearchPanel(QWidget):
         self.status = QLabel("")
         self.status.setObjectName("searchStatus")
         self.status.setTextFormat(Qt.TextFormat.PlainText)   # it repeats what was typed
+        # More hits than shown: the count says so and this shows them all (up to the cap).
+        self.show_all = QPushButton(tr("Show all"))
+        self.show_all.setObjectName("searchShowAll")
+        self.show_all.setFlat(True)
+        self.show_all.setVisible(False)
+        self.show_all.clicked.connect(self.search_all)
+        self._all = False                 # the hits shown are all of them (asked for)
 
         self.zone = data_combo(QComboBox())
         self.zone.addItem(tr("All zones"), None)
@@ -167,7 +175,11 @@ class SearchPanel(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.box)
         lay.addWidget(self.results, 2)
-        lay.addWidget(self.status)
+        status_row = QHBoxLayout()
+        status_row.setContentsMargins(0, 0, 0, 0)
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.show_all)
+        lay.addLayout(status_row)
         lay.addWidget(self.zone)
         lay.addWidget(self.table, 3)
 
@@ -193,6 +205,7 @@ class SearchPanel(QWidget):
 
     # ------------------------------------------------------------- searching
     def _on_text(self, text: str) -> None:
+        self._all = False
         self.proxy.set_text(text)
         self._timer.start()
 
@@ -233,10 +246,15 @@ class SearchPanel(QWidget):
             self.hits = []
             self.results.setVisible(False)
             self.status.setText("")
+            self.show_all.setVisible(False)
             self.proxy.set_also(set())
             self.selection.clear_highlight(Reason.SEARCH)
             return
-        self.hits = self.expo.search(text, limit=60) if hits is None else hits
+        if hits is None:
+            hits = self.expo.search(text, limit=dbsearch.COUNT_CAP,
+                                    candidates=dbsearch.COUNT_CAP) if self._all \
+                else self.expo.search(text, limit=60)
+        self.hits = hits
         for kind, group in dbsearch.grouped(self.hits):
             head = QTreeWidgetItem([f"{tr(dbsearch.KIND_LABEL.get(kind, kind))} ({len(group)})"])
             head.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -253,14 +271,48 @@ class SearchPanel(QWidget):
                 item.setToolTip(0, tooltip(label))
             head.setExpanded(True)
         self.results.setVisible(True)
-        self.status.setText(tr("{n} results").format(n=len(self.hits)) if self.hits
-                            else tr("No results for “{q}”").format(q=plain(text.strip())))
+        self.status.setText(self.count_text(self.hits, text))
+        self.show_all.setVisible(bool(getattr(self.hits, "cut", False)) and not self._all)
         first = self._hit_items()
         if first:
             self.results.setCurrentItem(first[0])
         booths = sorted({b for h in self.hits for b in h.booths})
         self.proxy.set_also(self._hit_exhibitors())
         self.selection.highlight("search", text, booths=booths, reason=Reason.SEARCH)
+
+    @staticmethod
+    def count_text(hits, text: str) -> str:
+        """"12 results", "Showing 60 of 360 results", "Showing 1,000 of 1,000+ results"."""
+        if not hits:
+            return tr("No results for “{q}”").format(q=plain(text.strip()))
+        loc = QLocale()
+        total = getattr(hits, "total", len(hits)) or len(hits)
+        more = getattr(hits, "more", False)
+        if total <= len(hits) and not more:
+            return tr("%n result(s)", n=len(hits)).replace(str(len(hits)), loc.toString(len(hits)), 1)
+        of = loc.toString(total) + ("+" if more else "")
+        return tr("Showing {shown} of {total} results").format(
+            shown=loc.toString(len(hits)), total=of)
+
+    def search_all(self) -> None:
+        """Show every hit (up to db.search.COUNT_CAP), searched off the UI thread."""
+        text = self.box.text()
+        if not text.strip():
+            return
+        self._all = True
+        self.show_all.setVisible(False)
+        self.status.setText(tr("Searching…"))
+        from ..workers import search_job
+        # The same key as the search as you type: a newer text interrupts it.
+        self._job = self.jobs.submit(
+            search_job(text, limit=dbsearch.COUNT_CAP, candidates=dbsearch.COUNT_CAP),
+            name="search all", key="search", priority=URGENT,
+            done=lambda hits, t=text: self._on_all_results(t, hits),
+            failed=lambda line, _exc, t=text: self._on_failed(t, line))
+
+    def _on_all_results(self, text: str, hits) -> None:
+        if self._all and text == self.box.text():
+            self.run_search(hits)
 
     def _hit_exhibitors(self) -> set[str]:
         """Exhibitors among the hits, and those whose products are hits: the directory keeps

@@ -53,6 +53,18 @@ def window(qtbot, session, expo):
     return win
 
 
+def open_window(qtbot, expo, user, settings=None, size=(1400, 900)):
+    """A shown main window on ``expo``, the whole floor in view."""
+    from desktop.main_window import MainWindow
+    win = MainWindow(expo, user, settings=settings)
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    win.view.fit_all()
+    return win
+
+
 @pytest.fixture(autouse=True)
 def _english_afterwards(qapp):
     """A test that starts the program with --lang leaves no translator or locale behind."""

@@ -200,6 +200,9 @@ def _labelled(seg: str, catalogue: "Catalogue", data: set[str], blob: str) -> bo
                for i in range(1, len(words)))
 
 
+_SYMBOL_FIRST = re.compile(r"^[\u2190-\u2BFF]\s+")
+
+
 def untranslated(strings: list[tuple[str, str]], catalogue: Catalogue, data: set[str],
                  allowed: set[str] = frozenset()) -> list[tuple[str, str]]:
     """(where, piece) of every string that is not translated: checked whole, then line by
@@ -207,6 +210,7 @@ def untranslated(strings: list[tuple[str, str]], catalogue: Catalogue, data: set
     blob = "\0".join(data)
 
     def known(text: str) -> bool:
+        text = _SYMBOL_FIRST.sub("", text)    # "★ Starred", "✕ Clear": a mark, then words
         return not text or _is_date(text) or _wordless(text) or text in ALLOWED \
             or text in allowed or catalogue.knows(text) or _is_data(text, data, blob)
 

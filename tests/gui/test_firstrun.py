@@ -280,9 +280,10 @@ def test_shortcut_list_matches_the_windows_actions(window, qtbot):
     assert set().union(*listed.values()) == from_actions | own
     # What a user looks for is there, under the menu it is in.
     assert ("Ctrl+K", "Search") in listed["View"]
-    assert ("Ctrl+T", "Policy timeline") in listed["View"]
-    assert ("S", "Star the selection") in listed["Floor plan"]
-    assert ("Esc", "Clear highlight") in listed["Floor plan"]
+    assert ("Ctrl+T", "Policy timeline") in listed["Go"]
+    assert ("F6", "Next pane") in listed["Go"]
+    assert ("S", "Star the selection") in listed["Plan"]
+    assert ("Esc", "Clear highlight") in listed["Plan"]
     assert ("Tab, Shift+Tab", "Walk to the next or previous booth") in listed["Floor plan"]
     assert ("PgUp, PgDown", "Go up or down one level (where there are several)") \
         in listed["Floor plan"]

@@ -42,6 +42,7 @@ def test_import_shows_summary_then_the_window_shows_the_result(window, dialog_fo
     assert table["Pictures"] == ["0", "0", "0", "4"]
     details = dlg.details.toPlainText()
     assert "booth 9Z99 is not on the floor plan" in details
+    assert details.startswith("Search index updated for 12 records.")   # 7 products, 5 exhibitors
     assert "line 7, column I (\"图片\"): picture pictures/bomb.png: too many pixels" in details
     dlg.close_button.click()                  # closing reopens the window on the new file
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)

@@ -143,9 +143,15 @@ def test_an_event_lights_the_booths_it_lists(window):
         assert window.expo.exhibitor(slug)["name"] in text
 
 
-def test_timeline_labels_never_overlap(window):
+def test_timeline_labels_never_overlap(window, qtbot):
     """With every event lit (an event picked), crowded years keep dots but not mush."""
     window.open_policy("event", "bis-rule-2024-12-02")
+    # A timeline given room (the default dock takes 42 % of the window: fewer rows fit),
+    # once the dock's first size is set.
+    qtbot.waitUntil(lambda: window.policy.timeline.viewport().height() > 0)
+    qtbot.wait(50)
+    window.resizeDocks([window.policy_dock], [540], Qt.Orientation.Vertical)
+    qtbot.waitUntil(lambda: window.policy_dock.height() >= 500)
     tl = window.policy.timeline
     assert "bis-rule-2024-12-02" in tl.labelled()          # the chosen one always reads
     boxes = []

@@ -178,3 +178,25 @@ def test_a_word_repeated_is_asked_once():
     assert build_query("a b a") == '"a" AND "b" AND "a"*'
     assert build_query("etch " * 2000) == '"etch" AND "etch"*'     # the last one typed on
     assert build_query("原子 原子") == '"原 子"'
+
+
+def test_search_says_how_many_match_and_shows_all_when_asked(tmp_path):
+    """A word many records share: the first page says how many there are in all, never a
+    silent cut; asking for all (up to COUNT_CAP) shows every one; beyond it "1,000+"."""
+    from db.search import COUNT_CAP
+    from db.synthetic import make_demo
+    path = tmp_path / "demo.sqlite"
+    make_demo(path, booths=1500, products=3000, seed=3)
+    with open_expo(path, readonly=True) as expo:
+        words = [h.title.split()[0] for h in expo.search("a", limit=400, kinds=("product",))]
+        common = max(set(words), key=words.count)
+        hits = expo.search(common, limit=60)
+        assert len(hits) == 60 and hits.cut
+        assert hits.total > 60
+        everything = expo.search(common, limit=COUNT_CAP, candidates=COUNT_CAP)
+        assert not everything.more and not everything.cut
+        assert len(everything) == everything.total == hits.total     # all of them
+        assert {h.id for h in hits} <= {h.id for h in everything}
+    with open_expo(path, readonly=True) as expo:
+        few = expo.search("zzzzqqq")
+        assert few == [] and few.total == 0 and not few.cut

@@ -209,3 +209,47 @@ def test_refused_user_file_is_closed_at_once(user_path):
     assert "newer" in str(info.value)
     assert not Path(f"{user_path}-wal").exists()
     assert not Path(f"{user_path}-shm").exists()
+
+
+def test_visited_marks_are_kept_per_expo_and_survive_reopening(user_path):
+    u = UserData(user_path)
+    try:
+        assert u.visited(EXPO) == []
+        assert u.toggle_visited(EXPO, "exhibitor", "sicarrier") is True
+        u.set_visited(EXPO, "booth", "1B05", True)
+        u.set_visited("another-expo", "booth", "1B05", True)
+        assert set(u.visited(EXPO)) == {("exhibitor", "sicarrier"), ("booth", "1B05")}
+    finally:
+        u.close()
+    u = UserData(user_path)
+    try:
+        assert set(u.visited(EXPO)) == {("exhibitor", "sicarrier"), ("booth", "1B05")}
+        assert u.toggle_visited(EXPO, "exhibitor", "sicarrier") is False
+        assert u.visited(EXPO) == [("booth", "1B05")]
+        assert u.visited("another-expo") == [("booth", "1B05")]
+    finally:
+        u.close()
+
+
+def test_a_version_1_user_file_climbs_to_the_visited_table(tmp_path):
+    """The real version-1 fixture: notes and stars kept, the visited table added."""
+    import shutil
+    path = tmp_path / "user.sqlite"
+    shutil.copyfile(REPO / "tests" / "fixtures" / "user-v1.sqlite", path)
+    before = sqlite3.connect(path)
+    stars = before.execute("SELECT count(*) FROM favourites").fetchone()[0]
+    before.close()
+    u = UserData(path)
+    try:
+        assert u.recovered is None
+        assert sum(len(u.favourites(e)) for (e,) in u._rows(
+            "SELECT DISTINCT expo FROM favourites")) == stars
+        u.set_visited(EXPO, "booth", "1B05", True)
+        assert u.visited(EXPO) == [("booth", "1B05")]
+    finally:
+        u.close()
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == USER_VERSION == 4
+    finally:
+        conn.close()
