@@ -142,13 +142,6 @@ class SearchPanel(QWidget):
         for c in range(1, self.model.columnCount()):
             self.table.horizontalHeader().setSectionResizeMode(
                 c, QHeaderView.ResizeMode.Interactive)
-        country_col = ExhibitorModel.COLUMNS.index("country")
-        self.table.setColumnWidth(country_col, 14 + max(
-            [self.table.horizontalHeader().fontMetrics().horizontalAdvance(
-                str(self.model.headerData(country_col, Qt.Orientation.Horizontal) or ""))]
-            + [self.table.fontMetrics().horizontalAdvance(
-                str(self.model.index(r, country_col).data() or ""))
-               for r in range(min(100, self.model.rowCount()))]))
         zone_col = ExhibitorModel.COLUMNS.index("zone_name")
         self.table.horizontalHeader().setSectionResizeMode(zone_col,
                                                            QHeaderView.ResizeMode.Interactive)
@@ -397,9 +390,10 @@ class SearchPanel(QWidget):
             fit(col, tr("none found"), tr("possible"), tr("confirmed"))
             fit(country, "CN", "US")                  # two-letter codes under the header
             self.table.setColumnWidth(ExhibitorModel.COLUMNS.index("zone_name"), 64)
-        else:
-            header.setSectionResizeMode(country, QHeaderView.ResizeMode.ResizeToContents)
-            self.table.setColumnWidth(ExhibitorModel.COLUMNS.index("zone_name"), 105)
+        else:       # names stay the widest column: zone and country elide (full in tooltips)
+            header.setSectionResizeMode(country, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(country, 70)
+            self.table.setColumnWidth(ExhibitorModel.COLUMNS.index("zone_name"), 84)
         self.model.screening_changed()
         self.proxy.screening_changed()
 

@@ -256,3 +256,15 @@ def test_many_zones_go_into_a_menu(qtbot, expo):
     assert legend.menu_button.text() == "Zones: 11 of 12 shown"
     legend._set_all(True)
     assert hidden[-1] == set()
+
+
+def test_names_stay_the_widest_column_of_the_directory_on_a_small_screen(window, qtbot):
+    """At 1280x720 the directory's dock is about a quarter of the window: the exhibitor
+    names keep the most room; zone and country elide (their whole text in tooltips)."""
+    from desktop.models.exhibitors import ExhibitorModel
+    window.resize(1264, 680)
+    qtbot.waitUntil(lambda: window.width() == 1264)
+    table = window.search.table
+    widths = {c: table.columnWidth(i) for i, c in enumerate(ExhibitorModel.COLUMNS)
+              if not table.isColumnHidden(i)}
+    assert widths["name"] >= max(w for c, w in widths.items() if c != "name"), widths
