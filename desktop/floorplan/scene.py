@@ -419,8 +419,23 @@ class LabelItem(QGraphicsItem):
                     box.moveLeft(view.left() + 6)
                 if box.top() < view.top() + top_gap and r.bottom() > view.top() + top_gap + 3 * h:
                     box.moveTop(view.top() + top_gap)
-                if w > limit or any(box.intersects(p) for _, p in placed) \
-                        or any(box.intersects(b) for b in blocked):
+                if w > limit:
+                    continue
+                # Above the hall; where the badge, the minimap or another label is in the
+                # way, just under what covers it (still over the hall), or below the hall:
+                # a hall is not left without its name.
+                under = [b.bottom() for b in blocked if box.intersects(b)]
+                lower = QRectF(box.left(), max(under) + 2, w, h) if under else box
+                if not (r.top() - h <= lower.top() <= r.bottom() - 2 * h):
+                    lower = box
+                below = QRectF(box.left(), r.bottom() + 2, w, h)
+                for spot in (box, lower, below):
+                    if not (any(spot.intersects(p) for _, p in placed)
+                            or any(spot.intersects(b) for b in blocked)
+                            or (spot is not box and not view.contains(spot))):
+                        box = spot
+                        break
+                else:
                     continue
                 done.add(hall["slug"])
                 if zone:

@@ -268,3 +268,30 @@ def test_names_stay_the_widest_column_of_the_directory_on_a_small_screen(window,
     widths = {c: table.columnWidth(i) for i, c in enumerate(ExhibitorModel.COLUMNS)
               if not table.isColumnHidden(i)}
     assert widths["name"] >= max(w for c, w in widths.items() if c != "name"), widths
+
+
+
+
+def test_a_hall_label_under_the_badge_moves_below_its_hall(window, qtbot):
+    """Where the badge ("Schematic layout") sits over a hall's label place (the plan
+    scrolled so that the top halls meet the top edge, as a short window shows them), that
+    hall is named below itself instead of not at all."""
+    view, fs = window.view, window.scene
+    window.resize(1264, 680)
+    qtbot.wait(50)
+    view.fit_all()
+    view.settle()
+    halls = fs.levels[fs.level].halls
+    assert len(fs.labels.placed) == len(halls)
+    top = min(b.top() for _, b in fs.labels.placed)
+    view.zoom_by(1.3)
+    view.settle()
+    top = min(b.top() for _, b in fs.labels.placed)
+    view.verticalScrollBar().setValue(view.verticalScrollBar().value() + int(top) + 8)
+    view.settle()
+    qtbot.wait(50)
+    badge = view.badge_rect()
+    placed = fs.labels.placed
+    assert not any(b.intersects(badge) for _, b in placed)
+    names = [t for t, _ in placed]
+    assert len(names) == len(halls), names            # every hall named, none under the badge
