@@ -7,6 +7,7 @@ import json
 import shutil
 import sqlite3
 
+import dbtest  # tests/dbtest.py
 from db import images
 from db.expo import open_expo
 from db.exporters import to_document
@@ -16,7 +17,7 @@ ART = images.PRODUCT_ART / "ald.png"
 
 
 def rows(path) -> list[tuple]:
-    with sqlite3.connect(path) as conn:
+    with dbtest.connect(path) as conn:
         return conn.execute("SELECT id, sha1, credit, thumb IS NOT NULL FROM images "
                             "ORDER BY id").fetchall()
 
@@ -36,6 +37,7 @@ def test_the_same_picture_is_stored_once_and_keeps_its_first_credit(tmp_path):
     assert images.store(conn, data, info=images.inspect(data), credit="Given later") == first
     assert conn.execute("SELECT credit, thumb IS NOT NULL FROM images").fetchone() == \
         ("Given later", 1)
+    conn.close()
 
 
 def test_a_catalogue_picture_the_expo_has_already_is_reused(expo_copy, tmp_path):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import dbtest  # tests/dbtest.py
+
 from db import schema
 from db.build import build
 from db.expo import open_expo
@@ -53,12 +55,12 @@ def test_a_record_without_names_falls_back_to_its_own_name():
 def test_a_version_3_file_upgrades_with_empty_names(tmp_path):
     path = tmp_path / "v3.sqlite"
     shutil.copyfile(FIXTURES / "expo-v3.sqlite", path)
-    with sqlite3.connect(path) as c:
+    with dbtest.connect(path) as c:
         assert c.execute("PRAGMA user_version").fetchone()[0] == 3
     with open_expo(path) as expo:
         zones = expo.zones()
         halls = expo.halls()
-    with sqlite3.connect(path) as c:
+    with dbtest.connect(path) as c:
         assert c.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     assert zones and all(z["names"] == {} for z in zones)
     assert halls and all(h["names"] == {} for h in halls)

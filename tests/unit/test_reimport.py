@@ -88,7 +88,7 @@ def contents(path: Path) -> dict:
 
 
 def state_rows(path: Path) -> int:
-    with sqlite3.connect(str(path)) as conn:
+    with dbtest.connect(path) as conn:
         return conn.execute("SELECT count(*) FROM import_state").fetchone()[0]
 
 
@@ -100,7 +100,7 @@ def reimported(tmp_path: Path, name: str, incremental: bool):
     import_files(expo, [write_csv(tmp_path / "old" / "catalogue.csv", old_rows())])
     assert state_rows(expo) == 1
     if not incremental:
-        with sqlite3.connect(str(expo)) as conn:
+        with dbtest.connect(expo) as conn:
             conn.execute("DELETE FROM import_state")
         conn.close()
     report = import_files(expo, [write_csv(tmp_path / "new" / "catalogue.csv", new_rows())])
@@ -138,9 +138,9 @@ def test_reimport_matches_a_fresh_import_of_the_new_file(tmp_path):
     # Rows missing from the new file are kept (docs/catalogue-format.md): the removed
     # products are the only difference, in the tables and in what search answers.
     removed = {f"maker-{i // 10}-tool-{i}" for i in range(120) if i % 17 == 3}
-    with sqlite3.connect(str(fast)) as conn:
+    with dbtest.connect(fast) as conn:
         assert {r[0] for r in conn.execute("SELECT slug FROM products")} - \
-            {r[0] for r in sqlite3.connect(str(fresh)).execute("SELECT slug FROM products")} \
+            {r[0] for r in dbtest.rows(fresh, "SELECT slug FROM products")} \
             == removed
     conn.close()
     assert [e for e in got["search"] if e[1] not in removed] == want["search"]
@@ -178,7 +178,7 @@ def test_warnings_about_exhibitors_come_again_as_in_a_full_read(tmp_path):
         path = write_csv(tmp_path / name / "catalogue.csv", rows)
         import_files(expo, [path])
         if not incremental:
-            with sqlite3.connect(str(expo)) as conn:
+            with dbtest.connect(expo) as conn:
                 conn.execute("DELETE FROM import_state")
             conn.close()
         report = import_files(expo, [path])
@@ -270,7 +270,7 @@ def test_an_older_expo_file_gains_the_state_and_reimports_incrementally(tmp_path
         with open_expo(expo, readonly=True) as e, dbtest.connect(e) as conn:
             assert schema.file_version(conn) == schema.SCHEMA_VERSION
         if not incremental:
-            with sqlite3.connect(str(expo)) as conn:
+            with dbtest.connect(expo) as conn:
                 conn.execute("DELETE FROM import_state")
             conn.close()
         report = import_files(expo, [write_csv(tmp_path / "new" / "catalogue.csv",
