@@ -47,6 +47,7 @@ from typing import Callable
 
 from .. import fileops
 from ..errors import DataError, is_storage_fault, storage_error
+from ..integrity import IntegrityCache
 from ..search import index_size, rebuild_index, update_entries
 from . import document, state
 from .headers import (ALIASES, FIELDS, HEADERS, col_letter, norm_header,  # noqa: F401
@@ -96,7 +97,8 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
                    strict: bool = False, progress: Progress | None = None,
                    cancel: Callable[[], bool] | None = None,
                    fast: bool = True, base: str | os.PathLike | None = None,
-                   pictures: str | os.PathLike | None = None) -> PreparedImport:
+                   pictures: str | os.PathLike | None = None,
+                   integrity_cache: IntegrityCache | None = None) -> PreparedImport:
     """Check ``files`` and write them into a temporary copy of the expo file.
 
     Pictures named in CSV files are read from the catalogue file's folder and below,
@@ -106,6 +108,10 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
     cases, and on any other failure, the expo file was not touched and the
     copy is gone. An expo path that does not exist yet makes a new expo, or
     a copy of ``base`` plus the import (e.g. the built-in expo plus a list).
+
+    The expo file's whole-file check (``quick_check``) runs while the rows are read, unless
+    ``integrity_cache`` (``db.integrity``) remembers this very file as checked clean; a
+    damaged file fails the import with the check's one line.
     """
     t0 = time.perf_counter()
     target = Path(expo_path)
@@ -119,7 +125,8 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
     try:
         try:
             swap, conn = open_copy(target, "import", base=base, fast=fast,
-                                   read_only_fix="import into a copy", progress=progress)
+                                   read_only_fix="import into a copy", progress=progress,
+                                   background=True, checked=integrity_cache)
             args = dict(encoding=encoding, mapping=mapping, strict=strict, progress=progress,
                         cancel=cancel, fast=fast, pictures=pictures)
             try:
@@ -131,6 +138,7 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
                 report = _run_import(conn, target, files, incremental=False, **args)
             conn.close()
             conn = None
+            swap.settle()
         except (sqlite3.Error, OSError) as exc:
             if is_storage_fault(exc):
                 raise storage_error(target, exc, "the import could not be written",
@@ -139,12 +147,17 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
             raise
         report.seconds = time.perf_counter() - t0
         progress(1.0, "done")
-        return PreparedImport(swap.target, swap.temp, swap.expect, report)
-    except BaseException:
+        return PreparedImport(swap.target, swap.temp, swap.expect, report=report)
+    except BaseException as exc:
         if conn is not None:
             close_quietly(conn)
+        damage = None
         if swap is not None:
+            if not isinstance(exc, (ImportCancelled, ImportFailed, KeyboardInterrupt)):
+                damage = swap.damage()      # a failure met in a damaged file: say so
             swap.discard()
+        if damage is not None:
+            raise damage from None
         raise
 
 
