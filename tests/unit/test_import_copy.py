@@ -19,6 +19,7 @@ from db.errors import DataError
 from db.importing import import_files, prepare_import
 
 from catalogue_files import sha  # tests/catalogue_files.py
+from faults import damage_page as damage  # tests/faults.py
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,17 +32,6 @@ def catalogue(folder: Path, n: int = 3) -> Path:
         for i in range(n):
             w.writerow([f"Copy Maker {i}", f"9Z{i:02d}", f"Copier {i}", f"makes copies {i}"])
     return path
-
-
-def damage(path: Path, table: str) -> None:
-    """Overwrite the root page of ``table`` (not the schema: the file still opens)."""
-    conn = sqlite3.connect(path)
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
-    page = conn.execute("PRAGMA page_size").fetchone()[0]
-    conn.close()
-    with open(path, "r+b") as fh:
-        fh.seek((root - 1) * page + 8)
-        fh.write(b"\xa5" * (page - 8))
 
 
 def leftovers(folder: Path) -> list[Path]:
