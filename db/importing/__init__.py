@@ -49,7 +49,7 @@ from .. import fileops
 from ..errors import DataError, is_storage_fault, storage_error
 from ..integrity import IntegrityCache
 from ..search import index_size, rebuild_index, update_entries
-from . import document, state
+from . import document, parallel, state
 from .headers import (ALIASES, FIELDS, HEADERS, col_letter, norm_header,  # noqa: F401
                       parse_mapping)
 from .report import (ImportCancelled, ImportFailed, ImportReport, Problem,  # noqa: F401
@@ -98,7 +98,8 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
                    cancel: Callable[[], bool] | None = None,
                    fast: bool = True, base: str | os.PathLike | None = None,
                    pictures: str | os.PathLike | None = None,
-                   integrity_cache: IntegrityCache | None = None) -> PreparedImport:
+                   integrity_cache: IntegrityCache | None = None,
+                   reader_process: bool | None = None) -> PreparedImport:
     """Check ``files`` and write them into a temporary copy of the expo file.
 
     Pictures named in CSV files are read from the catalogue file's folder and below,
@@ -112,6 +113,10 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
     The expo file's whole-file check (``quick_check``) runs while the rows are read, unless
     ``integrity_cache`` (``db.integrity``) remembers this very file as checked clean; a
     damaged file fails the import with the check's one line.
+
+    A first import of large catalogue files is read in a second process while this one
+    writes (``parallel``); ``reader_process`` True or False forces it or keeps it in this
+    process (None: where it pays).
     """
     t0 = time.perf_counter()
     target = Path(expo_path)
@@ -128,7 +133,8 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
                                    read_only_fix="import into a copy", progress=progress,
                                    background=True, checked=integrity_cache)
             args = dict(encoding=encoding, mapping=mapping, strict=strict, progress=progress,
-                        cancel=cancel, fast=fast, pictures=pictures)
+                        cancel=cancel, fast=fast, pictures=pictures,
+                        reader_process=reader_process)
             try:
                 report = _run_import(conn, target, files, **args)
             except state.Restart:
@@ -163,7 +169,7 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
 
 def _run_import(conn: sqlite3.Connection, target: Path, files: list[Path], *, encoding, mapping,
                 strict, progress, cancel, fast, pictures=None,
-                incremental: bool = True) -> ImportReport:
+                incremental: bool = True, reader_process: bool | None = None) -> ImportReport:
     """Check ``files`` and write them into the open copy ``conn``; commit; the report.
     ``incremental``: rows known from the last import of their file are compared, not read
     again (``state``)."""
@@ -190,11 +196,20 @@ def _run_import(conn: sqlite3.Connection, target: Path, files: list[Path], *, en
     states = state.load(conn, [f.name for f in csv_files]) \
         if track and incremental and not ctx.products_empty else {}
     writer = BulkWriter(conn, report, csv_files) if bulk else StagedWriter(conn, report)
-    reader = CsvReader(ctx, writer, report, encoding=encoding, mapping=mapping, strict=strict,
-                       progress=progress, cancel=cancel, picture_folder=_picture_folder(pictures),
-                       states=states, track=track)
     docs = []
-    for i, f in enumerate(files):
+    elsewhere = bool(bulk) and (parallel.worth(csv_files) if reader_process is None
+                                else reader_process)
+    if elsewhere:
+        # Read in a second process while this one writes (``parallel``).
+        reader = parallel.read_in_child(ctx, writer, report, csv_files, encoding=encoding,
+                                        mapping=mapping, strict=strict, progress=progress,
+                                        cancel=cancel or (lambda: False),
+                                        picture_folder=_picture_folder(pictures), track=track)
+    else:
+        reader = CsvReader(ctx, writer, report, encoding=encoding, mapping=mapping,
+                           strict=strict, progress=progress, cancel=cancel,
+                           picture_folder=_picture_folder(pictures), states=states, track=track)
+    for i, f in enumerate(() if elsewhere else files):
         if f.suffix.lower() == ".json":
             doc = document.read(f, problems)
             if doc is not None:
