@@ -42,7 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db import integrity, schema  # noqa: E402
-from db.importing import import_files, slugify  # noqa: E402
+from db.importing import import_files, parallel, slugify  # noqa: E402
 from db.search import exhibitor_index_row, product_index_row  # noqa: E402
 
 TOOLS = ["ald", "cvd", "pvd", "epitaxy", "etch", "lithography", "metrology", "cmp", "clean",
@@ -177,6 +177,7 @@ def main(argv=None) -> int:
             if p.exists():
                 p.unlink()
         raw_times.append(raw_insert(raw_path, data))
+        reader_process = parallel.worth([csv_path])     # read in a second process?
         t0 = time.perf_counter()
         report = import_files(imp_path, [csv_path])
         imp_times.append(time.perf_counter() - t0)
@@ -212,6 +213,7 @@ def main(argv=None) -> int:
            "reimport_s": round(re_s, 2), "reimport_ratio": round(re_s / imp_s, 3),
            "reimport_check_s": round(min(check_times), 2),
            "reimport_check_ratio": round(min(check_times) / imp_s, 3),
+           "import_reader_process": reader_process,
            "reimport_changed_rows": n_changed, "reimport_index": re_report.index_line(),
            "reimport_compared_rows": re_report.compared, "repeat": args.repeat}
     if not args.keep:

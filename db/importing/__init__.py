@@ -18,12 +18,15 @@ The package, by job:
 - ``writer``: products into the copy, in bulk (a first import) or staged and merged;
 - ``document``: the JSON document read, checked and written (``db.tablespec``);
 - ``swap``: the checked temporary copy of the expo file and the atomic replace;
+- ``parallel``: a first import of large files read in a second process while this one writes;
 - ``report``: problems (file, line, column, fix), counts, ``ImportFailed``.
 
 How an import runs (``prepare_import`` then ``PreparedImport.commit``):
 
-1. The expo file is copied (SQLite backup API) to a temporary file beside it;
-   the expo file itself is never opened for writing.
+1. The expo file is copied to a temporary file beside it (in the kernel under a read
+   lock, or SQLite's backup API; ``swap``); the expo file itself is never opened for
+   writing. Its whole-file check runs beside the import (or not at all when the integrity
+   cache remembers the file checked clean), and the copy is flushed while rows are read.
 2. Every row of every file is read and checked, and all errors are collected,
    each naming the file, line and column and saying what to fix. Good rows are
    written into the copy in one transaction as they are read.

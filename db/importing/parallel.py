@@ -17,14 +17,17 @@ as always (``write_records`` and the rest). A cancel stops the child; a failure 
 comes back as the same exception.
 
 Used only where it pays (``worth``): a first import (no products yet) of catalogue files of
-more than ``MIN_BYTES``, from a Python that can start another (not a frozen program).
+more than ``MIN_BYTES``, from a Python that can start another (not a frozen program), with a
+core free for the child (the load average at most the number of cores less one).
 """
 from __future__ import annotations
 
 import os
 import pickle
+import queue
 import subprocess
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import Callable
@@ -41,13 +44,25 @@ _STATE = ("exhibitors", "new_booths", "booth_geometry", "product_col", "images",
 
 
 def worth(files: list[Path]) -> bool:
-    """True when reading ``files`` in a second process pays (see the module text)."""
+    """True when reading ``files`` in a second process pays (see the module text): large
+    files, and a core free for it (with every core busy, the two processes only wait for
+    each other: measured slower than one)."""
     if getattr(sys, "frozen", False) or not sys.executable:
         return False
     try:
-        return sum(f.stat().st_size for f in files) >= MIN_BYTES
+        if sum(f.stat().st_size for f in files) < MIN_BYTES:
+            return False
     except OSError:
         return False
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        busy = 0.0
+    return cores >= 2 and busy <= cores - 1
 
 
 class _SideReport(ImportReport):
@@ -86,21 +101,23 @@ def read_in_child(ctx: Context, writer, report: ImportReport, files: list[Path],
             stdin=subprocess.PIPE, pass_fds=(write_fd,), close_fds=True)
     finally:
         os.close(write_fd)
+    done = None
     try:
-        with os.fdopen(read_fd, "rb", buffering=1 << 20) as pipe:
-            read_fd = None
+        inbox = _Inbox(os.fdopen(read_fd, "rb", buffering=0))
+        read_fd = None
+        try:
             pickle.dump([p for p in sys.path if isinstance(p, str)], proc.stdin, _PROTOCOL)
             pickle.dump((job, write_fd), proc.stdin, _PROTOCOL)
             proc.stdin.close()
-            done = None
             while done is None:
                 if cancel():
                     raise ImportCancelled()
-                try:
-                    msg = pickle.load(pipe)
-                except EOFError:
+                data = inbox.get()
+                if data is None:
                     raise RuntimeError("the import's reading process ended without an answer "
-                                       f"(exit status {proc.wait()})") from None
+                                       f"(exit status {proc.wait()})")
+                msg = pickle.loads(data)
+                del data
                 kind = msg[0]
                 if kind == "rows":
                     _, name, p_buf, s_buf, c_buf, lines, n_err, n_warn, product_col = msg
@@ -118,6 +135,10 @@ def read_in_child(ctx: Context, writer, report: ImportReport, files: list[Path],
                 else:                          # "failed": the child's exception
                     exc, text = msg[1:]
                     raise exc from _ChildTraceback(text)
+        finally:
+            if proc.poll() is None and done is None:
+                proc.kill()
+            inbox.close()
         if proc.wait() != 0:
             raise RuntimeError(f"the import's reading process failed (exit status "
                                f"{proc.returncode})")
@@ -136,6 +157,59 @@ def read_in_child(ctx: Context, writer, report: ImportReport, files: list[Path],
     writer.report = report
     _merge_reports(report, child, side, err_marks, warn_marks)
     return reader
+
+
+class _Inbox:
+    """The child's messages, read from the pipe on a thread as they come (length-prefixed
+    pickles), and kept until taken (up to ``QUEUED``), so that the child reads on while
+    this process writes a batch, whatever the scheduler does."""
+    QUEUED = 16
+
+    def __init__(self, pipe):
+        self._pipe = pipe
+        self._queue: queue.Queue = queue.Queue(maxsize=self.QUEUED)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name="import reader pipe")
+        self._thread.start()
+
+    def _read(self, n: int) -> bytes | None:
+        parts, left = [], n
+        while left:
+            chunk = self._pipe.read(min(left, 1 << 20))
+            if not chunk:
+                return None
+            parts.append(chunk)
+            left -= len(chunk)
+        return b"".join(parts)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                head = self._read(8)
+                data = self._read(int.from_bytes(head, "little")) if head else None
+                self._put(data)
+                if data is None:
+                    return
+        except OSError:
+            self._put(None)
+
+    def _put(self, item) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def get(self) -> bytes | None:
+        """The next message (pickled); None when the child closed the pipe."""
+        return self._queue.get()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._pipe.close()
 
 
 class _ChildTraceback(Exception):
@@ -198,7 +272,9 @@ class _Shipper:
         self._lines: list[int] = []
 
     def send(self, msg) -> None:
-        pickle.dump(msg, self.out, _PROTOCOL)
+        data = pickle.dumps(msg, _PROTOCOL)
+        self.out.write(len(data).to_bytes(8, "little"))
+        self.out.write(data)
         self.out.flush()
 
     def add(self, prow, label, title, body, src_list, name, line) -> None:
@@ -258,6 +334,6 @@ def _child() -> None:
             except Exception:
                 exc = RuntimeError(f"{type(exc).__name__}: {exc}")
             try:
-                pickle.dump(("failed", exc, text), out, _PROTOCOL)
+                _Shipper(out, ImportReport()).send(("failed", exc, text))
             except Exception:
                 pass

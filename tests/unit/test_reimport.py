@@ -3,7 +3,6 @@ that changed, writes only their search entries (or rebuilds the index when that 
 and ends in exactly what reading every row would give. Real expo files throughout."""
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sqlite3
