@@ -236,6 +236,8 @@ def _cmd_route(args) -> int:
 
 def _cmd_import(args) -> int:
     from .importing import ImportFailed, import_files, parse_mapping
+    from .integrity import IntegrityCache
+    from .paths import default_data_dir
     mapping = parse_mapping(args.map)
 
     def progress(frac, message):
@@ -243,7 +245,8 @@ def _cmd_import(args) -> int:
             print(f"{frac * 100:5.1f}% {message}", file=sys.stderr)
     try:
         report = import_files(args.expo, args.files, encoding=args.encoding, mapping=mapping,
-                              strict=args.strict, progress=progress, pictures=args.pictures)
+                              strict=args.strict, progress=progress, pictures=args.pictures,
+                              integrity_cache=IntegrityCache(default_data_dir()))
     except ImportFailed as exc:
         rep = exc.report
         for e in rep.errors:

@@ -22,6 +22,7 @@ device or socket would block or never end, so it is refused at once with one lin
 """
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import stat
@@ -168,6 +169,52 @@ def remove_stale(target: str | os.PathLike, tag: str, older_than: float = 60.0) 
                 p.unlink()
         except OSError:
             pass
+
+
+_NO_FAST_COPY = {getattr(errno, n) for n in ("EXDEV", "ENOSYS", "EINVAL", "EOPNOTSUPP",
+                                                  "ENOTSUP", "EBADF", "EPERM") if hasattr(errno, n)}
+
+
+def _kernel_copy(way: str, src: int, dst: int, at: int, count: int) -> int:
+    if way == "copy_file_range":
+        return os.copy_file_range(src, dst, count, at, at)
+    os.lseek(dst, at, os.SEEK_SET)                 # sendfile writes where ``dst`` is
+    return os.sendfile(dst, src, at, count)
+
+
+def copy_bytes(src: int, dst: int) -> int:
+    """Copy the whole file open at ``src`` into the empty file open at ``dst``, inside the
+    kernel where it can (``copy_file_range``: a reflink on file systems that share blocks,
+    else a copy in the page cache; then ``sendfile``; else reads and writes). The number of
+    bytes copied, which is the source's size; ``OSError`` (ENOSPC, EFBIG, EIO...) on failure,
+    with ``dst`` holding a part (the caller removes it). The caller keeps the source from
+    changing meanwhile (e.g. a read lock on a database)."""
+    size = os.fstat(src).st_size
+    done = 0
+    for way in ("copy_file_range", "sendfile"):
+        if done or not hasattr(os, way):
+            continue
+        try:
+            while done < size:
+                n = _kernel_copy(way, src, dst, done, min(size - done, 1 << 30))
+                if n == 0:
+                    break
+                done += n
+        except OSError as exc:
+            if done or exc.errno not in _NO_FAST_COPY:
+                raise
+    while done < size:                       # no way in the kernel (or not for these files)
+        data = os.pread(src, min(size - done, 1 << 20), done)
+        if not data:
+            break
+        view = memoryview(data)
+        while view:
+            n = os.pwrite(dst, view, done)
+            done += n
+            view = view[n:]
+    if done != size:
+        raise OSError(errno.EIO, "the file was shorter than its size while it was copied")
+    return done
 
 
 def fsync_file(path: str | os.PathLike) -> None:

@@ -11,6 +11,16 @@ def sha(path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def write_rows(path: Path, header: list[str], rows) -> Path:
+    """A CSV file (UTF-8) of ``header`` and ``rows``; its folder made if missing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
 def big_csv(path: Path, rows: int) -> Path:
     """A flat catalogue large enough that an import takes a moment (to cancel or kill it)."""
     with open(path, "w", encoding="utf-8", newline="") as fh:

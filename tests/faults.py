@@ -13,6 +13,8 @@ No mocks: each helper makes the operating system itself refuse the write.
   writes); subprocesses use the same two calls.
 - ``tiny_fs(folder)``: a 1 MiB tmpfs mounted on ``folder`` (root only; skips otherwise),
   for a disk that is really full (``ENOSPC``); ``fill(folder)`` fills it up.
+- ``damage_page(path, table)``: a damaged database: a table's root page overwritten in place
+  (the schema and the header intact, so the file still opens).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ import os
 import resource
 import shutil
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -125,3 +128,14 @@ def fill(folder: Path) -> Path:
         except OSError as exc:
             assert exc.errno == errno.ENOSPC, exc
     return filler
+
+
+def damage_page(path, table: str) -> None:
+    """Overwrite a table's root page in place (the schema and the header stay intact)."""
+    conn = sqlite3.connect(path)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(path, "r+b") as fh:
+        fh.seek((root - 1) * size + 8)
+        fh.write(b"\xa5" * (size - 8))

@@ -18,12 +18,15 @@ The package, by job:
 - ``writer``: products into the copy, in bulk (a first import) or staged and merged;
 - ``document``: the JSON document read, checked and written (``db.tablespec``);
 - ``swap``: the checked temporary copy of the expo file and the atomic replace;
+- ``parallel``: a first import of large files read in a second process while this one writes;
 - ``report``: problems (file, line, column, fix), counts, ``ImportFailed``.
 
 How an import runs (``prepare_import`` then ``PreparedImport.commit``):
 
-1. The expo file is copied (SQLite backup API) to a temporary file beside it;
-   the expo file itself is never opened for writing.
+1. The expo file is copied to a temporary file beside it (in the kernel under a read
+   lock, or SQLite's backup API; ``swap``); the expo file itself is never opened for
+   writing. Its whole-file check runs beside the import (or not at all when the integrity
+   cache remembers the file checked clean), and the copy is flushed while rows are read.
 2. Every row of every file is read and checked, and all errors are collected,
    each naming the file, line and column and saying what to fix. Good rows are
    written into the copy in one transaction as they are read.
@@ -47,8 +50,9 @@ from typing import Callable
 
 from .. import fileops
 from ..errors import DataError, is_storage_fault, storage_error
+from ..integrity import IntegrityCache
 from ..search import index_size, rebuild_index, update_entries
-from . import document, state
+from . import document, parallel, state
 from .headers import (ALIASES, FIELDS, HEADERS, col_letter, norm_header,  # noqa: F401
                       parse_mapping)
 from .report import (ImportCancelled, ImportFailed, ImportReport, Problem,  # noqa: F401
@@ -96,7 +100,9 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
                    strict: bool = False, progress: Progress | None = None,
                    cancel: Callable[[], bool] | None = None,
                    fast: bool = True, base: str | os.PathLike | None = None,
-                   pictures: str | os.PathLike | None = None) -> PreparedImport:
+                   pictures: str | os.PathLike | None = None,
+                   integrity_cache: IntegrityCache | None = None,
+                   reader_process: bool | None = None) -> PreparedImport:
     """Check ``files`` and write them into a temporary copy of the expo file.
 
     Pictures named in CSV files are read from the catalogue file's folder and below,
@@ -106,6 +112,14 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
     cases, and on any other failure, the expo file was not touched and the
     copy is gone. An expo path that does not exist yet makes a new expo, or
     a copy of ``base`` plus the import (e.g. the built-in expo plus a list).
+
+    The expo file's whole-file check (``quick_check``) runs while the rows are read, unless
+    ``integrity_cache`` (``db.integrity``) remembers this very file as checked clean; a
+    damaged file fails the import with the check's one line.
+
+    A first import of large catalogue files is read in a second process while this one
+    writes (``parallel``); ``reader_process`` True or False forces it or keeps it in this
+    process (None: where it pays).
     """
     t0 = time.perf_counter()
     target = Path(expo_path)
@@ -119,9 +133,11 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
     try:
         try:
             swap, conn = open_copy(target, "import", base=base, fast=fast,
-                                   read_only_fix="import into a copy", progress=progress)
+                                   read_only_fix="import into a copy", progress=progress,
+                                   background=True, checked=integrity_cache)
             args = dict(encoding=encoding, mapping=mapping, strict=strict, progress=progress,
-                        cancel=cancel, fast=fast, pictures=pictures)
+                        cancel=cancel, fast=fast, pictures=pictures,
+                        reader_process=reader_process)
             try:
                 report = _run_import(conn, target, files, **args)
             except state.Restart:
@@ -131,6 +147,7 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
                 report = _run_import(conn, target, files, incremental=False, **args)
             conn.close()
             conn = None
+            swap.settle()
         except (sqlite3.Error, OSError) as exc:
             if is_storage_fault(exc):
                 raise storage_error(target, exc, "the import could not be written",
@@ -139,18 +156,23 @@ def prepare_import(expo_path: str | os.PathLike, files: list[str | os.PathLike],
             raise
         report.seconds = time.perf_counter() - t0
         progress(1.0, "done")
-        return PreparedImport(swap.target, swap.temp, swap.expect, report)
-    except BaseException:
+        return PreparedImport(swap.target, swap.temp, swap.expect, report=report)
+    except BaseException as exc:
         if conn is not None:
             close_quietly(conn)
+        damage = None
         if swap is not None:
+            if not isinstance(exc, (ImportCancelled, ImportFailed, KeyboardInterrupt)):
+                damage = swap.damage()      # a failure met in a damaged file: say so
             swap.discard()
+        if damage is not None:
+            raise damage from None
         raise
 
 
 def _run_import(conn: sqlite3.Connection, target: Path, files: list[Path], *, encoding, mapping,
                 strict, progress, cancel, fast, pictures=None,
-                incremental: bool = True) -> ImportReport:
+                incremental: bool = True, reader_process: bool | None = None) -> ImportReport:
     """Check ``files`` and write them into the open copy ``conn``; commit; the report.
     ``incremental``: rows known from the last import of their file are compared, not read
     again (``state``)."""
@@ -177,11 +199,20 @@ def _run_import(conn: sqlite3.Connection, target: Path, files: list[Path], *, en
     states = state.load(conn, [f.name for f in csv_files]) \
         if track and incremental and not ctx.products_empty else {}
     writer = BulkWriter(conn, report, csv_files) if bulk else StagedWriter(conn, report)
-    reader = CsvReader(ctx, writer, report, encoding=encoding, mapping=mapping, strict=strict,
-                       progress=progress, cancel=cancel, picture_folder=_picture_folder(pictures),
-                       states=states, track=track)
     docs = []
-    for i, f in enumerate(files):
+    elsewhere = bool(bulk) and (parallel.worth(csv_files) if reader_process is None
+                                else reader_process)
+    if elsewhere:
+        # Read in a second process while this one writes (``parallel``).
+        reader = parallel.read_in_child(ctx, writer, report, csv_files, encoding=encoding,
+                                        mapping=mapping, strict=strict, progress=progress,
+                                        cancel=cancel or (lambda: False),
+                                        picture_folder=_picture_folder(pictures), track=track)
+    else:
+        reader = CsvReader(ctx, writer, report, encoding=encoding, mapping=mapping,
+                           strict=strict, progress=progress, cancel=cancel,
+                           picture_folder=_picture_folder(pictures), states=states, track=track)
+    for i, f in enumerate(() if elsewhere else files):
         if f.suffix.lower() == ".json":
             doc = document.read(f, problems)
             if doc is not None:

@@ -109,6 +109,20 @@ class BulkWriter(Problems):
         if len(self._p_buf) >= BATCH:
             self.flush()
 
+    def take(self, name: str, p_buf: list, s_buf: list, c_buf: list, lines: list) -> None:
+        """A batch of rows read elsewhere (``parallel``), as ``add`` would have buffered
+        them (pictures by their sha1), written at once."""
+        if self.image_ids and any(p[8] is not None for p in p_buf):
+            ids = self.image_ids
+            p_buf = [p if p[8] is None else p[:8] + (ids.get(p[8]),) for p in p_buf]
+        if name != self._name:
+            self.flush()
+            self._name = name
+            self._file_starts.append((len(self._lines), name))
+        start = len(self._lines)
+        self._lines.extend(lines)
+        self._write_batch(p_buf, s_buf, c_buf, start)
+
     def picture(self, data: bytes, info: images.Inspected, credit: str) -> None:
         """Store a picture as soon as it is named: the products that follow refer to it."""
         self.image_ids[info.sha1] = images.store(self.conn, data, info=info, credit=credit)

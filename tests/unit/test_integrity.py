@@ -14,16 +14,7 @@ from db import integrity
 from db.errors import DataError
 from db.expo import open_expo
 
-
-def damage_page(path, table: str) -> None:
-    """Overwrite a table's root page in place (the schema and the header stay intact)."""
-    conn = sqlite3.connect(path)
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
-    size = conn.execute("PRAGMA page_size").fetchone()[0]
-    conn.close()
-    with open(path, "r+b") as fh:
-        fh.seek((root - 1) * size + 8)
-        fh.write(b"\xa5" * (size - 8))
+from faults import damage_page  # tests/faults.py
 
 
 def sha(path) -> str:

@@ -3,7 +3,6 @@ that changed, writes only their search entries (or rebuilds the index when that 
 and ends in exactly what reading every row would give. Real expo files throughout."""
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sqlite3
@@ -17,7 +16,7 @@ from db.expo import open_expo
 from db.importing import ImportFailed, import_files, prepare_import
 from db.search import search
 
-from catalogue_files import sha  # tests/catalogue_files.py
+from catalogue_files import sha, write_rows  # tests/catalogue_files.py
 import dbtest  # tests/dbtest.py
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,12 +61,7 @@ def new_rows() -> list[list[str]]:
 
 
 def write_csv(path: Path, rows) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(HEADER)
-        w.writerows(rows)
-    return path
+    return write_rows(path, HEADER, rows)
 
 
 def contents(path: Path) -> dict:
