@@ -536,7 +536,7 @@ class MainWindow(QMainWindow):
                 return None
             target, base = chosen
         dlg = ImportDialog(target, base=base, parent=self, commit=self._commit_import,
-                           jobs=self.jobs)
+                           jobs=self.jobs, data_dir=self.user.path.parent)
         if files:
             dlg.add_files(files)
         dlg.imported.connect(lambda _report: setattr(self, "_imported_into", str(target)))

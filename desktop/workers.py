@@ -54,15 +54,18 @@ def placeholder_image(size: int = 96, text: str = "") -> QImage:
 
 
 def import_job(expo_path, files, *, base=None, encoding=None, mapping=None,
-               strict=False):
+               strict=False, data_dir=None):
     """A job (for ``Jobs.submit``) that prepares an import into a checked temporary copy;
     its result is the ``PreparedImport`` to commit (or to ``discard`` when dropped)."""
     def run(task: Task):
         from db.importing import ImportCancelled, prepare_import
+        from db.integrity import IntegrityCache
+        cache = IntegrityCache(data_dir) if data_dir is not None else None
         try:
             prepared = prepare_import(expo_path, files, progress=task.progress,
                                       cancel=lambda: task.cancelled, base=base,
-                                      encoding=encoding, mapping=mapping, strict=strict)
+                                      encoding=encoding, mapping=mapping, strict=strict,
+                                      integrity_cache=cache)
         except ImportCancelled:
             raise Cancelled("import") from None
         return prepared

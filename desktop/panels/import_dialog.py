@@ -31,8 +31,11 @@ class ImportDialog(QDialog):
     imported = Signal(object)          # the ImportReport
 
     def __init__(self, target: str | os.PathLike, base: str | os.PathLike | None = None,
-                 parent=None, commit=None, jobs: Jobs | None = None):
+                 parent=None, commit=None, jobs: Jobs | None = None,
+                 data_dir: str | os.PathLike | None = None):
         super().__init__(parent)
+        # The data folder's integrity cache: a file checked clean is not checked again.
+        self.data_dir = Path(data_dir) if data_dir is not None else None
         # The window's runner (its threads end with the window), or one of its own.
         self.jobs = jobs if jobs is not None else Jobs(name="import", parent=self)
         self.setWindowTitle(tr("Import exhibitors and catalogues"))
@@ -175,7 +178,8 @@ class ImportDialog(QDialog):
         self._update_buttons()
         self.job = self.jobs.submit(
             import_job(self.target, files, base=self.base, encoding=self.encoding.currentData(),
-                       mapping=mapping, strict=self.strict.isChecked()),
+                       mapping=mapping, strict=self.strict.isChecked(),
+                       data_dir=self.data_dir),
             name=f"import into {self.target.name}", progress=self._on_progress,
             done=self._on_finished, failed=lambda line, exc: self._on_failed(exc, line),
             cancelled=self._on_cancelled, drop=discard_import)
