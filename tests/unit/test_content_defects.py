@@ -230,3 +230,21 @@ def test_7_the_plan_export_calls_them_product_lines(expo_ro, tmp_path):
     assert "- Precision pneumatic tools\n" in md + "\n"          # on show, per NPR
     rows = {r["id"]: r for r in (dict(zip(CSV_HEADER, r)) for r in plan_rows(plan))}
     assert f"Emei epitaxy tools {note}" in rows["sicarrier"]["products"]
+
+
+# After the on-screen re-read (dda7bef): the wording says what the sources say.
+def test_the_tool_lines_link_to_their_debut_and_nothing_says_listed_here(export_doc):
+    lines = ("sicarrier-emei", "sicarrier-wuyi", "sicarrier-changbai", "sicarrier-putuo",
+             "sicarrier-alishan")
+    for slug in lines:
+        assert _link(export_doc, slug, "semicon-china-2025")["sources"]   # each one, cited
+    debut = _link(export_doc, "sicarrier", "semicon-china-2025")["reason"]
+    assert "listed here" not in debut
+    assert all(name in debut for name in ("Emei", "Wuyi", "Changbai", "Putuo", "Alishan"))
+    # Xinhua's list of exhibitors ties these to the opening too.
+    for slug in ("sicarrier", "applied-materials", "tokyo-electron", "hisilicon"):
+        assert _link(export_doc, slug, "wesemibay-2025-opening")["sources"]
+    # No cited source names which state funds back SiCarrier: the chip-funds links say so.
+    for slug in ("sicarrier-emei", "sicarrier-alishan"):
+        assert "no source we cite says which state" in \
+            _link(export_doc, slug, "china-chip-funds")["reason"]
