@@ -142,13 +142,6 @@ class SearchPanel(QWidget):
         for c in range(1, self.model.columnCount()):
             self.table.horizontalHeader().setSectionResizeMode(
                 c, QHeaderView.ResizeMode.Interactive)
-        country_col = ExhibitorModel.COLUMNS.index("country")
-        self.table.setColumnWidth(country_col, 14 + max(
-            [self.table.horizontalHeader().fontMetrics().horizontalAdvance(
-                str(self.model.headerData(country_col, Qt.Orientation.Horizontal) or ""))]
-            + [self.table.fontMetrics().horizontalAdvance(
-                str(self.model.index(r, country_col).data() or ""))
-               for r in range(min(100, self.model.rowCount()))]))
         zone_col = ExhibitorModel.COLUMNS.index("zone_name")
         self.table.horizontalHeader().setSectionResizeMode(zone_col,
                                                            QHeaderView.ResizeMode.Interactive)
@@ -398,10 +391,22 @@ class SearchPanel(QWidget):
             fit(country, "CN", "US")                  # two-letter codes under the header
             self.table.setColumnWidth(ExhibitorModel.COLUMNS.index("zone_name"), 64)
         else:
-            header.setSectionResizeMode(country, QHeaderView.ResizeMode.ResizeToContents)
+            # As wide as its header and the first rows' country names, measured once (sized
+            # to its contents, the view would measure a thousand rows on every change).
+            header.setSectionResizeMode(country, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(country, self._country_width())
             self.table.setColumnWidth(ExhibitorModel.COLUMNS.index("zone_name"), 105)
         self.model.screening_changed()
         self.proxy.screening_changed()
+
+    def _country_width(self) -> int:
+        """The Country column's width for its header and the first page's names."""
+        col = ExhibitorModel.COLUMNS.index("country")
+        head = str(self.model.headerData(col, Qt.Orientation.Horizontal) or "")
+        fm = self.table.fontMetrics()
+        return 14 + max([self.table.horizontalHeader().fontMetrics().horizontalAdvance(head)]
+                        + [fm.horizontalAdvance(str(self.model.index(r, col).data() or ""))
+                           for r in range(min(100, self.model.rowCount()))])
 
     def _on_zone(self, _i: int) -> None:
         slug = self.zone.currentData()
