@@ -158,23 +158,22 @@ class BoothBatches:
         """All booths lit (no highlight)."""
         rects, zones, occupants = data.rects, data.zones, data.occupants
         cells: dict[tuple[int, int], dict[tuple, list]] = {}
-        max_w = max_h = 0.0
+        get, floor, rect = cells.get, math.floor, QRectF     # (a loop over every booth)
         for i in ids:
             x, y, w, h = rects[i]
-            if w > max_w:
-                max_w = w
-            if h > max_h:
-                max_h = h
-            c = (math.floor(x / CELL), math.floor(y / CELL))
-            cell = cells.get(c)
+            c = (floor(x / CELL), floor(y / CELL))
+            cell = get(c)
             if cell is None:
                 cell = cells[c] = {}
             key = (zones[i], bool(occupants[i]), True)
             entry = cell.get(key)
             if entry is None:
-                entry = cell[key] = [[], None, []]
-            entry[0].append(QRectF(x, y, w, h))
-            entry[2].append(i)
+                entry = cell[key] = [[rect(x, y, w, h)], None, [i]]
+            else:
+                entry[0].append(rect(x, y, w, h))
+                entry[2].append(i)
+        max_w = max((rects[i][2] for i in ids), default=0.0)
+        max_h = max((rects[i][3] for i in ids), default=0.0)
         return cls(cells, max_w, max_h, rects)
 
     def highlighted(self, hl) -> "BoothBatches":
