@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
+from . import fileops
 from .errors import DataError
 
 log = logging.getLogger("wesemibay.floor")
@@ -173,17 +174,13 @@ class FloorCache:
             log.info("floor of %s not cached (%s)", ident.path, exc)
             return
         target = self.file_for(ident.path)
-        temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+
+        def produce(temp: Path) -> None:
             temp.write_bytes(blob)
-            os.replace(temp, target)        # a reader sees the old copy or the new one
-        except OSError as exc:
+        try:       # a reader sees the old copy or the new one, never a part
+            fileops.produce_atomic(target, produce, tag="floor")
+        except (DataError, OSError) as exc:
             log.info("floor of %s not cached (%s)", ident.path, exc)
-            try:
-                temp.unlink()
-            except OSError:
-                pass
             return
         self._prune(keep=target)
 
