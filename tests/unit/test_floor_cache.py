@@ -123,3 +123,14 @@ def test_only_the_latest_files_are_kept(built_expo, tmp_path):
         made.append(cache.file_for(str(fileops.real_path(path))))
         os.utime(made[-1], ns=(k * 10**9, k * 10**9))        # used in this order
     assert cache_files(data) == sorted(made[-floor.KEEP:])
+
+
+def test_an_expo_without_placed_booths(expo_copy, tmp_path):
+    data = tmp_path / "data"
+    with open_expo(expo_copy) as expo:
+        dbtest.execute(expo, "UPDATE booths SET placed = 0")
+        first = floor.read_floor(expo, data)
+        seen, again = queries(expo, lambda: floor.read_floor(expo, data))
+    assert first.codes == first.rects == [] and first.typical_w == 3.0
+    assert vars(again) == vars(first)
+    assert not [q for q in seen if "FROM booths" in q]
