@@ -187,7 +187,8 @@ class MainWindow(QMainWindow):
         badge = [b for b in [layout_badge(expo)] if b]      # where the layout came from
         if self.meta.get("synthetic"):
             badge.append(tr("Synthetic data"))
-        self.scene = FloorScene(expo, self)
+        # The booths, from their packed copy in the data folder when the file is unchanged.
+        self.scene = FloorScene(expo, self, cache_dir=user.path.parent)
         self.view = FloorView(self.scene, " · ".join(badge))
         mark("plan_data")
         self.selection = Selection(expo, self.scene.data, self)

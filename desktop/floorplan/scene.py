@@ -14,6 +14,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import compress, repeat
 
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QRegion
@@ -63,8 +64,10 @@ class FloorData(FloorRows):
     layout: str | None = None           # "schematic": the mark beside booth codes in text
 
     @classmethod
-    def from_expo(cls, expo: Expo) -> "FloorData":
-        d = cls(**vars(read_floor(expo)))
+    def from_expo(cls, expo: Expo, cache_dir=None) -> "FloorData":
+        """``cache_dir``: the data folder, where the booths are kept packed per file
+        identity (``db.floor``), so that a later start reads them from one file."""
+        d = cls(**vars(read_floor(expo, cache_dir)))
         d.layout = booth_layout(expo.meta())
         for z in expo.zones():
             d.zone_colors[z["slug"]] = QColor(z["color"])
@@ -553,24 +556,27 @@ class FloorScene(QGraphicsScene):
     tilesChanged = Signal()
     underlayChanged = Signal(bool)  # the plan's picture shown (True) or not
 
-    def __init__(self, expo: Expo, parent=None):
+    def __init__(self, expo: Expo, parent=None, cache_dir=None):
         super().__init__(parent)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
-        self.data = FloorData.from_expo(expo)
+        self.data = FloorData.from_expo(expo, cache_dir)
         d = self.data
         halls = expo.halls()
         for h in halls:     # hall names are drawn on the plan: plain, short, in the language
             h["name"] = plain(place_name(h), SHORT)
         self.hall_level = {h["slug"]: int(h.get("level") or 0) for h in halls}
-        by_level: dict[int, list[int]] = {}
         hall_level = self.hall_level
-        for i, hall in enumerate(d.halls):
-            by_level.setdefault(hall_level.get(hall, 0), []).append(i)
+        # Each booth's level, then each level's booths (one pass per level, not per booth).
+        self.booth_level = list(map(hall_level.get, d.halls, repeat(0, len(d.halls))))
+        present = set(self.booth_level)
+        by_level: dict[int, list[int]] = (
+            {n: list(range(len(d.halls))) for n in present} if len(present) == 1 else
+            {n: list(compress(range(len(d.halls)), map(n.__eq__, self.booth_level)))
+             for n in present})
         numbers = sorted(set(hall_level.values()) | set(by_level)) or [0]
         self.levels: dict[int, Level] = {
             n: Level(n, [h for h in halls if int(h.get("level") or 0) == n], by_level.get(n, []), d)
             for n in numbers}
-        self.booth_level = [hall_level.get(h, 0) for h in d.halls]
         # The colours everything on the plan is painted with (``desktop.theme``): the
         # theme's, or paper's while a picture for printing is drawn (``paper``).
         self.colors = theme.colors()

@@ -143,57 +143,72 @@ class BoothBatches:
     look (zone, named, lit), lists of ``QRectF``s made once (as drawn, and inset for
     outlines), so drawing a tile costs Python work per cell, not per booth."""
 
-    def __init__(self, cells: dict, max_w: float, max_h: float):
-        # cells: {(cx, cy): {(zone, named, lit): (rects, inset rects, booth ids)}}
+    INSET = 0.15                # metres: the inset rectangles of outlined booths
+
+    def __init__(self, cells: dict, max_w: float, max_h: float, rects=None):
+        # cells: {(cx, cy): {(zone, named, lit): [rects, inset rects or None, booth ids]}};
+        # the inset rectangles are made when first drawn (only zooms that outline booths
+        # draw them: not the whole floor of a large expo on its first frame).
         self.cells = cells
         self.max_w, self.max_h = max_w, max_h
+        self.rects = rects               # the booths' (x, y, w, h), by id
 
     @classmethod
     def build(cls, ids, data) -> "BoothBatches":
         """All booths lit (no highlight)."""
         rects, zones, occupants = data.rects, data.zones, data.occupants
-        inset = 0.15
-        cells: dict[tuple[int, int], dict[tuple, tuple[list, list, list]]] = {}
-        max_w = max_h = 0.0
+        cells: dict[tuple[int, int], dict[tuple, list]] = {}
+        get, floor, rect = cells.get, math.floor, QRectF     # (a loop over every booth)
         for i in ids:
             x, y, w, h = rects[i]
-            if w > max_w:
-                max_w = w
-            if h > max_h:
-                max_h = h
-            c = (math.floor(x / CELL), math.floor(y / CELL))
-            cell = cells.get(c)
+            c = (floor(x / CELL), floor(y / CELL))
+            cell = get(c)
             if cell is None:
                 cell = cells[c] = {}
             key = (zones[i], bool(occupants[i]), True)
             entry = cell.get(key)
             if entry is None:
-                entry = cell[key] = ([], [], [])
-            entry[0].append(QRectF(x, y, w, h))
-            entry[1].append(QRectF(x + inset, y + inset, w - 2 * inset, h - 2 * inset))
-            entry[2].append(i)
-        return cls(cells, max_w, max_h)
+                entry = cell[key] = [[rect(x, y, w, h)], None, [i]]
+            else:
+                entry[0].append(rect(x, y, w, h))
+                entry[2].append(i)
+        max_w = max((rects[i][2] for i in ids), default=0.0)
+        max_h = max((rects[i][3] for i in ids), default=0.0)
+        return cls(cells, max_w, max_h, rects)
 
     def highlighted(self, hl) -> "BoothBatches":
         """The same booths with only those in ``hl`` lit (sharing the rectangles)."""
         cells = {}
         for c, cell in self.cells.items():
             out = cells[c] = {}
-            for (zone, named, _), (raw, ins, ids) in cell.items():
+            for (zone, named, _), entry in cell.items():
+                raw, ins, ids = entry
                 flags = [i in hl for i in ids]
                 if all(flags):
-                    out[(zone, named, True)] = (raw, ins, ids)
+                    out[(zone, named, True)] = entry
                 elif not any(flags):
-                    out[(zone, named, False)] = (raw, ins, ids)
+                    out[(zone, named, False)] = entry
                 else:
                     off = [not f for f in flags]
-                    out[(zone, named, True)] = (list(compress(raw, flags)),
+                    out[(zone, named, True)] = [list(compress(raw, flags)),
+                                                None if ins is None else
                                                 list(compress(ins, flags)),
-                                                list(compress(ids, flags)))
-                    out[(zone, named, False)] = (list(compress(raw, off)),
+                                                list(compress(ids, flags))]
+                    out[(zone, named, False)] = [list(compress(raw, off)),
+                                                 None if ins is None else
                                                  list(compress(ins, off)),
-                                                 list(compress(ids, off)))
-        return BoothBatches(cells, self.max_w, self.max_h)
+                                                 list(compress(ids, off))]
+        return BoothBatches(cells, self.max_w, self.max_h, self.rects)
+
+    def _inset(self, entry: list) -> list:
+        """The entry's inset rectangles, made once (two threads may both make them: the
+        same rectangles)."""
+        got = entry[1]
+        if got is None:
+            d = self.INSET
+            got = entry[1] = [QRectF(x + d, y + d, w - 2 * d, h - 2 * d)
+                              for x, y, w, h in map(self.rects.__getitem__, entry[2])]
+        return got
 
     def gather(self, x0: float, y0: float, x1: float, y1: float, hidden, k: int = 0):
         """{look: [QRectF]} of the booths that may meet the scene rectangle: their
@@ -208,11 +223,12 @@ class BoothBatches:
                 for key, entry in cell.items():
                     if hidden and key[0] in hidden:
                         continue
+                    got = entry[0] if k == 0 else self._inset(entry)
                     lst = out.get(key)
                     if lst is None:
-                        out[key] = list(entry[k])
+                        out[key] = list(got)
                     else:
-                        lst.extend(entry[k])
+                        lst.extend(got)
         return out
 
     def lit_raw(self, x0: float, y0: float, x1: float, y1: float, hidden) -> list:
