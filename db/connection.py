@@ -32,6 +32,16 @@ _live: "weakref.WeakSet[_Connection]" = weakref.WeakSet()
 _traced: "weakref.WeakSet[_Connection]" = weakref.WeakSet()
 _logs: list["StatementLog"] = []
 _lock = threading.Lock()
+_from_birth = False         # trace_from_birth(): every new connection gets the callback
+
+
+def trace_from_birth(on: bool = True) -> None:
+    """Give every connection made from now on the trace callback as it is made (in the
+    thread that makes it, before anyone uses it), so that a later ``trace_statements()``
+    never has to install it on a connection another thread is using. The test suite turns
+    this on; the program never counts statements and pays nothing for it."""
+    global _from_birth
+    _from_birth = on
 
 
 def connect(target: str | os.PathLike, *, mode: str | None = None, timeout: float = 5.0,
@@ -55,7 +65,7 @@ def connect(target: str | os.PathLike, *, mode: str | None = None, timeout: floa
     conn.target = str(target) if str(target) == ":memory:" else str(Path(target).resolve())
     with _lock:
         _live.add(conn)
-        if _logs:
+        if _logs or _from_birth:
             _traced.add(conn)
             conn.set_trace_callback(_trace)
     return conn
@@ -134,7 +144,11 @@ def _install() -> None:
     Never taken off again (``_trace`` does nothing while nothing is counted): a connection
     in use by another thread may be inside a statement whose callback waits for the
     interpreter lock, and changing its callback from here would then wait for it forever.
-    Installing the first callback is safe: a statement without one never waits for us.
+    Installing the first callback on a connection another thread is using can wait for
+    that connection's statement while holding the interpreter lock, and a statement that
+    calls back into Python (a SQL function, a callback) then waits for us: a deadlock. So
+    tests make connections traced from birth (``trace_from_birth``), and this only reaches
+    connections made before that.
     """
     for conn in list(_live):
         if conn in _traced:

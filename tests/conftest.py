@@ -7,6 +7,12 @@ os.environ.setdefault("WESEMIBAY_NO_DIALOGS", "1")
 
 import pytest  # noqa: E402
 
+# Statements are counted (db.connection.trace_statements) by some tests while the window's
+# worker threads run: every connection gets the counting callback as it is made.
+from db.connection import trace_from_birth  # noqa: E402
+
+trace_from_birth()
+
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path, monkeypatch):

@@ -92,7 +92,7 @@ def test_a_newer_job_of_the_same_key_interrupts_the_running_query(jobs, qtbot):
     second = jobs.submit(lambda task: task.reader().search("ALD", limit=5), name="new search",
                          key="search", priority=URGENT, done=delivered.append)
     assert first.wait(5), "the running statement was not interrupted"
-    assert time.monotonic() - t0 < 2
+    assert time.monotonic() - t0 < 5          # interrupted, not run to its end
     assert jobs.wait_idle(5000)
     assert first.state == "cancelled" and second.state == "done"
     assert len(delivered) == 1 and delivered[0] and delivered[0][0].title   # only the newest
@@ -156,6 +156,7 @@ def test_at_most_two_threads_and_urgent_work_goes_first(qapp, builtin_file):
 
 
 def test_shutdown_joins_the_threads_and_closes_their_readers(qapp, builtin_file, qtbot):
+    before = open_connections(builtin_file)     # other tests' handles on the shared file
     runner = Jobs(builtin_file, name="closing")
     seen = []
     started = threading.Event()
@@ -172,12 +173,12 @@ def test_shutdown_joins_the_threads_and_closes_their_readers(qapp, builtin_file,
                       done=seen.append)
     assert started.wait(5)
     threads = runner.threads()
-    assert threads and open_connections(builtin_file) >= 1
+    assert threads and open_connections(builtin_file) > before
     t0 = time.monotonic()
     assert runner.shutdown()
-    assert time.monotonic() - t0 < 2
+    assert time.monotonic() - t0 < 5         # the endless statement interrupted, not awaited
     assert not [t for t in threads if t.is_alive()]
-    assert open_connections(builtin_file) == 0
+    assert open_connections(builtin_file) == before
     late = runner.submit(lambda task: seen.append("ran"), name="after")
     qtbot.wait(50)
     assert late.state == "cancelled" and "ran" not in seen
