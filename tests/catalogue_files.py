@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import hashlib
 from pathlib import Path
 
@@ -14,10 +15,15 @@ def sha(path) -> str:
 def write_rows(path: Path, header: list[str], rows) -> Path:
     """A CSV file (UTF-8) of ``header`` and ``rows``; its folder made if missing."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Python 3.10's csv writer refuses a NUL character; written as 3.11 writes it (as it is,
+    # unquoted), through a stand-in the data never holds.
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(header)
+    w.writerows([[c.replace("\0", "\uffff") if isinstance(c, str) else c for c in row]
+                 for row in rows])
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
+        fh.write(out.getvalue().replace("\uffff", "\0"))
     return path
 
 
