@@ -200,6 +200,13 @@ class Expo:
         """Stop a statement running on this handle (from another thread): it raises there."""
         self._conn.interrupt()
 
+    def stop_when(self, check, every: int = 20_000) -> None:
+        """Stop any statement on this handle (it raises "interrupted") once ``check()`` is
+        true, asked every ``every`` steps of SQLite's machine; None: never. Unlike
+        ``interrupt``, this also stops a statement that starts after the request."""
+        self._conn.set_progress_handler((lambda: 1 if check() else 0) if check else None,
+                                        every)
+
     def meta(self) -> dict:
         """The expo's own record (name, venue, dates, schematic and synthetic flags…).
 

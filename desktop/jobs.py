@@ -208,6 +208,10 @@ class Task:
         if self._pool.path is None:
             raise RuntimeError("this runner has no expo file")
         reader = self._worker.open_reader(self._pool.path)
+        job = self._job
+        # A cancel interrupts the running statement, and stops one that starts after it
+        # (an interrupt that comes before the statement starts does nothing in SQLite).
+        reader.stop_when(lambda: job.cancel_requested)
         self.on_cancel(reader.interrupt)
         return reader
 

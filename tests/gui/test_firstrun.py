@@ -78,8 +78,8 @@ def start(data: Path, during, *extra: str, monkeypatch) -> dict:
 
     QTimer.singleShot(0, poll)
     guard = QTimer()
-    guard.setSingleShot(True)
-    guard.timeout.connect(app.quit)           # never hang the run
+    guard.setSingleShot(False)                # never hang the run (again and again: a quit
+    guard.timeout.connect(app.quit)           # that came before the loop ran is lost)
     guard.start(60_000)
     out["rc"] = desktop_app.main(["--data-dir", str(data), *extra])
     guard.stop()
